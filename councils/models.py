@@ -1,0 +1,1 @@
+"""Councils, their members, meetings, agendas and minutes (next step: see docs/ARCHITECTURE.md)."""

@@ -1,0 +1,12 @@
+"""Root URLs: the admin, login and each app's pages."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("konto/logga-in/", auth_views.LoginView.as_view(), name="login"),
+    path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("plans.urls")),
+]

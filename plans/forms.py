@@ -1,0 +1,110 @@
+"""Forms for plans and measures; every edit form carries the version it started from."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import Measure, Plan
+from plans.services import StaleVersionError, changes_since
+
+
+class VersionedFormMixin(forms.BaseForm):
+    """Add a hidden `loaded_version`; refuse the save if the record has moved on since."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["loaded_version"] = forms.IntegerField(
+            widget=forms.HiddenInput,
+            required=False,
+            initial=self.instance.version if self.instance.pk else 1,
+        )
+
+    def expected_version(self) -> int:
+        """Return the version the editor started from."""
+        return self.cleaned_data.get("loaded_version") or self.instance.version
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        loaded = cleaned.get("loaded_version")
+        current = type(self.instance).objects.filter(pk=self.instance.pk).values_list(
+            "version", flat=True
+        )
+        current_version = current.first()
+        if loaded is not None and current_version is not None and loaded != current_version:
+            lines = StaleVersionError(changes_since(self.instance, loaded)).describe()
+            raise ValidationError(
+                [
+                    _(
+                        "Någon annan har sparat ändringar sedan du öppnade sidan. Inget av det "
+                        "du skrev har sparats. Ladda om sidan och gör om dina ändringar."
+                    )
+                ]
+                + lines
+            )
+        return cleaned
+
+
+class PlanForm(VersionedFormMixin, forms.ModelForm):
+    """Edit a plan's own fields."""
+
+    class Meta:
+        model = Plan
+        fields = [
+            "title",
+            "kind",
+            "start_year",
+            "end_year",
+            "vision",
+            "purpose",
+            "status",
+            "adopted_by",
+            "adopted_on",
+            "revised_on",
+            "target_areas",
+            "global_goals",
+        ]
+        widgets = {
+            "adopted_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "revised_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "target_areas": forms.CheckboxSelectMultiple,
+            "global_goals": forms.CheckboxSelectMultiple,
+        }
+
+
+class MeasureForm(VersionedFormMixin, forms.ModelForm):
+    """Edit a measure of a plan; its focus area and result stay within the plan."""
+
+    class Meta:
+        model = Measure
+        fields = [
+            "focus_area",
+            "result",
+            "code",
+            "title",
+            "description",
+            "target_group",
+            "expected_result",
+            "target_year",
+            "status",
+            "approach",
+            "start_year",
+            "end_year",
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        plan = self.instance.plan
+        self.fields["focus_area"].queryset = plan.focus_areas.all()
+        self.fields["result"].queryset = self.fields["result"].queryset.filter(
+            focus_area__plan=plan
+        )
+
+
+class MeasureStatusForm(VersionedFormMixin, forms.ModelForm):
+    """Report the status of a measure: what a rapportör may change."""
+
+    class Meta:
+        model = Measure
+        fields = ["status"]

@@ -1,0 +1,26 @@
+"""Load the demo data transcribed from the source documents, and the demo accounts."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from plans.demo.loader import DEMO_PASSWORD, DemoDataError, load_demo
+
+
+class Command(BaseCommand):
+    help = "Läs in demodata från källdokumenten och skapa demokonton (kan köras flera gånger)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--password", default=DEMO_PASSWORD, help="Lösenord för demokontona.")
+
+    def handle(self, *args, password: str, **options) -> None:
+        try:
+            report = load_demo(password=password)
+        except DemoDataError as error:
+            raise CommandError(f"Demodata kunde inte läsas in, inget sparades: {error}") from error
+        for title in report.created:
+            self.stdout.write(f"Inläst: {title}")
+        for title in report.existing:
+            self.stdout.write(f"Fanns redan: {title}")
+        self.stdout.write(self.style.SUCCESS(f"\nDemokonton (lösenord: {password}):"))
+        width = max(len(name) for name, _, _ in report.users)
+        for username, role, organisation in report.users:
+            self.stdout.write(f"  {username:<{width}}  {role}, {organisation}")

@@ -1,0 +1,634 @@
+"""Organisations, plans and everything a plan holds: focus areas, results, measures, budgets."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2200)]
+
+
+class Organisation(models.Model):
+    """An actor: a municipality, a region, an authority or one of their units."""
+
+    class Kind(models.TextChoices):
+        KOMMUN = "kommun", _("Kommun")
+        REGION = "region", _("Region")
+        LANSSTYRELSE = "lansstyrelse", _("Länsstyrelse")
+        POLIS = "polis", _("Polis")
+        CIVILSAMHALLE = "civilsamhalle", _("Civilsamhälle")
+        NARINGSLIV = "naringsliv", _("Näringsliv")
+        AKADEMI = "akademi", _("Akademi")
+        ANNAN = "annan", _("Annan")
+        ENHET = "enhet", _("Förvaltning eller enhet")
+
+    name = models.CharField(_("namn"), max_length=200)
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.ANNAN)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("ingår i"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    municipality_code = models.CharField(
+        _("kommunkod"),
+        max_length=4,
+        blank=True,
+        validators=[RegexValidator(r"^\d{4}$", _("Kommunkoden är fyra siffror, t.ex. 1962."))],
+        help_text=_("SCB:s fyrsiffriga kommunkod, för kommuner."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisationer")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                name="organisation_unique_name_in_parent",
+                violation_error_message=_("Det finns redan en enhet med det namnet här."),
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(parent__isnull=True),
+                name="organisation_unique_top_level_name",
+                violation_error_message=_("Det finns redan en organisation med det namnet."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.path
+
+    @property
+    def path(self) -> str:
+        """Return the names from the top organisation down to this one."""
+        names, node, seen = [], self, set()
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            names.append(node.name)
+            node = node.parent
+        return " › ".join(reversed(names))
+
+    def clean(self) -> None:
+        """Refuse a parent that is the organisation itself or one of its own units."""
+        node = self.parent
+        while node is not None:
+            if self.pk is not None and node.pk == self.pk:
+                raise ValidationError(
+                    {"parent": _("En organisation kan inte ingå i sig själv eller sina enheter.")}
+                )
+            node = node.parent
+
+
+class Person(models.Model):
+    """A named person at an organisation: contact, owner of a measure, council member."""
+
+    name = models.CharField(_("namn"), max_length=200)
+    title = models.CharField(_("titel"), max_length=200, blank=True)
+    email = models.EmailField(_("e-post"), blank=True)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="people"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("personer")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation.name})"
+
+
+class Role(models.Model):
+    """A user's role in an organisation; it covers the organisation's units as well."""
+
+    class Kind(models.TextChoices):
+        ADMINISTRATOR = "administrator", _("Administratör")
+        STRATEGIST = "strateg", _("Strateg")
+        REPORTER = "rapportor", _("Rapportör")
+        SECRETARY = "sekreterare", _("Sekreterare")
+        READER = "lasare", _("Läsare")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("användare"),
+        on_delete=models.CASCADE,
+        related_name="roles",
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="roles"
+    )
+    kind = models.CharField(_("roll"), max_length=20, choices=Kind.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("roll")
+        verbose_name_plural = _("roller")
+        ordering = ["organisation__name", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "kind"],
+                name="role_unique",
+                violation_error_message=_("Användaren har redan den rollen i organisationen."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_kind_display()}, {self.organisation.name}"
+
+
+class TargetArea(models.Model):
+    """One of the eight national public-health target areas (Riksdagen 2018)."""
+
+    number = models.PositiveSmallIntegerField(_("nummer"), unique=True)
+    name = models.CharField(_("namn"), max_length=200)
+
+    class Meta:
+        verbose_name = _("nationellt målområde")
+        verbose_name_plural = _("nationella målområden")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class GlobalGoal(models.Model):
+    """One of the 17 global goals of Agenda 2030."""
+
+    number = models.PositiveSmallIntegerField(_("nummer"), unique=True)
+    name = models.CharField(_("namn"), max_length=200)
+
+    class Meta:
+        verbose_name = _("globalt mål")
+        verbose_name_plural = _("globala mål")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class Versioned(models.Model):
+    """A record edited by several people; its version guards against lost updates."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Plan(Versioned):
+    """A strategy, action plan, operations plan or programme owned by an organisation."""
+
+    class Kind(models.TextChoices):
+        STRATEGY = "strategi", _("Strategi")
+        ACTION_PLAN = "handlingsplan", _("Handlingsplan")
+        OPERATIONS_PLAN = "verksamhetsplan", _("Verksamhetsplan")
+        PROGRAMME = "program", _("Program")
+
+    class Status(models.TextChoices):
+        DRAFT = "utkast", _("Utkast")
+        ADOPTED = "antagen", _("Antagen")
+        CLOSED = "avslutad", _("Avslutad")
+        SUPERSEDED = "ersatt", _("Ersatt")
+
+    owner = models.ForeignKey(
+        Organisation, verbose_name=_("ägare"), on_delete=models.PROTECT, related_name="plans"
+    )
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("titel"), max_length=300)
+    start_year = models.PositiveSmallIntegerField(_("startår"), validators=YEAR_VALIDATORS)
+    end_year = models.PositiveSmallIntegerField(_("slutår"), validators=YEAR_VALIDATORS)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("överordnad plan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("T.ex. strategin som en handlingsplan genomför."),
+    )
+    vision = models.TextField(_("vision"), blank=True)
+    purpose = models.TextField(_("syfte och inledning"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    adopted_by = models.CharField(_("antagen av"), max_length=200, blank=True)
+    adopted_on = models.DateField(_("antagen den"), null=True, blank=True)
+    revised_on = models.DateField(_("uppdaterad den"), null=True, blank=True)
+    target_areas = models.ManyToManyField(
+        TargetArea, verbose_name=_("nationella målområden"), blank=True
+    )
+    global_goals = models.ManyToManyField(GlobalGoal, verbose_name=_("globala mål"), blank=True)
+    history = HistoricalRecords(m2m_fields=[target_areas, global_goals])
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("planer")
+        ordering = ["owner__name", "-start_year", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gte=models.F("start_year")),
+                name="plan_end_not_before_start",
+                violation_error_message=_("Slutåret kan inte vara före startåret."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.start_year}–{self.end_year})"
+
+    @property
+    def is_published(self) -> bool:
+        """Return whether anonymous visitors may read the plan."""
+        return self.status in {self.Status.ADOPTED, self.Status.CLOSED, self.Status.SUPERSEDED}
+
+    def clean(self) -> None:
+        """Refuse an end before the start and a parent chain that loops back."""
+        errors = {}
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            errors["end_year"] = _("Slutåret kan inte vara före startåret.")
+        node = self.parent
+        while node is not None:
+            if self.pk is not None and node.pk == self.pk:
+                errors["parent"] = _("En plan kan inte vara överordnad sig själv, direkt eller via andra planer.")
+                break
+            node = node.parent
+        if errors:
+            raise ValidationError(errors)
+
+
+class FocusArea(models.Model):
+    """A focus area, sub-goal or arena of a plan; nested as deep as the document nests."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="focus_areas"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("ingår i"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
+    number = models.CharField(_("nummer"), max_length=20, blank=True)
+    order = models.PositiveIntegerField(_("ordning"), default=0)
+    title = models.CharField(_("rubrik"), max_length=300)
+    background = models.TextField(_("bakgrund"), blank=True)
+    current_state = models.TextField(_("nuläge"), blank=True)
+    direction = models.TextField(_("riktning"), blank=True)
+    target_groups = models.TextField(_("prioriterade målgrupper"), blank=True)
+    coordinator = models.ForeignKey(
+        Organisation,
+        verbose_name=_("samordningsansvarig"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="coordinated_focus_areas",
+    )
+    contacts = models.ManyToManyField(Person, verbose_name=_("kontaktpersoner"), blank=True)
+    history = HistoricalRecords(m2m_fields=[contacts])
+
+    class Meta:
+        verbose_name = _("fokusområde")
+        verbose_name_plural = _("fokusområden")
+        ordering = ["plan", "order", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.full_number} {self.title}".strip()
+
+    @property
+    def full_number(self) -> str:
+        """Return the dotted number from the top focus area down, e.g. "2.3"."""
+        numbers, node = [], self
+        while node is not None:
+            numbers.append(node.number)
+            node = node.parent
+        return ".".join(n for n in reversed(numbers) if n)
+
+    def clean(self) -> None:
+        """Refuse a parent in another plan, or a parent chain that loops back."""
+        if self.parent_id is None:
+            return
+        if self.parent.plan_id != self.plan_id:
+            raise ValidationError({"parent": _("Det överordnade fokusområdet hör till en annan plan.")})
+        node = self.parent
+        while node is not None:
+            if self.pk is not None and node.pk == self.pk:
+                raise ValidationError({"parent": _("Ett fokusområde kan inte ingå i sig självt.")})
+            node = node.parent
+
+
+class Result(models.Model):
+    """A numbered long-term expected result; measures hang below it."""
+
+    focus_area = models.ForeignKey(
+        FocusArea, verbose_name=_("fokusområde"), on_delete=models.CASCADE, related_name="results"
+    )
+    number = models.PositiveIntegerField(_("nummer"))
+    title = models.TextField(_("långsiktigt förväntat resultat"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("långsiktigt förväntat resultat")
+        verbose_name_plural = _("långsiktigt förväntade resultat")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class Tag(models.Model):
+    """A free tag on measures, such as "Färdplan 2035"."""
+
+    name = models.CharField(_("namn"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("etikett")
+        verbose_name_plural = _("etiketter")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Measure(Versioned):
+    """A measure (insats, åtgärd, erbjudande) of a plan."""
+
+    class Status(models.TextChoices):
+        UNSPECIFIED = "", _("Ej angiven")
+        ONGOING = "pagaende", _("Pågående/förankrad")
+        NEW = "nytt_forslag", _("Nytt förslag")
+        DONE = "genomford", _("Genomförd")
+        PAUSED = "pausad", _("Pausad")
+        CANCELLED = "avbruten", _("Avbruten")
+
+    class Approach(models.TextChoices):
+        UNSPECIFIED = "", _("Ej angiven")
+        UNIVERSAL = "universell", _("Universell")
+        SELECTIVE = "selektiv", _("Selektiv")
+        INDICATED = "indikerad", _("Indikerad")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="measures"
+    )
+    focus_area = models.ForeignKey(
+        FocusArea, verbose_name=_("fokusområde"), on_delete=models.CASCADE, related_name="measures"
+    )
+    result = models.ForeignKey(
+        Result,
+        verbose_name=_("långsiktigt förväntat resultat"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="measures",
+    )
+    code = models.CharField(_("kod"), max_length=20, blank=True, help_text=_("T.ex. 5B."))
+    order = models.PositiveIntegerField(_("ordning"), default=0)
+    title = models.TextField(_("insats"))
+    description = models.TextField(_("beskrivning"), blank=True)
+    target_group = models.TextField(_("målgrupp"), blank=True)
+    expected_result = models.TextField(_("förväntat resultat"), blank=True)
+    target_year = models.PositiveSmallIntegerField(
+        _("målår"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, blank=True)
+    approach = models.CharField(
+        _("insatsnivå"), max_length=20, choices=Approach.choices, blank=True
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("etiketter"), blank=True)
+    start_year = models.PositiveSmallIntegerField(
+        _("start"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("slut"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    history = HistoricalRecords(m2m_fields=[tags])
+
+    class Meta:
+        verbose_name = _("insats")
+        verbose_name_plural = _("insatser")
+        ordering = ["plan", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "code"],
+                condition=~Q(code=""),
+                name="measure_unique_code_in_plan",
+                violation_error_message=_("Det finns redan en insats med den koden i planen."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True)
+                | Q(start_year__isnull=True)
+                | Q(end_year__gte=models.F("start_year")),
+                name="measure_end_not_before_start",
+                violation_error_message=_("Slutåret kan inte vara före startåret."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}".strip()
+
+    def clean(self) -> None:
+        """Keep the focus area and the result inside the measure's own plan."""
+        errors = {}
+        if self.focus_area_id and self.plan_id and self.focus_area.plan_id != self.plan_id:
+            errors["focus_area"] = _("Fokusområdet hör till en annan plan än insatsen.")
+        if self.result_id and self.focus_area_id and self.result.focus_area_id != self.focus_area_id:
+            errors["result"] = _("Resultatet hör till ett annat fokusområde än insatsen.")
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            errors["end_year"] = _("Slutåret kan inte vara före startåret.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Responsibility(models.Model):
+    """An organisation's part in a measure: responsible, or partner."""
+
+    class Role(models.TextChoices):
+        RESPONSIBLE = "ansvarig", _("Ansvarig")
+        PARTNER = "samverkanspart", _("Samverkanspart")
+
+    class Cooperation(models.TextChoices):
+        UNSPECIFIED = "", _("Ej angivet")
+        PREREQUISITE = "forutsattning", _("Samverkan är en förutsättning")
+        DESIRABLE = "onskvard", _("Samverkan är önskvärd")
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("insats"), on_delete=models.CASCADE, related_name="responsibilities"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="responsibilities",
+    )
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
+    cooperation = models.CharField(
+        _("samverkan"), max_length=20, choices=Cooperation.choices, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ansvarig aktör")
+        verbose_name_plural = _("ansvariga aktörer")
+        ordering = ["role", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "organisation"],
+                name="responsibility_unique",
+                violation_error_message=_("Organisationen finns redan med i insatsen."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        """Refuse a kind of cooperation on the responsible party: it applies to partners."""
+        if self.role == self.Role.RESPONSIBLE and self.cooperation:
+            raise ValidationError(
+                {"cooperation": _("Samverkansformen anges bara för samverkansparter.")}
+            )
+
+
+class Budget(Versioned):
+    """The budget of a plan for one year: lines × funders."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="budgets"
+    )
+    year = models.PositiveSmallIntegerField(_("år"), validators=YEAR_VALIDATORS)
+    title = models.CharField(_("rubrik"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("budget")
+        verbose_name_plural = _("budgetar")
+        ordering = ["plan", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "year"],
+                name="budget_unique_year",
+                violation_error_message=_("Planen har redan en budget för det året."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title or _('Budget')} {self.year} – {self.plan.title}"
+
+    def clean(self) -> None:
+        """Refuse a year outside the plan's period."""
+        if self.plan_id and self.year and not (
+            self.plan.start_year <= self.year <= self.plan.end_year
+        ):
+            raise ValidationError({"year": _("Året ligger utanför planens period.")})
+
+
+class BudgetFunder(models.Model):
+    """A column of a budget: an organisation that pays (medfinansiär)."""
+
+    budget = models.ForeignKey(
+        Budget, verbose_name=_("budget"), on_delete=models.CASCADE, related_name="funders"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("finansiär"), on_delete=models.PROTECT, related_name="+"
+    )
+    order = models.PositiveIntegerField(_("ordning"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("finansiär")
+        verbose_name_plural = _("finansiärer")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget", "organisation"],
+                name="budget_funder_unique",
+                violation_error_message=_("Finansiären finns redan i budgeten."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.organisation.name
+
+
+class BudgetLine(models.Model):
+    """A row of a budget: personnel, overhead, a focus area or other."""
+
+    class Kind(models.TextChoices):
+        PERSONNEL = "personal", _("Personal")
+        OVERHEAD = "omkostnad", _("Omkostnader")
+        FOCUS_AREA = "fokusomrade", _("Fokusområde")
+        OTHER = "ovrigt", _("Övrigt")
+
+    budget = models.ForeignKey(
+        Budget, verbose_name=_("budget"), on_delete=models.CASCADE, related_name="lines"
+    )
+    name = models.CharField(_("post"), max_length=200)
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    focus_area = models.ForeignKey(
+        FocusArea,
+        verbose_name=_("fokusområde"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="budget_lines",
+    )
+    order = models.PositiveIntegerField(_("ordning"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("budgetpost")
+        verbose_name_plural = _("budgetposter")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        """Keep a focus-area line on a focus area of the budget's own plan."""
+        if self.focus_area_id and self.budget_id and self.focus_area.plan_id != self.budget.plan_id:
+            raise ValidationError({"focus_area": _("Fokusområdet hör till en annan plan.")})
+        if self.kind == self.Kind.FOCUS_AREA and not self.focus_area_id:
+            raise ValidationError({"focus_area": _("Ange vilket fokusområde posten gäller.")})
+
+
+class BudgetAmount(models.Model):
+    """One cell of a budget: what a funder puts on a line, in kronor."""
+
+    line = models.ForeignKey(
+        BudgetLine, verbose_name=_("post"), on_delete=models.CASCADE, related_name="amounts"
+    )
+    funder = models.ForeignKey(
+        BudgetFunder, verbose_name=_("finansiär"), on_delete=models.CASCADE, related_name="amounts"
+    )
+    amount = models.DecimalField(
+        _("belopp (kr)"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"), _("Beloppet kan inte vara negativt."))],
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("belopp")
+        verbose_name_plural = _("belopp")
+        constraints = [
+            models.UniqueConstraint(fields=["line", "funder"], name="budget_amount_unique"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="budget_amount_not_negative",
+                violation_error_message=_("Beloppet kan inte vara negativt."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line} / {self.funder}: {self.amount}"

@@ -1,0 +1,127 @@
+"""Who may do what: the one place every front (admin, views, API, commands) asks.
+
+A role in an organisation covers the organisation and all its units. Superusers may do
+everything. Anonymous visitors read only what is published.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q, QuerySet
+
+from plans.models import Measure, Organisation, Plan, Role
+
+AnyUser = User | AnonymousUser
+
+READ = frozenset(Role.Kind.values)
+EDIT_PLANS = frozenset({Role.Kind.ADMINISTRATOR, Role.Kind.STRATEGIST})
+REPORT = frozenset({Role.Kind.ADMINISTRATOR, Role.Kind.STRATEGIST, Role.Kind.REPORTER})
+MANAGE_COUNCILS = frozenset({Role.Kind.ADMINISTRATOR, Role.Kind.SECRETARY})
+MANAGE_USERS = frozenset({Role.Kind.ADMINISTRATOR})
+
+_CACHE_ATTR = "_folkhalsa_roles"
+
+
+def _descendants(root_ids: Iterable[int]) -> set[int]:
+    """Return the given organisations and every unit below them."""
+    found = set(root_ids)
+    if not found:
+        return found
+    children: dict[int, list[int]] = {}
+    for pk, parent_id in Organisation.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    stack = list(found)
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+def _role_scopes(user: AnyUser) -> dict[str, set[int]]:
+    """Return, per role kind, the organisations (with units) where the user holds it."""
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        direct: dict[str, set[int]] = {kind: set() for kind in Role.Kind.values}
+        for kind, org_id in Role.objects.filter(user=user).values_list("kind", "organisation_id"):
+            direct[kind].add(org_id)
+        cached = {kind: _descendants(ids) for kind, ids in direct.items()}
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_roles(user: AnyUser) -> None:
+    """Drop the roles cached on the user object, after they have changed."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def organisations_for(user: AnyUser, kinds: Iterable[str]) -> set[int]:
+    """Return the organisations (with units) where the user holds any of the role kinds."""
+    if not user.is_authenticated:
+        return set()
+    scopes = _role_scopes(user)
+    return set().union(*(scopes[kind] for kind in kinds))
+
+
+def has_any_role(user: AnyUser) -> bool:
+    """Return whether the user holds a role anywhere."""
+    return user.is_authenticated and (user.is_superuser or bool(organisations_for(user, READ)))
+
+
+def visible_plans(user: AnyUser) -> QuerySet[Plan]:
+    """Return the plans the user may read."""
+    plans = Plan.objects.all()
+    if user.is_authenticated and user.is_superuser:
+        return plans
+    published = Q(status__in=[s for s in Plan.Status.values if Plan(status=s).is_published])
+    if not user.is_authenticated:
+        return plans.filter(published)
+    readable = Q(owner__in=organisations_for(user, READ))
+    reporting = Q(
+        measures__responsibilities__organisation__in=organisations_for(user, {Role.Kind.REPORTER})
+    )
+    ids = plans.filter(published | readable | reporting).values("pk")
+    return plans.filter(pk__in=ids)
+
+
+def editable_plans(user: AnyUser) -> QuerySet[Plan]:
+    """Return the plans the user may change."""
+    if user.is_authenticated and user.is_superuser:
+        return Plan.objects.all()
+    return Plan.objects.filter(owner__in=organisations_for(user, EDIT_PLANS))
+
+
+def can_view_plan(user: AnyUser, plan: Plan) -> bool:
+    """Return whether the user may read the plan, drafts included."""
+    return visible_plans(user).filter(pk=plan.pk).exists()
+
+
+def can_edit_plan(user: AnyUser, plan: Plan) -> bool:
+    """Return whether the user may change the plan and everything in it."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return plan.owner_id in organisations_for(user, EDIT_PLANS)
+
+
+def can_report_on_measure(user: AnyUser, measure: Measure) -> bool:
+    """Return whether the user may report progress on the measure."""
+    if can_edit_plan(user, measure.plan):
+        return True
+    reporter_orgs = organisations_for(user, {Role.Kind.REPORTER})
+    return measure.responsibilities.filter(organisation__in=reporter_orgs).exists()
+
+
+def can_see_history(user: AnyUser, plan: Plan) -> bool:
+    """Return whether the user may read who changed what in the plan (members only)."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return plan.owner_id in organisations_for(user, READ)
+
+
+def can_manage_organisation(user: AnyUser, organisation: Organisation) -> bool:
+    """Return whether the user may change the organisation, its people and users' roles."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return organisation.pk in organisations_for(user, MANAGE_USERS)

@@ -1,0 +1,163 @@
+"""Reads of plans that need more than one query: the plan tree, budget tables, history."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import chain
+
+from django.db.models import Prefetch, QuerySet
+
+from plans.models import (
+    Budget,
+    BudgetAmount,
+    BudgetFunder,
+    BudgetLine,
+    FocusArea,
+    Measure,
+    Plan,
+    Responsibility,
+    Result,
+)
+
+
+@dataclass
+class FocusAreaNode:
+    """A focus area with its sub-areas, results and measures, ready to show."""
+
+    area: FocusArea
+    children: list["FocusAreaNode"] = field(default_factory=list)
+    results: list[tuple[Result, list[Measure]]] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+
+
+def plan_tree(*, plan: Plan) -> list[FocusAreaNode]:
+    """Return the plan's focus areas as a tree, each with its results and measures."""
+    areas = list(FocusArea.objects.filter(plan=plan).order_by("order", "number", "pk"))
+    results = list(Result.objects.filter(focus_area__plan=plan).order_by("number", "pk"))
+    measures = list(
+        Measure.objects.filter(plan=plan)
+        .order_by("order", "code", "pk")
+        .prefetch_related(
+            Prefetch(
+                "responsibilities",
+                queryset=Responsibility.objects.select_related("organisation__parent__parent"),
+            ),
+            "tags",
+        )
+    )
+    nodes = {area.pk: FocusAreaNode(area) for area in areas}
+    by_result: dict[int, list[Measure]] = {result.pk: [] for result in results}
+    for measure in measures:
+        if measure.result_id:
+            by_result[measure.result_id].append(measure)
+        else:
+            nodes[measure.focus_area_id].measures.append(measure)
+    for result in results:
+        nodes[result.focus_area_id].results.append((result, by_result[result.pk]))
+    roots = []
+    for area in areas:
+        if area.parent_id:
+            nodes[area.parent_id].children.append(nodes[area.pk])
+        else:
+            roots.append(nodes[area.pk])
+    return roots
+
+
+@dataclass
+class BudgetTable:
+    """A budget as the document shows it: lines × funders with totals."""
+
+    budget: Budget
+    funders: list[BudgetFunder]
+    rows: list[tuple[BudgetLine, list[Decimal | None], Decimal]]
+    funder_totals: list[Decimal]
+    total: Decimal
+
+
+def budget_table(*, budget: Budget) -> BudgetTable:
+    """Return the budget's cells and its totals per funder and per line, computed."""
+    funders = list(BudgetFunder.objects.filter(budget=budget).select_related("organisation"))
+    lines = list(BudgetLine.objects.filter(budget=budget))
+    cells = {
+        (a.line_id, a.funder_id): a.amount
+        for a in BudgetAmount.objects.filter(line__budget=budget)
+    }
+    rows = []
+    for line in lines:
+        amounts = [cells.get((line.pk, funder.pk)) for funder in funders]
+        rows.append((line, amounts, sum((a for a in amounts if a is not None), Decimal(0))))
+    funder_totals = [
+        sum((cells.get((line.pk, f.pk)) or Decimal(0) for line in lines), Decimal(0))
+        for f in funders
+    ]
+    return BudgetTable(budget, funders, rows, funder_totals, sum(funder_totals, Decimal(0)))
+
+
+def plan_budget_tables(*, plan: Plan) -> list[BudgetTable]:
+    """Return every budget of the plan as a table."""
+    return [budget_table(budget=b) for b in Budget.objects.filter(plan=plan).order_by("year")]
+
+
+@dataclass
+class HistoryEntry:
+    """One saved change of a record in a plan."""
+
+    when: object
+    user: str
+    kind: str
+    record: str
+    action: str
+    changes: list[tuple[str, str, str]]
+
+
+_ACTIONS = {"+": "skapade", "~": "ändrade", "-": "tog bort"}
+
+
+def plan_history(*, plan: Plan, limit: int = 200) -> list[HistoryEntry]:
+    """Return the newest changes to the plan and everything in it, newest first."""
+    sources: list[QuerySet] = [
+        Plan.history.filter(id=plan.pk),
+        FocusArea.history.filter(plan_id=plan.pk),
+        Result.history.filter(focus_area_id__in=_ids(FocusArea.history.filter(plan_id=plan.pk))),
+        Measure.history.filter(plan_id=plan.pk),
+        Responsibility.history.filter(measure_id__in=_ids(Measure.history.filter(plan_id=plan.pk))),
+        Budget.history.filter(plan_id=plan.pk),
+    ]
+    records = sorted(
+        chain.from_iterable(
+            qs.select_related("history_user").order_by("-history_date")[:limit] for qs in sources
+        ),
+        key=lambda r: r.history_date,
+        reverse=True,
+    )[:limit]
+    return [_entry(record) for record in records]
+
+
+def _ids(history: QuerySet) -> QuerySet:
+    """Return the distinct ids of the records a history queryset covers."""
+    return history.values("id").distinct()
+
+
+def _entry(record: object) -> HistoryEntry:
+    """Turn one history record into an entry with its field changes."""
+    changes = []
+    previous = record.prev_record if record.history_type == "~" else None
+    if previous is not None:
+        delta = record.diff_against(previous, excluded_fields=["version"])
+        model = record.instance_type
+        for change in delta.changes:
+            label = str(model._meta.get_field(change.field).verbose_name)
+            changes.append((label, _short(change.old), _short(change.new)))
+    return HistoryEntry(
+        when=record.history_date,
+        user=str(record.history_user or "–"),
+        kind=str(record.instance_type._meta.verbose_name),
+        record=str(record.history_object) if record.history_type != "-" else str(record.id),
+        action=_ACTIONS[record.history_type],
+        changes=changes,
+    )
+
+
+def _short(value: object) -> str:
+    """Return a value as a short text for the history list."""
+    text = "" if value is None else str(value)
+    return text if len(text) <= 200 else text[:197] + "…"

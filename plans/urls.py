@@ -1,0 +1,16 @@
+"""URLs of the plan pages."""
+
+from django.urls import path
+
+from plans import views
+
+app_name = "plans"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("planer/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("planer/<int:pk>/andra/", views.plan_edit, name="plan_edit"),
+    path("planer/<int:pk>/historik/", views.plan_history_view, name="plan_history"),
+    path("insatser/<int:pk>/andra/", views.measure_edit, name="measure_edit"),
+    path("insatser/<int:pk>/rapportera/", views.measure_report, name="measure_report"),
+]
