@@ -101,6 +101,10 @@ class ScopedAdmin(SimpleHistoryAdmin):
         self._object_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._object_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         """Offer only plans, focus areas and owners the user may edit."""
         if not request.user.is_superuser:
@@ -161,9 +165,20 @@ class PersonInline(ScopedInline):
 
 
 class RoleInline(ScopedInline):
+    """Users' roles in the organisation: seen and handed out by its administrators only."""
+
     model = Role
     fields = ["user", "kind"]
     autocomplete_fields = ["user"]
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        if isinstance(obj, Organisation):
+            return permissions.can_manage_organisation(request.user, obj)
+        return request.user.is_superuser
+
+    has_change_permission = has_view_permission
+    has_add_permission = has_view_permission
+    has_delete_permission = has_view_permission
 
 
 @admin.register(Organisation)
@@ -386,9 +401,6 @@ class BudgetLineForm(forms.ModelForm):
                 error_messages={"min_value": _("Beloppet kan inte vara negativt.")},
             )
 
-    def has_changed(self) -> bool:
-        return super().has_changed()
-
     def save(self, commit: bool = True) -> BudgetLine:
         line = super().save(commit=commit)
         if commit:
@@ -415,9 +427,8 @@ class BudgetLineInline(ScopedInline):
         funders = list(obj.funders.select_related("organisation")) if obj else []
         form = type("BudgetLineGridForm", (BudgetLineForm,), {"funders": funders})
         kwargs["form"] = form
-        kwargs["fields"] = ["name", "kind", "focus_area", "order"] + [
-            f"amount_{f.pk}" for f in funders
-        ]
+        # Only model fields go to the factory; the amount fields are added by the form.
+        kwargs["fields"] = BudgetLineForm.Meta.fields
         return super().get_formset(request, obj, **kwargs)
 
     def get_fields(self, request, obj=None):

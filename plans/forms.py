@@ -28,8 +28,10 @@ class VersionedFormMixin(forms.BaseForm):
         if self.instance.pk is None:
             return cleaned
         loaded = cleaned.get("loaded_version")
-        current = type(self.instance).objects.filter(pk=self.instance.pk).values_list(
-            "version", flat=True
+        current = (
+            type(self.instance)
+            .objects.filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
         )
         current_version = current.first()
         if loaded is not None and current_version is not None and loaded != current_version:

@@ -95,7 +95,10 @@ class Person(models.Model):
     title = models.CharField(_("titel"), max_length=200, blank=True)
     email = models.EmailField(_("e-post"), blank=True)
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="people"
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="people",
     )
     history = HistoricalRecords()
 
@@ -258,7 +261,9 @@ class Plan(Versioned):
         node = self.parent
         while node is not None:
             if self.pk is not None and node.pk == self.pk:
-                errors["parent"] = _("En plan kan inte vara överordnad sig själv, direkt eller via andra planer.")
+                errors["parent"] = _(
+                    "En plan kan inte vara överordnad sig själv, direkt eller via andra planer."
+                )
                 break
             node = node.parent
         if errors:
@@ -319,7 +324,9 @@ class FocusArea(models.Model):
         if self.parent_id is None:
             return
         if self.parent.plan_id != self.plan_id:
-            raise ValidationError({"parent": _("Det överordnade fokusområdet hör till en annan plan.")})
+            raise ValidationError(
+                {"parent": _("Det överordnade fokusområdet hör till en annan plan.")}
+            )
         node = self.parent
         while node is not None:
             if self.pk is not None and node.pk == self.pk:
@@ -350,6 +357,7 @@ class Tag(models.Model):
     """A free tag on measures, such as "Färdplan 2035"."""
 
     name = models.CharField(_("namn"), max_length=100, unique=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("etikett")
@@ -441,7 +449,11 @@ class Measure(Versioned):
         errors = {}
         if self.focus_area_id and self.plan_id and self.focus_area.plan_id != self.plan_id:
             errors["focus_area"] = _("Fokusområdet hör till en annan plan än insatsen.")
-        if self.result_id and self.focus_area_id and self.result.focus_area_id != self.focus_area_id:
+        if (
+            self.result_id
+            and self.focus_area_id
+            and self.result.focus_area_id != self.focus_area_id
+        ):
             errors["result"] = _("Resultatet hör till ett annat fokusområde än insatsen.")
         if self.start_year and self.end_year and self.end_year < self.start_year:
             errors["end_year"] = _("Slutåret kan inte vara före startåret.")
@@ -526,8 +538,10 @@ class Budget(Versioned):
 
     def clean(self) -> None:
         """Refuse a year outside the plan's period."""
-        if self.plan_id and self.year and not (
-            self.plan.start_year <= self.year <= self.plan.end_year
+        if (
+            self.plan_id
+            and self.year
+            and not (self.plan.start_year <= self.year <= self.plan.end_year)
         ):
             raise ValidationError({"year": _("Året ligger utanför planens period.")})
 

@@ -78,8 +78,7 @@ def budget_table(*, budget: Budget) -> BudgetTable:
     funders = list(BudgetFunder.objects.filter(budget=budget).select_related("organisation"))
     lines = list(BudgetLine.objects.filter(budget=budget))
     cells = {
-        (a.line_id, a.funder_id): a.amount
-        for a in BudgetAmount.objects.filter(line__budget=budget)
+        (a.line_id, a.funder_id): a.amount for a in BudgetAmount.objects.filter(line__budget=budget)
     }
     rows = []
     for line in lines:

@@ -50,7 +50,9 @@ def _edit(request: HttpRequest, form_class: type, instance, template: str, conte
     if request.method == "POST" and form.is_valid():
         record = form.save(commit=False)
         try:
-            versioned_save(instance=record, expected_version=form.expected_version(), user=request.user)
+            versioned_save(
+                instance=record, expected_version=form.expected_version(), user=request.user
+            )
         except StaleVersionError as error:
             form.add_error(None, error.describe())
         else:

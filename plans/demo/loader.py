@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from plans.models import (
     Budget,
@@ -78,19 +78,27 @@ def load_demo(*, directory: Path = DEMO_DIR, password: str = DEMO_PASSWORD) -> D
     """Load every demo plan that is not there yet, and the demo users; all or nothing."""
     documents = read_documents(directory)
     report = DemoReport()
-    with transaction.atomic():
-        loader = _Loader(_top_level_kinds(documents))
-        for document in documents:
-            for person in document.get("people") or []:
-                loader.person(person)
-        for document in documents:
-            if "plan" in document:
-                loader.plan(document["plan"], report)
-        for document in documents:
-            if "extends" in document:
-                loader.part(document)
-        report.users = _demo_users(loader, password)
+    try:
+        with transaction.atomic():
+            _load(documents, report, password)
+    except IntegrityError as error:
+        raise DemoDataError(f"database refused the data: {error}") from error
     return report
+
+
+def _load(documents: list[dict[str, Any]], report: DemoReport, password: str) -> None:
+    """Create everything the documents hold, in dependency order."""
+    loader = _Loader(_top_level_kinds(documents))
+    for document in documents:
+        for person in document.get("people") or []:
+            loader.person(person)
+    for document in documents:
+        if "plan" in document:
+            loader.plan(document["plan"], report)
+    for document in documents:
+        if "extends" in document:
+            loader.part(document)
+    report.users = _demo_users(loader, password)
 
 
 def _top_level_kinds(documents: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -164,7 +172,7 @@ class _Loader:
             report.existing.append(existing.title)
             return
         parent_key = data.get("parent")
-        plan = Plan.objects.create(
+        plan = Plan(
             owner=owner,
             kind=data["kind"],
             title=data["title"],
@@ -179,6 +187,7 @@ class _Loader:
             revised_on=data.get("revised_on"),
         )
         _validate(plan, f"plan {plan.title!r}")
+        plan.save()
         plan.target_areas.set(TargetArea.objects.filter(number__in=data.get("target_areas") or []))
         plan.global_goals.set(GlobalGoal.objects.filter(number__in=data.get("global_goals") or []))
         self.plans[data["key"]] = plan
@@ -251,7 +260,9 @@ class _Loader:
         )
         _validate(measure, f"measure {measure.code or measure.title[:40]!r}")
         measure.save()
-        measure.tags.set([Tag.objects.get_or_create(name=name)[0] for name in data.get("tags") or []])
+        measure.tags.set(
+            [Tag.objects.get_or_create(name=name)[0] for name in data.get("tags") or []]
+        )
         seen: set[int] = set()
         for entry in data.get("responsible") or []:
             org = self.organisation(entry["organisation"])
@@ -286,7 +297,9 @@ class _Loader:
         """Create a budget with its funders, lines and amounts."""
         budget = Budget.objects.create(plan=plan, year=data["year"], title=data.get("title") or "")
         funders = [
-            BudgetFunder.objects.create(budget=budget, organisation=self.organisation(path), order=i)
+            BudgetFunder.objects.create(
+                budget=budget, organisation=self.organisation(path), order=i
+            )
             for i, path in enumerate(data["funders"])
         ]
         for order, line_data in enumerate(data.get("lines") or []):

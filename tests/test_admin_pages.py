@@ -1,0 +1,51 @@
+"""Every admin page answers for a superuser, on the real demo data, in Swedish."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from plans.demo.loader import load_demo
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_admin_changelist_add_and_change_page_answers_200(superuser):
+    load_demo()
+    client = client_for(superuser)
+    for model, model_admin in admin.site._registry.items():
+        meta = model._meta
+        name = f"admin:{meta.app_label}_{meta.model_name}"
+        assert client.get(reverse(f"{name}_changelist")).status_code == 200, name
+        assert client.get(reverse(f"{name}_changelist"), {"q": "folkhälsa"}).status_code == 200
+        if model_admin.has_add_permission(_request(superuser)):
+            assert client.get(reverse(f"{name}_add")).status_code == 200, name
+        obj = model.objects.order_by("pk").last()
+        if obj is not None:
+            for view in ("change", "history"):
+                response = client.get(reverse(f"{name}_{view}", args=[obj.pk]))
+                assert response.status_code == 200, (name, view)
+
+
+def test_admin_speaks_swedish(superuser):
+    response = client_for(superuser).get(reverse("admin:index"))
+    text = response.content.decode()
+    assert "Planer och aktörer" in text and "Insatser" in text and "Logga ut" in text
+
+
+def test_budget_change_page_shows_the_funder_columns_and_totals(superuser):
+    load_demo()
+    from plans.models import Budget
+
+    budget = Budget.objects.get()
+    text = client_for(superuser).get(reverse("admin:plans_budget_change", args=[budget.pk]))
+    body = text.content.decode()
+    assert "Alingsås kommun" in body and "1 050 000 kr" in body
+
+
+def _request(user):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = user
+    return request

@@ -1,0 +1,101 @@
+"""The demo data is the source documents, loaded completely and only once."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from plans.demo.loader import DemoDataError, load_demo
+from plans.models import (
+    Budget,
+    FocusArea,
+    Measure,
+    Organisation,
+    Plan,
+    Responsibility,
+    Result,
+    Role,
+)
+from plans.selectors import budget_table
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [Organisation, Plan, FocusArea, Result, Measure, Responsibility, Budget, Role]
+
+
+def _counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def test_load_demo_twice_gives_the_same_counts(capsys):
+    call_command("load_demo")
+    first = _counts()
+    call_command("load_demo")
+    assert _counts() == first
+    assert first["Plan"] == 4
+    out = capsys.readouterr().out
+    assert "norberg-strateg" in out and "folkhalsa-demo" in out
+
+
+def test_norrbotten_has_four_sub_goals_arenas_and_all_measures():
+    load_demo()
+    plan = Plan.objects.get(title__startswith="Region Norrbottens handlingsplan")
+    sub_goals = plan.focus_areas.filter(parent=None).order_by("order")
+    assert [area.number for area in sub_goals] == ["1", "2", "3", "4"]
+    arenas = [area.title for area in sub_goals[1].children.order_by("order")]
+    assert arenas[:2] == ["Boende och närmiljö", "Fritid och kultur"]
+    assert "Omsorg samt hälso- och sjukvård" in arenas and len(arenas) == 6
+    measures = plan.measures.all()
+    assert measures.count() >= 100
+    codes = [m.code for m in measures]
+    assert len(set(codes)) == len(codes) and all(codes)
+    assert Result.objects.filter(focus_area__plan=plan).count() == 36
+    five_a = measures.get(code="5A")
+    assert five_a.target_year == 2022 and five_a.expected_result.startswith("Fler människor")
+    assert str(plan.revised_on) == "2019-04-11"
+
+
+def test_norrbotten_partners_keep_prerequisite_and_desirable():
+    load_demo()
+    one_a = Measure.objects.get(code="1A", plan__title__startswith="Region Norrbotten")
+    lead = one_a.responsibilities.get(
+        role=Responsibility.Role.RESPONSIBLE, organisation__name="Folkhälsocentrum"
+    )
+    assert lead.organisation.path == "Region Norrbotten › Utvecklingsavdelningen › Folkhälsocentrum"
+    kinds = set(one_a.responsibilities.values_list("cooperation", flat=True))
+    assert {"forutsattning", "onskvard"} <= kinds
+
+
+def test_alingsas_budget_totals_are_1_050_000_for_both_funders():
+    load_demo()
+    budget = Budget.objects.get(plan__title__startswith="Verksamhetsplan för folkhälsa")
+    table = budget_table(budget=budget)
+    assert table.funder_totals == [Decimal("1050000"), Decimal("1050000")]
+    assert [f.organisation.name for f in table.funders][1] == "Alingsås kommun"
+    assert budget.plan.parent.title.startswith("Samverkansavtal")
+
+
+def test_norberg_strategy_has_five_focus_areas_with_directions_of_work():
+    load_demo()
+    plan = Plan.objects.get(owner__name="Norbergs kommun")
+    assert plan.focus_areas.filter(parent=None).count() == 5
+    assert plan.measures.filter(title="Utveckla familjecentralen").exists()
+    assert "68 %" in plan.purpose + "".join(plan.focus_areas.values_list("background", flat=True))
+    assert sorted(plan.global_goals.values_list("number", flat=True)) == [1, 3, 4, 5, 8, 10, 11]
+
+
+def test_each_organisation_is_loaded_once():
+    load_demo()
+    assert Organisation.objects.filter(name="Region Norrbotten", parent=None).count() == 1
+    assert Organisation.objects.get(name="Folkhälsocentrum").parent.name == "Utvecklingsavdelningen"
+
+
+def test_an_inconsistent_demo_file_loads_nothing(tmp_path):
+    (tmp_path / "a.yaml").write_text(
+        "organisations: [{name: X, kind: kommun}]\n"
+        "plan: {key: x, kind: strategi, title: X, owner: X, start_year: 2024, end_year: 2020}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DemoDataError, match="Slutåret"):
+        load_demo(directory=tmp_path)
+    assert Plan.objects.count() == 0 and Organisation.objects.count() == 0

@@ -1,0 +1,115 @@
+"""Two people editing the same record: one save lands, the other is refused, data intact."""
+
+import threading
+
+import pytest
+from django.db import close_old_connections, connection
+from django.urls import reverse
+
+from plans.models import Measure
+from plans.services import StaleVersionError, versioned_save
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _measure_form(measure: Measure, **changes) -> dict:
+    data = {
+        "focus_area": measure.focus_area_id,
+        "result": measure.result_id or "",
+        "code": measure.code,
+        "title": measure.title,
+        "description": measure.description,
+        "target_group": "",
+        "expected_result": "",
+        "target_year": "",
+        "status": "",
+        "approach": "",
+        "start_year": "",
+        "end_year": "",
+        "loaded_version": measure.version,
+    }
+    data.update(changes)
+    return data
+
+
+def test_second_of_two_concurrent_edits_is_refused_with_what_changed(alice, norberg, measure):
+    from django.contrib.auth.models import User
+
+    from plans.models import Role
+
+    colleague = User.objects.create_user("dora", password="x" * 12, first_name="Dora")
+    Role.objects.create(user=colleague, organisation=norberg, kind=Role.Kind.STRATEGIST)
+    url = reverse("plans:measure_edit", args=[measure.pk])
+    first_form = _measure_form(measure, title="Läsfrämjande insatser för alla")
+    second_form = _measure_form(measure, description="Min beskrivning")
+
+    assert client_for(alice).post(url, first_form).status_code == 302
+    response = client_for(colleague).post(url, second_form)
+
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Någon annan har sparat ändringar" in text
+    assert "alice" in text and "Läsfrämjande insatser för alla" in text
+    measure.refresh_from_db()
+    assert measure.title == "Läsfrämjande insatser för alla"
+    assert measure.description == ""
+    assert measure.version == 2
+
+
+def test_stale_save_in_the_admin_is_refused(alice, measure):
+    url = reverse("admin:plans_measure_change", args=[measure.pk])
+    form = {
+        **_measure_form(measure, title="Ny titel"),
+        "plan": measure.plan_id,
+        "order": 0,
+        "responsibilities-TOTAL_FORMS": 0,
+        "responsibilities-INITIAL_FORMS": 0,
+    }
+    measure.title = "Ändrad av någon annan"
+    versioned_save(instance=measure, expected_version=1, user=None)
+    response = client_for(alice).post(url, form)
+    assert "Någon annan har sparat ändringar" in response.content.decode()
+    measure.refresh_from_db()
+    assert measure.title == "Ändrad av någon annan"
+
+
+def test_a_save_from_the_current_version_passes_and_bumps_it(measure):
+    measure.title = "Första"
+    versioned_save(instance=measure, expected_version=1, user=None)
+    stale = Measure.objects.get(pk=measure.pk)
+    stale.title = "Andra"
+    with pytest.raises(StaleVersionError) as refused:
+        versioned_save(instance=stale, expected_version=1, user=None)
+    assert any("Första" in line for line in refused.value.describe())
+    assert Measure.objects.get(pk=measure.pk).title == "Första"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_threads_save_exactly_once(measure):
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises writers; the race is exercised on PostgreSQL")
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def edit(title: str) -> None:
+        close_old_connections()
+        record = Measure.objects.get(pk=measure.pk)
+        record.title = title
+        barrier.wait()
+        try:
+            versioned_save(instance=record, expected_version=1, user=None)
+            outcomes.append("saved")
+        except StaleVersionError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=edit, args=(t,)) for t in ("A", "B")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused", "saved"]
+    saved = Measure.objects.get(pk=measure.pk)
+    assert saved.version == 2 and saved.title in {"A", "B"}

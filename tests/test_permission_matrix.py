@@ -1,0 +1,239 @@
+"""Every URL of the admin and the site, tried by the three standing users and an anonymous one.
+
+The URLs are enumerated from the URL configuration, not hand-picked: a new page that is not
+covered by the rules below fails this test until its expected answers are written down.
+Object URLs point at records of Norbergs kommun, the municipality of alice (editor) and bob
+(rapportör at its library); charlie is a strategist of another municipality.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.options import ModelAdmin
+from django.contrib.auth.models import Group
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from plans.models import GlobalGoal, Person, Role, Tag, TargetArea
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+USERS = ["anonymous", "alice", "bob", "charlie"]
+
+
+@dataclass(frozen=True)
+class Route:
+    """A named URL pattern with the admin that serves it, if any."""
+
+    name: str
+    params: tuple[str, ...]
+    model_admin: ModelAdmin | None
+
+
+def _routes(resolver: URLResolver, namespace: str = "") -> list[Route]:
+    found = []
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(p for p in (namespace, pattern.namespace or "") if p)
+            found += _routes(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            params = tuple(pattern.pattern.regex.groupindex) or tuple(
+                f"arg{i}" for i in range(pattern.pattern.regex.groups)
+            )
+            model_admin = getattr(pattern.callback, "model_admin", None)
+            if model_admin is None and namespace == "admin" and params:
+                # simple_history's and the password views are not wrapped with their admin.
+                model_admin = _admin_for("_".join(pattern.name.split("_")[:2]))
+            found.append(Route(name, params, model_admin))
+    return found
+
+
+def _admin_for(prefix: str) -> ModelAdmin | None:
+    from django.contrib import admin
+
+    for model, model_admin in admin.site._registry.items():
+        if f"{model._meta.app_label}_{model._meta.model_name}" == prefix:
+            return model_admin
+    return None
+
+
+# Records of Norbergs kommun (or shared ones) used for each model's object URLs.
+OWNED = {"plan", "focusarea", "result", "measure", "budget", "person"}
+SHARED_READ_ONLY = {"targetarea", "globalgoal"}
+DJANGO_ONLY = {"user", "group", "accessattempt", "accesslog", "accessfailurelog"}
+
+
+@pytest.fixture
+def objects(norberg, alice, bob, charlie, measure, budget):
+    tag = Tag.objects.create(name="Färdplan 2035")
+    measure.tags.add(tag)
+    records = {
+        "plan": measure.plan,
+        "focusarea": measure.focus_area,
+        "result": measure.result,
+        "measure": measure,
+        "budget": budget,
+        "person": Person.objects.create(name="Eva Ek", organisation=norberg),
+        "organisation": norberg,
+        "role": Role.objects.get(user=alice),
+        "tag": tag,
+        "targetarea": TargetArea.objects.get(number=1),
+        "globalgoal": GlobalGoal.objects.get(number=3),
+        "user": alice,
+        "group": Group.objects.create(name="Grupp"),
+        "accessattempt": AccessAttempt.objects.create(username="x", failures_since_start=1),
+        "accesslog": AccessLog.objects.create(username="x"),
+        "accessfailurelog": AccessFailureLog.objects.create(username="x"),
+    }
+    return {"users": {"alice": alice, "bob": bob, "charlie": charlie}, "records": records}
+
+
+def _url(route: Route, records: dict) -> str | None:
+    """Return a concrete URL for the route, or None for routes that take free input."""
+    if route.name in {"admin:view_on_site"} or route.name.endswith(":None"):
+        return None
+    if route.name == "admin:app_list":
+        return reverse(route.name, kwargs={"app_label": "plans"})
+    if route.model_admin is not None and route.params:
+        obj = records[route.model_admin.model._meta.model_name]
+        if route.name.endswith("_simple_history"):
+            history = obj.history.order_by("-history_id").first()
+            return reverse(route.name, args=[obj.pk, history.pk])
+        key = "id" if "id" in route.params else "object_id"
+        return reverse(route.name, kwargs={key: obj.pk})
+    if route.name.startswith("plans:") and route.params:
+        target = records["measure"] if "insats" in reverse(route.name, args=[1]) else None
+        return reverse(route.name, args=[(target or records["plan"]).pk])
+    return reverse(route.name)
+
+
+def _expected(route: Route, user: str) -> int:
+    """Return the answer the user must get; the access rules, written down once."""
+    name = route.name
+    if name == "logout":
+        return 405  # logging out is a POST
+    if name.startswith("admin:"):
+        return _expected_admin(route, user)
+    return _expected_site(name, user)
+
+
+def _expected_site(name: str, user: str) -> int:
+    if name in {"login", "plans:home"}:
+        return 200
+    if user == "anonymous":
+        return 404 if name == "plans:plan_detail" else 302
+    if user == "charlie":
+        return 404  # the draft plan of another municipality does not exist for him
+    if user == "bob":
+        return 200 if name in {"plans:plan_detail", "plans:measure_report"} else 403
+    return 200
+
+
+def _expected_admin(route: Route, user: str) -> int:
+    if route.name == "admin:login":
+        return 200 if user in {"anonymous", "bob"} else 302
+    if user in {"anonymous", "bob"}:
+        return 302  # not staff: to the admin login
+    if route.name == "admin:logout":
+        return 405  # logging out is a POST
+    if route.name == "admin:autocomplete":
+        return 403  # without a field to complete
+    if route.model_admin is None:
+        return 200
+    model = route.model_admin.model._meta.model_name
+    view = route.name.rsplit("_", 1)[-1]
+    if model in DJANGO_ONLY:
+        return 403
+    if model == "role":
+        # Only administrators see roles; the record is not in alice's or charlie's reach.
+        return 403 if not route.params else 404
+    if not route.params:
+        if view == "add" and model in {"organisation", *SHARED_READ_ONLY}:
+            return 403
+        return 200
+    if model in OWNED and user == "charlie":
+        return 404
+    if view == "delete" and model in {"organisation", *SHARED_READ_ONLY}:
+        return 403
+    return 200
+
+
+def test_every_url_answers_every_user_as_the_rules_say(objects):
+    routes = list(_routes(get_resolver()))
+    checked, wrong = 0, []
+    for route in routes:
+        url = _url(route, objects["records"])
+        if url is None:
+            continue
+        for user in USERS:
+            client = client_for(objects["users"].get(user))
+            status = client.get(url).status_code
+            checked += 1
+            if status != _expected(route, user):
+                wrong.append(f"{user:9} {route.name:45} {url} {status} != {_expected(route, user)}")
+    assert not wrong, "\n".join(wrong)
+    assert checked > 250
+
+
+def test_anonymous_is_sent_to_the_login_page(objects):
+    plan = objects["records"]["plan"]
+    response = client_for(None).get(reverse("plans:plan_edit", args=[plan.pk]))
+    assert response["Location"].startswith(reverse("login"))
+    response = client_for(None).get(reverse("admin:plans_plan_changelist"))
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_outsider_cannot_see_a_draft_plan_by_guessing_its_id(objects):
+    plan = objects["records"]["plan"]
+    charlie = client_for(objects["users"]["charlie"])
+    for url in (
+        reverse("plans:plan_detail", args=[plan.pk]),
+        reverse("admin:plans_plan_change", args=[plan.pk]),
+        reverse("admin:plans_plan_history", args=[plan.pk]),
+    ):
+        response = charlie.get(url)
+        assert response.status_code == 404
+        assert plan.title not in response.content.decode()
+    for url in (
+        reverse("plans:home"),
+        reverse("admin:plans_plan_changelist"),
+        reverse("admin:plans_plan_changelist") + "?q=Handlingsplan",
+        reverse("admin:plans_measure_changelist"),
+        reverse("admin:plans_plan_changelist") + "?_popup=1",
+    ):
+        assert plan.title not in charlie.get(url).content.decode()
+
+
+def test_anonymous_reads_adopted_plans_only(adopted_plan, draft_plan):
+    home = client_for(None).get(reverse("plans:home")).content.decode()
+    assert adopted_plan.title in home and draft_plan.title not in home
+    assert (
+        client_for(None).get(reverse("plans:plan_detail", args=[adopted_plan.pk])).status_code
+        == 200
+    )
+
+
+def test_rapportor_reads_the_plan_of_her_measure_but_not_other_drafts(objects, draft_plan, norberg):
+    from plans.models import Plan
+
+    other = Plan.objects.create(
+        owner=norberg, kind="program", title="Annat utkast", start_year=2025, end_year=2025
+    )
+    bob = client_for(objects["users"]["bob"])
+    assert bob.get(reverse("plans:plan_detail", args=[draft_plan.pk])).status_code == 200
+    assert bob.get(reverse("plans:plan_detail", args=[other.pk])).status_code == 404
+
+
+def test_outsider_cannot_pick_another_municipalitys_plan_in_a_form(objects):
+    charlie = client_for(objects["users"]["charlie"])
+    page = charlie.get(reverse("admin:plans_measure_add")).content.decode()
+    assert objects["records"]["plan"].title not in page
+    response = charlie.post(
+        reverse("admin:plans_focusarea_add"),
+        {"plan": objects["records"]["plan"].pk, "title": "Intrång", "number": "9", "order": 0},
+    )
+    assert response.status_code == 200 and "Intrång" not in str(
+        list(objects["records"]["plan"].focus_areas.values_list("title", flat=True))
+    )
