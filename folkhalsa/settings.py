@@ -101,7 +101,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 
 LANGUAGE_CODE = "sv"
-LANGUAGES = [("sv", _("Svenska")), ("en", _("Engelska"))]
+# Every user-facing string goes through gettext with Swedish as the source language. English is
+# switched on by adding ("en", _("Engelska")) here once locale/en holds a translated catalogue;
+# offering it before would mix Django's English with our Swedish on the same page.
+LANGUAGES = [("sv", _("Svenska"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True

@@ -39,7 +39,27 @@ admin.site.site_title = _("Folkhälsa")
 admin.site.index_title = _("Planer, aktörer och budget")
 
 
-class ScopedAdmin(SimpleHistoryAdmin):
+class HiddenOutsideReach:
+    """Answer 404 for an object page whose object is not in the admin's queryset."""
+
+    def _object_or_404(self, request, object_id) -> None:
+        if self.get_object(request, admin.utils.unquote(object_id)) is None:
+            raise Http404(_("Posten finns inte eller så saknar du behörighet."))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._object_or_404(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._object_or_404(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._object_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+
+class ScopedAdmin(HiddenOutsideReach, SimpleHistoryAdmin):
     """An admin whose rows belong to an organisation through `owner_path`.
 
     Reading needs any role in the owning organisation; changing needs one of `edit_roles`.
@@ -84,22 +104,6 @@ class ScopedAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return self.has_change_permission(request, obj)
-
-    def _object_or_404(self, request, object_id) -> None:
-        if self.get_object(request, admin.utils.unquote(object_id)) is None:
-            raise Http404(_("Posten finns inte eller så saknar du behörighet."))
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        self._object_or_404(request, object_id)
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        self._object_or_404(request, object_id)
-        return super().delete_view(request, object_id, extra_context)
-
-    def history_view(self, request, object_id, extra_context=None):
-        self._object_or_404(request, object_id)
-        return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._object_or_404(request, object_id)
@@ -164,7 +168,7 @@ class PersonInline(ScopedInline):
     fields = ["name", "title", "email"]
 
 
-class RoleInline(ScopedInline):
+class OrganisationRoleInline(ScopedInline):
     """Users' roles in the organisation: seen and handed out by its administrators only."""
 
     model = Role
@@ -189,7 +193,7 @@ class OrganisationAdmin(ScopedAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "parent__name", "municipality_code"]
     autocomplete_fields = ["parent"]
-    inlines = [PersonInline, RoleInline]
+    inlines = [PersonInline, OrganisationRoleInline]
 
     @admin.display(description=_("organisation"), ordering="name")
     def path_display(self, obj: Organisation) -> str:
@@ -244,10 +248,74 @@ class RoleAdmin(ScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class FolkhalsaUserAdmin(UserAdmin):
-    """Users are managed by superusers; administrators hand out roles on the role page."""
+class UserRoleInline(admin.TabularInline):
+    """A user's roles; an organisation administrator sees and hands out those in her reach."""
 
-    inlines = [RoleInline]
+    model = Role
+    fields = ["organisation", "kind"]
+    autocomplete_fields = ["organisation"]
+    extra = 0
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        managed = permissions.organisations_for(request.user, permissions.MANAGE_USERS)
+        return qs.filter(organisation__in=managed)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation" and not request.user.is_superuser:
+            managed = permissions.organisations_for(request.user, permissions.MANAGE_USERS)
+            kwargs["queryset"] = Organisation.objects.filter(pk__in=managed)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return _manages_users(request)
+
+    has_change_permission = has_view_permission
+    has_add_permission = has_view_permission
+    has_delete_permission = has_view_permission
+
+
+def _manages_users(request) -> bool:
+    """Return whether the user is a superuser or an administrator somewhere."""
+    user = request.user
+    return user.is_superuser or bool(permissions.organisations_for(user, permissions.MANAGE_USERS))
+
+
+class FolkhalsaUserAdmin(HiddenOutsideReach, UserAdmin):
+    """Users and their roles. Organisation administrators manage the users of their own
+    organisations (and new users with no role yet), never superusers or others' users."""
+
+    inlines = [UserRoleInline]
+    list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        managed = permissions.organisations_for(request.user, permissions.MANAGE_USERS)
+        outside = Role.objects.exclude(organisation__in=managed).values("user")
+        return qs.filter(is_superuser=False).exclude(pk__in=outside)
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ["is_superuser", "groups", "user_permissions", "last_login", "date_joined"]
+
+    def has_module_permission(self, request) -> bool:
+        return _manages_users(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return _manages_users(request)
+
+    has_change_permission = has_view_permission
+    has_add_permission = has_view_permission
+    has_delete_permission = has_view_permission
+
+    def user_change_password(self, request, id, form_url=""):
+        self._object_or_404(request, id)
+        return super().user_change_password(request, id, form_url)
 
 
 admin.site.unregister(User)

@@ -534,7 +534,7 @@ class Budget(Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title or _('Budget')} {self.year} – {self.plan.title}"
+        return _("Budget %(year)s – %(plan)s") % {"year": self.year, "plan": self.plan.title}
 
     def clean(self) -> None:
         """Refuse a year outside the plan's period."""

@@ -113,6 +113,15 @@ def can_report_on_measure(user: AnyUser, measure: Measure) -> bool:
     return measure.responsibilities.filter(organisation__in=reporter_orgs).exists()
 
 
+def reportable_measure_ids(user: AnyUser, plan: Plan) -> set[int]:
+    """Return the ids of the plan's measures the user may report on."""
+    measures = Measure.objects.filter(plan=plan)
+    if not can_edit_plan(user, plan):
+        reporter_orgs = organisations_for(user, {Role.Kind.REPORTER})
+        measures = measures.filter(responsibilities__organisation__in=reporter_orgs)
+    return set(measures.values_list("pk", flat=True))
+
+
 def can_see_history(user: AnyUser, plan: Plan) -> bool:
     """Return whether the user may read who changed what in the plan (members only)."""
     if user.is_authenticated and user.is_superuser:

@@ -13,6 +13,7 @@ from plans.models import (
     BudgetLine,
     FocusArea,
     Measure,
+    Organisation,
     Plan,
     Responsibility,
     Result,
@@ -37,13 +38,14 @@ def plan_tree(*, plan: Plan) -> list[FocusAreaNode]:
         Measure.objects.filter(plan=plan)
         .order_by("order", "code", "pk")
         .prefetch_related(
-            Prefetch(
-                "responsibilities",
-                queryset=Responsibility.objects.select_related("organisation__parent__parent"),
-            ),
+            Prefetch("responsibilities", queryset=Responsibility.objects.all()),
             "tags",
         )
     )
+    paths = organisation_paths()
+    for measure in measures:
+        for responsibility in measure.responsibilities.all():
+            responsibility.organisation_path = paths[responsibility.organisation_id]
     nodes = {area.pk: FocusAreaNode(area) for area in areas}
     by_result: dict[int, list[Measure]] = {result.pk: [] for result in results}
     for measure in measures:
@@ -56,10 +58,30 @@ def plan_tree(*, plan: Plan) -> list[FocusAreaNode]:
     roots = []
     for area in areas:
         if area.parent_id:
+            area.parent = nodes[area.parent_id].area  # no query when the number is shown
             nodes[area.parent_id].children.append(nodes[area.pk])
         else:
             roots.append(nodes[area.pk])
     return roots
+
+
+def organisation_paths() -> dict[int, str]:
+    """Return every organisation's full path ("Region › Avdelning › Enhet") in one query."""
+    rows = {
+        pk: (name, parent)
+        for pk, name, parent in Organisation.objects.values_list("pk", "name", "parent_id")
+    }
+    paths: dict[int, str] = {}
+
+    def path(pk: int) -> str:
+        if pk not in paths:
+            name, parent = rows[pk]
+            paths[pk] = name if parent is None else f"{path(parent)} › {name}"
+        return paths[pk]
+
+    for pk in rows:
+        path(pk)
+    return paths
 
 
 @dataclass

@@ -40,6 +40,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "budgets": plan_budget_tables(plan=plan),
         "can_edit": permissions.can_edit_plan(request.user, plan),
         "can_see_history": permissions.can_see_history(request.user, plan),
+        "reportable": permissions.reportable_measure_ids(request.user, plan),
     }
     return render(request, "plans/plan_detail.html", context)
 

@@ -28,13 +28,17 @@ if [ "$(id -u)" = "0" ]; then
 fi
 
 stop() {
+  cd /
   "${as_owner[@]}" pg_ctl -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
   rm -rf "$dir"
 }
 trap stop EXIT
 
+here=$PWD
+cd "$dir"  # the postgres user may not enter the caller's directory
 "${as_owner[@]}" initdb -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log"
 "${as_owner[@]}" pg_ctl -D "$dir/data" -l "$dir/server.log" -w \
   -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c full_page_writes=off" start >/dev/null
 echo "PostgreSQL: throwaway cluster $(postgres --version 2>/dev/null || pg_ctl --version) on 127.0.0.1:$port"
+cd "$here"
 DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres" "$@"

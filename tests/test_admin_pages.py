@@ -49,3 +49,12 @@ def _request(user):
     request = RequestFactory().get("/")
     request.user = user
     return request
+
+
+def test_pages_stay_swedish_for_a_browser_that_asks_for_english(adopted_plan):
+    adopted_plan.revised_on = "2019-04-11"
+    adopted_plan.save()
+    page = client_for(None).get(
+        reverse("plans:plan_detail", args=[adopted_plan.pk]), HTTP_ACCEPT_LANGUAGE="en-US,en"
+    )
+    assert "11 april 2019" in page.content.decode()

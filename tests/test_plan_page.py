@@ -1,0 +1,40 @@
+"""The plan page shows the plan as the document has it, in a fixed number of queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from plans.demo.loader import load_demo
+from plans.models import Plan
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, plan: Plan) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("plans:plan_detail", args=[plan.pk]))
+    assert response.status_code == 200
+    return len(captured), response.content.decode()
+
+
+def test_plan_page_query_count_does_not_grow_with_the_plan(measure):
+    load_demo()
+    measure.plan.status = Plan.Status.ADOPTED
+    measure.plan.save()
+    small, _ = _queries(client_for(None), measure.plan)
+    norrbotten = Plan.objects.get(title__startswith="Region Norrbottens")
+    large, text = _queries(client_for(None), norrbotten)
+    assert small == large == 10
+    assert "Region Norrbotten › Avdelningen för regional utveckling › Kulturenheten › " in text
+    assert "Samverkan är en förutsättning" in text.replace("samverkan är en", "Samverkan är en")
+
+
+def test_plan_page_shows_the_budget_with_totals():
+    load_demo()
+    plan = Plan.objects.get(title__startswith="Verksamhetsplan för folkhälsa")
+    plan.status = Plan.Status.ADOPTED
+    plan.save()
+    _, text = _queries(client_for(None), plan)
+    assert "Budget 2024" in text and "1\xa0050\xa0000" in text and "2\xa0100\xa0000" in text
