@@ -99,6 +99,15 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+if env_bool("BEHIND_TLS_PROXY", False):
+    # Behind the proxy REMOTE_ADDR is the proxy: take the client from X-Forwarded-For, or one
+    # user could lock every other account out.
+    AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 1)
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Reverting to an old version from the history page would bypass validation of the current
+# record and the version check; a correction is made as a new, ordinary edit.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 LANGUAGE_CODE = "sv"
 # Every user-facing string goes through gettext with Swedish as the source language. English is

@@ -3,17 +3,17 @@
 from decimal import Decimal
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans import permissions
-from plans.forms import VersionedFormMixin
+from plans.forms import VersionedModelForm
 from plans.models import (
     Budget,
     BudgetAmount,
@@ -110,7 +110,7 @@ class ScopedAdmin(HiddenOutsideReach, SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        """Offer only plans, focus areas and owners the user may edit."""
+        """Offer only plans, focus areas and owning organisations the user may edit."""
         if not request.user.is_superuser:
             editable = self._orgs(request, self.edit_roles)
             limits = {
@@ -123,9 +123,20 @@ class ScopedAdmin(HiddenOutsideReach, SimpleHistoryAdmin):
                 kwargs["queryset"] = db_field.related_model.objects.filter(
                     **limits[db_field.related_model]
                 )
-            elif db_field.name == "owner":
+            elif db_field.name == self.owner_path:
+                # The field that decides who owns the record: only the user's own reach.
                 kwargs["queryset"] = Organisation.objects.filter(pk__in=editable)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        """Offer people of the user's organisations, and those already chosen."""
+        if db_field.related_model is Person and not request.user.is_superuser:
+            readable = self._orgs(request, permissions.READ)
+            object_id = request.resolver_match.kwargs.get("object_id")
+            chosen = {f"{db_field.related_query_name()}__pk": object_id} if object_id else {}
+            visible = Q(organisation__in=readable) | (Q(**chosen) if chosen else Q(pk__in=[]))
+            kwargs["queryset"] = Person.objects.filter(visible).distinct()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class ScopedInline(admin.TabularInline):
@@ -146,26 +157,41 @@ class ScopedInline(admin.TabularInline):
 class VersionedAdmin(ScopedAdmin):
     """An admin whose form carries the version it started from, so no update is lost."""
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        base = super().get_form(request, obj, change, **kwargs)
-        return type(base.__name__, (VersionedFormMixin, base), {})
+    form = VersionedModelForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [(name, dict(opts)) for name, opts in super().get_fieldsets(request, obj)]
+        fields = [f for f in fieldsets[0][1]["fields"] if f != "loaded_version"]
+        fieldsets[0][1]["fields"] = [*fields, "loaded_version"]
+        return fieldsets
 
     def save_model(self, request, obj, form, change) -> None:
+        versioned_save(instance=obj, expected_version=form.expected_version(), user=request.user)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
-            versioned_save(
-                instance=obj, expected_version=form.expected_version(), user=request.user
-            )
+            return super().changeform_view(request, object_id, form_url, extra_context)
         except StaleVersionError as error:
-            # The form's clean() caught the usual case; this is the race between the two.
-            raise ValidationError(error.describe()) from error
+            # The form's locked check makes this rare; the transaction has been rolled back.
+            for line in error.describe():
+                self.message_user(request, line, messages.ERROR)
+            return HttpResponseRedirect(request.path)
 
 
 # --- Organisations, people and roles -------------------------------------------------------
 
 
 class PersonInline(ScopedInline):
+    """The organisation's people: for those with a role there (names and e-mail addresses)."""
+
     model = Person
     fields = ["name", "title", "email"]
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        if request.user.is_superuser:
+            return True
+        readable = permissions.organisations_for(request.user, permissions.READ)
+        return obj is not None and obj.pk in readable
 
 
 class OrganisationRoleInline(ScopedInline):
@@ -198,6 +224,14 @@ class OrganisationAdmin(ScopedAdmin):
     @admin.display(description=_("organisation"), ordering="name")
     def path_display(self, obj: Organisation) -> str:
         return obj.path
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent" and not request.user.is_superuser:
+            kwargs["queryset"] = Organisation.objects.filter(
+                pk__in=self._orgs(request, permissions.MANAGE_USERS)
+            )
+            kwargs["required"] = True  # only superusers create top-level organisations
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _owner_id(self, obj) -> int:
         return obj.pk
@@ -346,8 +380,12 @@ class TagAdmin(ScopedAdmin):
     def has_view_permission(self, request, obj=None) -> bool:
         return permissions.has_any_role(request.user)
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser or bool(self._orgs(request, self.edit_roles))
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Tags are shared by every organisation: renaming one is for superusers only.
+        return request.user.is_superuser
 
 
 # --- Plans --------------------------------------------------------------------------------
@@ -389,19 +427,19 @@ class ResultInline(ScopedInline):
 
 
 @admin.register(FocusArea)
-class FocusAreaAdmin(ScopedAdmin):
+class FocusAreaAdmin(VersionedAdmin):
     list_display = ["__str__", "plan"]
-    list_filter = ["plan__kind", "plan__owner"]
+    list_filter = ["plan__kind", ("plan", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "number", "plan__title", "background", "current_state"]
     autocomplete_fields = ["plan", "parent", "coordinator", "contacts"]
     inlines = [ResultInline]
 
 
 @admin.register(Result)
-class ResultAdmin(ScopedAdmin):
+class ResultAdmin(VersionedAdmin):
     owner_path = "focus_area__plan__owner"
     list_display = ["number", "title", "focus_area"]
-    list_filter = ["focus_area__plan"]
+    list_filter = [("focus_area__plan", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "focus_area__title"]
     autocomplete_fields = ["focus_area"]
 
@@ -416,7 +454,12 @@ class ResponsibilityInline(ScopedInline):
 class MeasureAdmin(VersionedAdmin):
     list_display = ["code", "title_short", "focus_area", "status", "target_year"]
     list_display_links = ["code", "title_short"]
-    list_filter = ["status", "approach", "plan", "tags"]
+    list_filter = [
+        "status",
+        "approach",
+        ("plan", admin.RelatedOnlyFieldListFilter),
+        ("tags", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["code", "title", "description", "target_group", "expected_result"]
     autocomplete_fields = ["plan", "focus_area", "result", "tags"]
     inlines = [ResponsibilityInline]
@@ -513,7 +556,7 @@ class BudgetLineInline(ScopedInline):
 @admin.register(Budget)
 class BudgetAdmin(VersionedAdmin):
     list_display = ["__str__", "year", "plan", "total_display"]
-    list_filter = ["year", "plan__owner"]
+    list_filter = ["year", ("plan", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "plan__title"]
     autocomplete_fields = ["plan"]
     inlines = [BudgetFunderInline, BudgetLineInline]

@@ -8,33 +8,42 @@ from plans.models import Measure, Plan
 from plans.services import StaleVersionError, changes_since
 
 
-class VersionedFormMixin(forms.BaseForm):
-    """Add a hidden `loaded_version`; refuse the save if the record has moved on since."""
+class VersionedModelForm(forms.ModelForm):
+    """A model form with a hidden `loaded_version`; a save over a newer version is refused.
+
+    The stored version is read with a row lock, so inside the view's transaction nobody can
+    save between this check and the save itself.
+    """
+
+    loaded_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages={"required": _("Formuläret saknar versionsuppgift. Ladda om sidan.")},
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["loaded_version"] = forms.IntegerField(
-            widget=forms.HiddenInput,
-            required=False,
-            initial=self.instance.version if self.instance.pk else 1,
-        )
+        editing = self.instance.pk is not None
+        self.fields["loaded_version"].required = editing
+        self.fields["loaded_version"].initial = self.instance.version if editing else None
 
     def expected_version(self) -> int:
         """Return the version the editor started from."""
-        return self.cleaned_data.get("loaded_version") or self.instance.version
+        return self.cleaned_data["loaded_version"] if self.instance.pk else 1
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if self.instance.pk is None:
-            return cleaned
         loaded = cleaned.get("loaded_version")
+        if self.instance.pk is None or loaded is None:
+            return cleaned
         current = (
             type(self.instance)
-            .objects.filter(pk=self.instance.pk)
+            .objects.select_for_update()
+            .filter(pk=self.instance.pk)
             .values_list("version", flat=True)
+            .first()
         )
-        current_version = current.first()
-        if loaded is not None and current_version is not None and loaded != current_version:
+        if current is not None and loaded != current:
             lines = StaleVersionError(changes_since(self.instance, loaded)).describe()
             raise ValidationError(
                 [
@@ -48,7 +57,7 @@ class VersionedFormMixin(forms.BaseForm):
         return cleaned
 
 
-class PlanForm(VersionedFormMixin, forms.ModelForm):
+class PlanForm(VersionedModelForm):
     """Edit a plan's own fields."""
 
     class Meta:
@@ -75,7 +84,7 @@ class PlanForm(VersionedFormMixin, forms.ModelForm):
         }
 
 
-class MeasureForm(VersionedFormMixin, forms.ModelForm):
+class MeasureForm(VersionedModelForm):
     """Edit a measure of a plan; its focus area and result stay within the plan."""
 
     class Meta:
@@ -104,7 +113,7 @@ class MeasureForm(VersionedFormMixin, forms.ModelForm):
         )
 
 
-class MeasureStatusForm(VersionedFormMixin, forms.ModelForm):
+class MeasureStatusForm(VersionedModelForm):
     """Report the status of a measure: what a rapportör may change."""
 
     class Meta:

@@ -270,7 +270,7 @@ class Plan(Versioned):
             raise ValidationError(errors)
 
 
-class FocusArea(models.Model):
+class FocusArea(Versioned):
     """A focus area, sub-goal or arena of a plan; nested as deep as the document nests."""
 
     plan = models.ForeignKey(
@@ -320,7 +320,13 @@ class FocusArea(models.Model):
         return ".".join(n for n in reversed(numbers) if n)
 
     def clean(self) -> None:
-        """Refuse a parent in another plan, or a parent chain that loops back."""
+        """Refuse a move to another plan, a parent in another plan, or a loop of parents."""
+        if self.pk is not None and self.plan_id is not None:
+            stored_plan = FocusArea.objects.filter(pk=self.pk).values_list("plan_id", flat=True)
+            if stored_plan.first() not in (None, self.plan_id):
+                raise ValidationError(
+                    {"plan": _("Ett fokusområde kan inte flyttas till en annan plan.")}
+                )
         if self.parent_id is None:
             return
         if self.parent.plan_id != self.plan_id:
@@ -334,7 +340,7 @@ class FocusArea(models.Model):
             node = node.parent
 
 
-class Result(models.Model):
+class Result(Versioned):
     """A numbered long-term expected result; measures hang below it."""
 
     focus_area = models.ForeignKey(
@@ -351,6 +357,20 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
+
+    def clean(self) -> None:
+        """Refuse moving a result that has measures: they would be left in the old area."""
+        if self.pk is None or self.focus_area_id is None:
+            return
+        stored = Result.objects.filter(pk=self.pk).values_list("focus_area_id", flat=True).first()
+        if stored not in (None, self.focus_area_id) and self.measures.exists():
+            raise ValidationError(
+                {
+                    "focus_area": _(
+                        "Resultatet har insatser och kan inte flyttas; flytta insatserna först."
+                    )
+                }
+            )
 
 
 class Tag(models.Model):

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
 
 from plans.models import (
@@ -135,13 +136,20 @@ _ACTIONS = {"+": "skapade", "~": "ändrade", "-": "tog bort"}
 
 def plan_history(*, plan: Plan, limit: int = 200) -> list[HistoryEntry]:
     """Return the newest changes to the plan and everything in it, newest first."""
+    areas = _ids(FocusArea.history.filter(plan_id=plan.pk))
+    measures = _ids(Measure.history.filter(plan_id=plan.pk))
+    budgets = _ids(Budget.history.filter(plan_id=plan.pk))
+    lines = _ids(BudgetLine.history.filter(budget_id__in=budgets))
     sources: list[QuerySet] = [
         Plan.history.filter(id=plan.pk),
         FocusArea.history.filter(plan_id=plan.pk),
-        Result.history.filter(focus_area_id__in=_ids(FocusArea.history.filter(plan_id=plan.pk))),
+        Result.history.filter(focus_area_id__in=areas),
         Measure.history.filter(plan_id=plan.pk),
-        Responsibility.history.filter(measure_id__in=_ids(Measure.history.filter(plan_id=plan.pk))),
+        Responsibility.history.filter(measure_id__in=measures),
         Budget.history.filter(plan_id=plan.pk),
+        BudgetFunder.history.filter(budget_id__in=budgets),
+        BudgetLine.history.filter(budget_id__in=budgets),
+        BudgetAmount.history.filter(line_id__in=lines),
     ]
     records = sorted(
         chain.from_iterable(
@@ -172,10 +180,18 @@ def _entry(record: object) -> HistoryEntry:
         when=record.history_date,
         user=str(record.history_user or "–"),
         kind=str(record.instance_type._meta.verbose_name),
-        record=str(record.history_object) if record.history_type != "-" else str(record.id),
+        record=_label(record),
         action=_ACTIONS[record.history_type],
         changes=changes,
     )
+
+
+def _label(record: object) -> str:
+    """Return a name for the historical record, even when what it points at is gone."""
+    try:
+        return str(record.history_object)
+    except ObjectDoesNotExist:
+        return str(getattr(record, "title", "") or getattr(record, "name", "") or record.id)
 
 
 def _short(value: object) -> str:

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -45,6 +46,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/plan_detail.html", context)
 
 
+@transaction.atomic
 def _edit(request: HttpRequest, form_class: type, instance, template: str, context: dict):
     """Show and save a versioned edit form; a stale save is refused with what changed."""
     form = form_class(request.POST or None, instance=instance)

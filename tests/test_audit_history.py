@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from plans.models import Measure, Plan
+from plans.models import BudgetAmount, FocusArea, Measure, Plan
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +75,19 @@ def test_every_edited_model_keeps_history():
     ]
     assert without == []
     assert Measure.history.model.__name__ == "HistoricalMeasure"
+
+
+def test_plan_history_survives_deleted_focus_areas_and_shows_budget_amounts(alice, budget):
+    plan = budget.plan
+    parent = FocusArea.objects.create(plan=plan, number="1", title="Överordnat")
+    FocusArea.objects.create(plan=plan, parent=parent, number="1", title="Underområde")
+    parent.delete()
+    amount = BudgetAmount.objects.get()
+    amount.amount = 360000
+    amount._history_user = alice
+    amount.save()
+    page = client_for(alice).get(reverse("plans:plan_history", args=[plan.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Underområde" in text and "tog bort" in text
+    assert "350000.00" in text and "360000" in text

@@ -3,7 +3,9 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from plans.demo.loader import DemoDataError, load_demo
 from plans.models import (
@@ -27,7 +29,8 @@ def _counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in MODELS}
 
 
-def test_load_demo_twice_gives_the_same_counts(capsys):
+def test_load_demo_twice_gives_the_same_counts(capsys, settings):
+    settings.DEBUG = True
     call_command("load_demo")
     first = _counts()
     call_command("load_demo")
@@ -99,3 +102,34 @@ def test_an_inconsistent_demo_file_loads_nothing(tmp_path):
     with pytest.raises(DemoDataError, match="Slutåret"):
         load_demo(directory=tmp_path)
     assert Plan.objects.count() == 0 and Organisation.objects.count() == 0
+
+
+def test_load_demo_refuses_to_run_in_production(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG är av"):
+        call_command("load_demo")
+    assert not User.objects.filter(username="admin").exists()
+
+
+def test_load_demo_again_after_a_plan_was_deleted_restores_only_that_plan():
+    load_demo()
+    Plan.objects.get(kind="verksamhetsplan").delete()
+    report = load_demo()
+    assert report.created == ["Verksamhetsplan för folkhälsa och social hållbarhet 2024"]
+    plan = Plan.objects.get(kind="verksamhetsplan")
+    assert plan.parent.title.startswith("Samverkansavtal")
+    assert Plan.objects.filter(title__startswith="Region Norrbottens").get().measures.count() >= 100
+
+
+def test_a_demo_record_that_breaks_a_model_rule_loads_nothing(tmp_path):
+    (tmp_path / "a.yaml").write_text(
+        "organisations: [{name: X, kind: kommun}]\n"
+        "plan:\n"
+        "  {key: x, kind: strategi, title: X, owner: X, start_year: 2024, end_year: 2024,\n"
+        "   focus_areas: [{number: '1', title: F, measures: [{title: M, responsible:\n"
+        "     [{organisation: X, role: ansvarig, cooperation: onskvard}]}]}]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DemoDataError, match="Samverkansformen"):
+        load_demo(directory=tmp_path)
+    assert Plan.objects.count() == 0

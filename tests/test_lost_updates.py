@@ -113,3 +113,82 @@ def test_racing_threads_save_exactly_once(measure):
     assert sorted(outcomes) == ["refused", "saved"]
     saved = Measure.objects.get(pk=measure.pk)
     assert saved.version == 2 and saved.title in {"A", "B"}
+
+
+def _version_on(page: str) -> str:
+    import re
+
+    return re.search(r'name="loaded_version" value="(\d+)"', page).group(1)
+
+
+def test_two_editors_in_the_admin_as_browsers_post(alice, draft_plan):
+    url = reverse("admin:plans_plan_change", args=[draft_plan.pk])
+    first, second = client_for(alice), client_for(alice)
+    base = {
+        "kind": draft_plan.kind,
+        "owner": draft_plan.owner_id,
+        "start_year": 2025,
+        "end_year": 2026,
+        "status": "utkast",
+        "focus_areas-TOTAL_FORMS": 0,
+        "focus_areas-INITIAL_FORMS": 0,
+    }
+    first_version = _version_on(first.get(url).content.decode())
+    second_version = _version_on(second.get(url).content.decode())
+    saved = first.post(url, {**base, "title": "A", "vision": "V", "loaded_version": first_version})
+    assert saved.status_code == 302
+    refused = second.post(url, {**base, "title": "B", "loaded_version": second_version})
+    assert "Någon annan har sparat ändringar" in refused.content.decode()
+    draft_plan.refresh_from_db()
+    assert (draft_plan.title, draft_plan.vision, draft_plan.version) == ("A", "V", 2)
+
+
+def test_a_save_without_the_loaded_version_is_refused(alice, measure):
+    url = reverse("plans:measure_edit", args=[measure.pk])
+    form = _measure_form(measure, title="Utan version")
+    del form["loaded_version"]
+    response = client_for(alice).post(url, form)
+    assert response.status_code == 400
+    assert "Formuläret saknar versionsuppgift" in response.content.decode()
+    measure.refresh_from_db()
+    assert measure.title == "Läsfrämjande insatser"
+
+
+def test_focus_area_edits_are_guarded_too(alice, focus_area):
+    url = reverse("admin:plans_focusarea_change", args=[focus_area.pk])
+    page = client_for(alice).get(url).content.decode()
+    form = {
+        "plan": focus_area.plan_id,
+        "title": "Ny rubrik",
+        "number": "1",
+        "order": 0,
+        "loaded_version": _version_on(page),
+        "results-TOTAL_FORMS": 0,
+        "results-INITIAL_FORMS": 0,
+    }
+    focus_area.title = "Någon annans rubrik"
+    versioned_save(instance=focus_area, expected_version=1, user=None)
+    response = client_for(alice).post(url, form)
+    assert "Någon annan har sparat ändringar" in response.content.decode()
+    focus_area.refresh_from_db()
+    assert focus_area.title == "Någon annans rubrik"
+
+
+def test_a_race_past_the_form_check_is_refused_without_an_error_page(alice, measure, monkeypatch):
+    from plans import forms
+
+    url = reverse("admin:plans_measure_change", args=[measure.pk])
+    form = {
+        **_measure_form(measure, title="Min titel"),
+        "plan": measure.plan_id,
+        "order": 0,
+        "responsibilities-TOTAL_FORMS": 0,
+        "responsibilities-INITIAL_FORMS": 0,
+    }
+    # Let the form's check pass as if the other save came after it.
+    monkeypatch.setattr(forms.VersionedModelForm, "clean", forms.forms.ModelForm.clean)
+    Measure.objects.filter(pk=measure.pk).update(version=5, title="Den andras titel")
+    response = client_for(alice).post(url, form)
+    assert response.status_code == 302 and response["Location"] == url
+    measure.refresh_from_db()
+    assert measure.title == "Den andras titel"

@@ -158,7 +158,7 @@ def _expected_admin(route: Route, user: str) -> int:
         return 200
     if model in OWNED and user == "charlie":
         return 404
-    if view == "delete" and model in {"organisation", *SHARED_READ_ONLY}:
+    if view == "delete" and model in {"organisation", "tag", *SHARED_READ_ONLY}:
         return 403
     return 200
 

@@ -122,7 +122,8 @@ class _Loader:
         self.top_level = top_level
         self.organisations: dict[str, Organisation] = {}
         self.people: dict[str, Person] = {}
-        self.plans: dict[str, Plan | None] = {}
+        self.plans: dict[str, Plan] = {}
+        self.new_plans: set[str] = set()
         self.areas: dict[tuple[str, str], FocusArea] = {}
         self.measure_order: dict[int, int] = {}
 
@@ -168,7 +169,7 @@ class _Loader:
             owner=owner, title=data["title"], start_year=data["start_year"]
         ).first()
         if existing is not None:
-            self.plans[data["key"]] = None
+            self.plans[data["key"]] = existing
             report.existing.append(existing.title)
             return
         parent_key = data.get("parent")
@@ -191,6 +192,7 @@ class _Loader:
         plan.target_areas.set(TargetArea.objects.filter(number__in=data.get("target_areas") or []))
         plan.global_goals.set(GlobalGoal.objects.filter(number__in=data.get("global_goals") or []))
         self.plans[data["key"]] = plan
+        self.new_plans.add(data["key"])
         for order, area in enumerate(data.get("focus_areas") or []):
             self.focus_area(plan, data["key"], area, parent=None, order=order)
         for budget in data.get("budgets") or []:
@@ -201,16 +203,14 @@ class _Loader:
         """Return the plan loaded under the key, in this run or an earlier one."""
         if key not in self.plans:
             raise DemoDataError(f"Unknown plan key {key!r}")
-        plan = self.plans[key]
-        if plan is None:
-            raise DemoDataError(f"Plan {key!r} existed before this run; cannot link to it")
-        return plan
+        return self.plans[key]
 
     def focus_area(
         self, plan: Plan, key: str, data: dict[str, Any], parent: FocusArea | None, order: int
     ) -> FocusArea:
         """Create a focus area with its sub-areas, results and measures."""
-        area = FocusArea.objects.create(
+        area = _create(
+            FocusArea,
             plan=plan,
             parent=parent,
             number=str(data.get("number") or ""),
@@ -234,7 +234,7 @@ class _Loader:
 
     def result(self, area: FocusArea, data: dict[str, Any]) -> None:
         """Create a long-term expected result with its measures."""
-        result = Result.objects.create(focus_area=area, number=data["number"], title=data["title"])
+        result = _create(Result, focus_area=area, number=data["number"], title=data["title"])
         for measure in data.get("measures") or []:
             self.measure(area, result, measure)
 
@@ -269,7 +269,8 @@ class _Loader:
             if org.pk in seen:
                 continue
             seen.add(org.pk)
-            Responsibility.objects.create(
+            _create(
+                Responsibility,
                 measure=measure,
                 organisation=org,
                 role=entry["role"],
@@ -281,8 +282,8 @@ class _Loader:
         key = document["extends"]
         if key not in self.plans:
             raise DemoDataError(f"{document['_file']}: extends unknown plan {key!r}")
-        if self.plans[key] is None:
-            return
+        if key not in self.new_plans:
+            return  # loaded in an earlier run, with its parts
         for result in document.get("results") or []:
             self.result(self._area(key, result["focus_area"], document["_file"]), result)
 
@@ -295,16 +296,15 @@ class _Loader:
 
     def budget(self, plan: Plan, key: str, data: dict[str, Any]) -> None:
         """Create a budget with its funders, lines and amounts."""
-        budget = Budget.objects.create(plan=plan, year=data["year"], title=data.get("title") or "")
+        budget = _create(Budget, plan=plan, year=data["year"], title=data.get("title") or "")
         funders = [
-            BudgetFunder.objects.create(
-                budget=budget, organisation=self.organisation(path), order=i
-            )
+            _create(BudgetFunder, budget=budget, organisation=self.organisation(path), order=i)
             for i, path in enumerate(data["funders"])
         ]
         for order, line_data in enumerate(data.get("lines") or []):
             area = line_data.get("focus_area")
-            line = BudgetLine.objects.create(
+            line = _create(
+                BudgetLine,
                 budget=budget,
                 name=line_data["name"],
                 kind=line_data["kind"],
@@ -313,7 +313,15 @@ class _Loader:
             )
             for funder, amount in zip(funders, line_data["amounts"], strict=True):
                 if amount is not None:
-                    BudgetAmount.objects.create(line=line, funder=funder, amount=_kronor(amount))
+                    _create(BudgetAmount, line=line, funder=funder, amount=_kronor(amount))
+
+
+def _create(model: type, **fields: Any) -> Any:
+    """Build a record, run the model's own validation, and save it."""
+    record = model(**fields)
+    _validate(record, f"{model._meta.verbose_name} {str(record)[:60]!r}")
+    record.save()
+    return record
 
 
 def _validate(record: Any, what: str) -> None:

@@ -1,5 +1,6 @@
 """Load the demo data transcribed from the source documents, and the demo accounts."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.demo.loader import DEMO_PASSWORD, DemoDataError, load_demo
@@ -10,8 +11,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--password", default=DEMO_PASSWORD, help="Lösenord för demokontona.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Läs in även när DEBUG är av (demokontona har kända lösenord).",
+        )
 
-    def handle(self, *args, password: str, **options) -> None:
+    def handle(self, *args, password: str, force: bool, **options) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG är av: demodata och demokonton med kända lösenord läses inte in i "
+                "produktion. Använd --force om det verkligen är en demoinstallation."
+            )
         try:
             report = load_demo(password=password)
         except DemoDataError as error:
