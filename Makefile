@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: install demo test lint format pytest pytest-postgres clean
+.PHONY: install demo test lint format pytest pytest-postgres messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ pytest-postgres: install
 	scripts/with-postgres.sh $(PY) -m pytest
 
 test: lint pytest pytest-postgres
+
+# After changing user-facing strings (needs GNU gettext): update and compile the English catalogue.
+messages: install
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=staticfiles --no-location
+	$(PY) manage.py compilemessages -l en --ignore=.venv
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

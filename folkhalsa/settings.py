@@ -5,7 +5,6 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from folkhalsa.env import env_bool, env_int, env_list, env_str
 
@@ -39,7 +38,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "folkhalsa.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -110,10 +109,9 @@ if env_bool("BEHIND_TLS_PROXY", False):
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 LANGUAGE_CODE = "sv"
-# Every user-facing string goes through gettext with Swedish as the source language. English is
-# switched on by adding ("en", _("Engelska")) here once locale/en holds a translated catalogue;
-# offering it before would mix Django's English with our Swedish on the same page.
-LANGUAGES = [("sv", _("Svenska"))]
+# Every user-facing string goes through gettext with Swedish as the source language; the English
+# catalogue is locale/en. The user picks the language (a cookie); the default is Swedish.
+LANGUAGES = [("sv", "Svenska"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True

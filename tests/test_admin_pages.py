@@ -58,3 +58,27 @@ def test_pages_stay_swedish_for_a_browser_that_asks_for_english(adopted_plan):
         reverse("plans:plan_detail", args=[adopted_plan.pk]), HTTP_ACCEPT_LANGUAGE="en-US,en"
     )
     assert "11 april 2019" in page.content.decode()
+
+
+def test_a_user_who_chooses_english_gets_english(adopted_plan, client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    page = client.get(reverse("plans:plan_detail", args=[adopted_plan.pk])).content.decode()
+    assert '<html lang="en">' in page and "Focus areas and measures" in page
+    client.post(reverse("set_language"), {"language": "sv", "next": "/"})
+    page = client.get(reverse("plans:plan_detail", args=[adopted_plan.pk])).content.decode()
+    assert '<html lang="sv">' in page and "Fokusområden och insatser" in page
+
+
+def test_the_english_catalogue_translates_every_string_and_is_compiled():
+    from pathlib import Path
+
+    import polib
+
+    locale = Path(__file__).resolve().parent.parent / "locale" / "en" / "LC_MESSAGES"
+    catalogue = polib.pofile(str(locale / "django.po"))
+    assert catalogue.untranslated_entries() == [] and catalogue.fuzzy_entries() == []
+    compiled = polib.mofile(str(locale / "django.mo"))
+    source = {e.msgid: e.msgstr for e in catalogue if not e.msgid_plural}
+    built = {e.msgid: e.msgstr for e in compiled if e.msgid and not e.msgid_plural}
+    assert built == source, "run: manage.py compilemessages -l en"

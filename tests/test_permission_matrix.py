@@ -114,6 +114,8 @@ def _expected(route: Route, user: str) -> int:
     name = route.name
     if name == "logout":
         return 405  # logging out is a POST
+    if name == "set_language":
+        return 302  # choosing a language is a POST; a GET goes back where it came from
     if name.startswith("admin:"):
         return _expected_admin(route, user)
     return _expected_site(name, user)
