@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.forms.models import BaseInlineFormSet
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
@@ -391,7 +392,30 @@ class TagAdmin(ScopedAdmin):
 # --- Plans --------------------------------------------------------------------------------
 
 
-class FocusAreaInline(ScopedInline):
+class VersionedInlineFormSet(BaseInlineFormSet):
+    """Save each changed row only if nobody saved that row since the page was opened."""
+
+    def save_existing(self, form, obj, commit=True):
+        record = form.save(commit=False)
+        # The request's user is recorded in the history by simple_history's middleware.
+        versioned_save(instance=record, expected_version=form.expected_version(), user=None)
+        form.save_m2m()
+        return record
+
+
+class VersionedInline(ScopedInline):
+    """An inline of versioned rows: each row carries the version it was shown with."""
+
+    form = VersionedModelForm
+    formset = VersionedInlineFormSet
+
+    def get_fields(self, request, obj=None):
+        return [f for f in super().get_fields(request, obj) if f != "loaded_version"] + [
+            "loaded_version"
+        ]
+
+
+class FocusAreaInline(VersionedInline):
     model = FocusArea
     fields = ["number", "title", "parent", "order"]
     show_change_link = True
@@ -420,7 +444,7 @@ class PlanAdmin(VersionedAdmin):
     ]
 
 
-class ResultInline(ScopedInline):
+class ResultInline(VersionedInline):
     model = Result
     fields = ["number", "title"]
     show_change_link = True

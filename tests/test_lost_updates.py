@@ -192,3 +192,37 @@ def test_a_race_past_the_form_check_is_refused_without_an_error_page(alice, meas
     assert response.status_code == 302 and response["Location"] == url
     measure.refresh_from_db()
     assert measure.title == "Den andras titel"
+
+
+def test_a_stale_focus_area_row_on_the_plan_page_is_refused(alice, focus_area):
+    plan = focus_area.plan
+    url = reverse("admin:plans_plan_change", args=[plan.pk])
+    page = client_for(alice).get(url).content.decode()
+    assert 'name="focus_areas-0-loaded_version"' in page
+    form = {
+        "title": plan.title,
+        "kind": plan.kind,
+        "owner": plan.owner_id,
+        "start_year": plan.start_year,
+        "end_year": plan.end_year,
+        "status": plan.status,
+        "loaded_version": _version_on(page),
+        "focus_areas-TOTAL_FORMS": 1,
+        "focus_areas-INITIAL_FORMS": 1,
+        "focus_areas-0-id": focus_area.pk,
+        "focus_areas-0-plan": plan.pk,
+        "focus_areas-0-number": "1",
+        "focus_areas-0-title": "Från plansidan",
+        "focus_areas-0-order": 0,
+        "focus_areas-0-loaded_version": 1,
+    }
+    focus_area.title = "Från fokusområdets sida"
+    versioned_save(instance=focus_area, expected_version=1, user=None)
+    response = client_for(alice).post(url, form, follow=True)
+    assert "Någon annan har sparat ändringar" in response.content.decode()
+    focus_area.refresh_from_db()
+    assert focus_area.title == "Från fokusområdets sida" and focus_area.version == 2
+    form["focus_areas-0-loaded_version"] = 2
+    assert client_for(alice).post(url, form).status_code == 302
+    focus_area.refresh_from_db()
+    assert focus_area.title == "Från plansidan" and focus_area.version == 3
