@@ -51,12 +51,6 @@ def _role_scopes(user: AnyUser) -> dict[str, set[int]]:
     return cached
 
 
-def forget_roles(user: AnyUser) -> None:
-    """Drop the roles cached on the user object, after they have changed."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
-
-
 def organisations_for(user: AnyUser, kinds: Iterable[str]) -> set[int]:
     """Return the organisations (with units) where the user holds any of the role kinds."""
     if not user.is_authenticated:
@@ -84,18 +78,6 @@ def visible_plans(user: AnyUser) -> QuerySet[Plan]:
     )
     ids = plans.filter(published | readable | reporting).values("pk")
     return plans.filter(pk__in=ids)
-
-
-def editable_plans(user: AnyUser) -> QuerySet[Plan]:
-    """Return the plans the user may change."""
-    if user.is_authenticated and user.is_superuser:
-        return Plan.objects.all()
-    return Plan.objects.filter(owner__in=organisations_for(user, EDIT_PLANS))
-
-
-def can_view_plan(user: AnyUser, plan: Plan) -> bool:
-    """Return whether the user may read the plan, drafts included."""
-    return visible_plans(user).filter(pk=plan.pk).exists()
 
 
 def can_edit_plan(user: AnyUser, plan: Plan) -> bool:
