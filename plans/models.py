@@ -203,6 +203,9 @@ class Plan(Versioned):
         CLOSED = "avslutad", _("Avslutad")
         SUPERSEDED = "ersatt", _("Ersatt")
 
+    # Adopted once, so public: anonymous visitors may read plans in these states.
+    PUBLISHED_STATUSES = (Status.ADOPTED, Status.CLOSED, Status.SUPERSEDED)
+
     owner = models.ForeignKey(
         Organisation, verbose_name=_("ägare"), on_delete=models.PROTECT, related_name="plans"
     )
@@ -251,7 +254,7 @@ class Plan(Versioned):
     @property
     def is_published(self) -> bool:
         """Return whether anonymous visitors may read the plan."""
-        return self.status in {self.Status.ADOPTED, self.Status.CLOSED, self.Status.SUPERSEDED}
+        return self.status in self.PUBLISHED_STATUSES
 
     def clean(self) -> None:
         """Refuse an end before the start and a parent chain that loops back."""

@@ -69,7 +69,7 @@ def visible_plans(user: AnyUser) -> QuerySet[Plan]:
     plans = Plan.objects.all()
     if user.is_authenticated and user.is_superuser:
         return plans
-    published = Q(status__in=[s for s in Plan.Status.values if Plan(status=s).is_published])
+    published = Q(status__in=Plan.PUBLISHED_STATUSES)
     if not user.is_authenticated:
         return plans.filter(published)
     readable = Q(owner__in=organisations_for(user, READ))
