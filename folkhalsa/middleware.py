@@ -3,8 +3,10 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class ChosenLanguageMiddleware:
@@ -25,3 +27,24 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", code)
         return response
+
+
+class RefuseNulCharactersMiddleware:
+    """Answer 400 to a request whose query or form data holds a NUL character.
+
+    PostgreSQL cannot store or compare text with NUL, so a search or filter holding one would
+    end in a server error; no form of ours has a use for it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _holds_nul(request.GET) or (request.method == "POST" and _holds_nul(request.POST)):
+            raise BadRequest(_("Förfrågan innehåller ett otillåtet tecken (NUL)."))
+        return self.get_response(request)
+
+
+def _holds_nul(data: QueryDict) -> bool:
+    """Return whether any key or value of the data holds a NUL character."""
+    return any("\x00" in key or any("\x00" in v for v in data.getlist(key)) for key in data)

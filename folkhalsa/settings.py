@@ -39,6 +39,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "folkhalsa.middleware.ChosenLanguageMiddleware",
+    "folkhalsa.middleware.RefuseNulCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -93,16 +94,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "plans:home"
 LOGOUT_REDIRECT_URL = "plans:home"
 
-# Login throttling: lock out a user name from an address after repeated failures.
+# Login throttling (django-axes): failures are counted per user name and address, and per
+# address alone with a higher limit (many users of a municipality share one address). A success
+# clears only that user name's count from that address, so one account cannot clear the rest.
+AXES_HANDLER = "folkhalsa.throttling.ThrottlingHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 50)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-if env_bool("BEHIND_TLS_PROXY", False):
-    # Behind the proxy REMOTE_ADDR is the proxy: take the client from X-Forwarded-For, or one
-    # user could lock every other account out.
-    AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 1)
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "folkhalsa.throttling.client_address"
+# Behind the proxies REMOTE_ADDR is the nearest proxy: the client is read from X-Forwarded-For,
+# counting this many proxies from the right (each appends the address it was reached from).
+PROXY_COUNT = env_int("PROXY_COUNT", 1) if env_bool("BEHIND_TLS_PROXY", False) else 0
 
 # Reverting to an old version from the history page would bypass validation of the current
 # record and the version check; a correction is made as a new, ordinary edit.

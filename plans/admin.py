@@ -4,18 +4,24 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.models import User
-from django.db.models import Q
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models, router
+from django.db.models import Exists, OuterRef, Q
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans import permissions
-from plans.forms import VersionedModelForm
+from plans.forms import AsciiDecimalField, AsciiIntegerField, VersionedModelForm
 from plans.models import (
+    Account,
     Budget,
     BudgetAmount,
     BudgetFunder,
@@ -33,15 +39,34 @@ from plans.models import (
     TargetArea,
 )
 from plans.selectors import budget_table
-from plans.services import StaleVersionError, versioned_save
+from plans.services import (
+    StaleVersionError,
+    changes_since,
+    user_delete,
+    versioned_delete,
+    versioned_save,
+)
 
 admin.site.site_header = _("Folkhälsa – administration")
 admin.site.site_title = _("Folkhälsa")
 admin.site.index_title = _("Planer, aktörer och budget")
 
 
-class HiddenOutsideReach:
-    """Answer 404 for an object page whose object is not in the admin's queryset."""
+# Numbers typed in forms: ASCII digits only (Python's int() also reads Arabic-Indic digits).
+ASCII_NUMBERS = {
+    models.IntegerField: {"form_class": AsciiIntegerField},
+    models.DecimalField: {"form_class": AsciiDecimalField},
+}
+
+
+class RulesAdmin:
+    """What every admin of ours shares, so the views Django and its add-ons bring obey our rules.
+
+    Object pages of records outside the user's reach answer 404; history pages only read;
+    changelist filters go only through the filters the page offers.
+    """
+
+    formfield_overrides = ASCII_NUMBERS
 
     def _object_or_404(self, request, object_id) -> None:
         if self.get_object(request, admin.utils.unquote(object_id)) is None:
@@ -59,8 +84,38 @@ class HiddenOutsideReach:
         self._object_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history's page of an old version accepts a POST of the whole form and saves
+        # it, bypassing change permission; an old version is only ever read.
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        self._object_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
-class ScopedAdmin(HiddenOutsideReach, SimpleHistoryAdmin):
+    def has_change_history_permission(self, request, obj=None) -> bool:
+        return False
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        """Refuse filters through reverse relations the page does not offer as filters.
+
+        Django lets `?plans__isnull=False` through as a "local" lookup, which would reveal
+        which organisations own plans the user may not read.
+        """
+        first = lookup.split("__", 1)[0]
+        try:
+            field = self.model._meta.get_field(first)
+        except FieldDoesNotExist:
+            return super().lookup_allowed(lookup, value, request)
+        if field.auto_created and not field.concrete or field.many_to_many:
+            offered = {f[0] if isinstance(f, tuple | list) else f for f in self.list_filter}
+            if not any(
+                lookup == o or lookup.startswith(f"{o}__") for o in offered if isinstance(o, str)
+            ):
+                return False
+        return super().lookup_allowed(lookup, value, request)
+
+
+class ScopedAdmin(RulesAdmin, SimpleHistoryAdmin):
     """An admin whose rows belong to an organisation through `owner_path`.
 
     Reading needs any role in the owning organisation; changing needs one of `edit_roles`.
@@ -106,10 +161,6 @@ class ScopedAdmin(HiddenOutsideReach, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return self.has_change_permission(request, obj)
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._object_or_404(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         """Offer only plans, focus areas and owning organisations the user may edit."""
         if not request.user.is_superuser:
@@ -120,7 +171,9 @@ class ScopedAdmin(HiddenOutsideReach, SimpleHistoryAdmin):
                 Result: {"focus_area__plan__owner__in": editable},
                 Budget: {"plan__owner__in": editable},
             }
-            if db_field.related_model in limits:
+            if "queryset" in kwargs:
+                pass  # the page has chosen its own, narrower choices
+            elif db_field.related_model in limits:
                 kwargs["queryset"] = db_field.related_model.objects.filter(
                     **limits[db_field.related_model]
                 )
@@ -144,6 +197,7 @@ class ScopedInline(admin.TabularInline):
     """An inline that follows the permissions of the page it sits on."""
 
     extra = 0
+    formfield_overrides = ASCII_NUMBERS
 
     def has_view_permission(self, request, obj=None) -> bool:
         return self.admin_site._registry[self.parent_model].has_view_permission(request, obj)
@@ -178,6 +232,29 @@ class VersionedAdmin(ScopedAdmin):
                 self.message_user(request, line, messages.ERROR)
             return HttpResponseRedirect(request.path)
 
+    def get_actions(self, request):
+        # Deleting goes through the record's own page: it lists what goes with it and checks
+        # that nobody changed the record since it was shown.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except (StaleVersionError, ValidationError) as error:
+            lines = error.describe() if isinstance(error, StaleVersionError) else error.messages
+            for line in [_("Inget togs bort."), *lines]:
+                self.message_user(request, line, messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+    def delete_model(self, request, obj) -> None:
+        try:
+            loaded = int(request.POST.get("loaded_version", ""))
+        except ValueError:
+            raise ValidationError(_("Formuläret saknar versionsuppgift. Ladda om sidan.")) from None
+        versioned_delete(instance=obj, expected_version=loaded)
+
 
 # --- Organisations, people and roles -------------------------------------------------------
 
@@ -201,6 +278,11 @@ class OrganisationRoleInline(ScopedInline):
     model = Role
     fields = ["user", "kind"]
     autocomplete_fields = ["user"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs.update(_manageable_user_choices(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_view_permission(self, request, obj=None) -> bool:
         if isinstance(obj, Organisation):
@@ -245,6 +327,39 @@ class OrganisationAdmin(ScopedAdmin):
     def has_view_permission(self, request, obj=None) -> bool:
         return permissions.has_any_role(request.user)
 
+    def _moves(self, request, obj: Organisation | None) -> bool:
+        """Return whether the user may place the organisation under another one.
+
+        An administrator moves units within her reach; her own organisation (or one above it)
+        stays where it is, or she could hand it to another municipality.
+        """
+        if request.user.is_superuser or obj is None:
+            return True
+        return obj.parent_id in self._orgs(request, permissions.MANAGE_USERS)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if self._moves(request, obj) else [*readonly, "parent"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is None:
+            return super().has_delete_permission(request)
+        return self._moves(request, obj) and self.has_change_permission(request, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._members_only(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._members_only(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _members_only(self, request, object_id) -> None:
+        """Refuse the history (who changed what) to all but the organisation's members."""
+        obj = self.get_object(request, admin.utils.unquote(object_id))
+        if obj is not None and not permissions.can_read_organisation_history(request.user, obj.pk):
+            raise PermissionDenied
+
 
 @admin.register(Person)
 class PersonAdmin(ScopedAdmin):
@@ -280,7 +395,22 @@ class RoleAdmin(ScopedAdmin):
             kwargs["queryset"] = Organisation.objects.filter(
                 pk__in=self._orgs(request, permissions.MANAGE_USERS)
             )
+        if db_field.name == "user":
+            kwargs.update(_manageable_user_choices(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _manageable_user_choices(request) -> dict:
+    """Return the choices of a role's user: accounts whose home organisation she manages."""
+    return {
+        "queryset": permissions.manageable_users(request.user),
+        "error_messages": {
+            "invalid_choice": _(
+                "Användaren hör till en organisation som du inte administrerar. Be den "
+                "organisationens administratör, eller en superanvändare, att ge rollen."
+            )
+        },
+    }
 
 
 class UserRoleInline(admin.TabularInline):
@@ -290,6 +420,7 @@ class UserRoleInline(admin.TabularInline):
     fields = ["organisation", "kind"]
     autocomplete_fields = ["organisation"]
     extra = 0
+    formfield_overrides = ASCII_NUMBERS
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -305,33 +436,89 @@ class UserRoleInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return _manages_users(request)
+        return _manages(request, obj)
 
     has_change_permission = has_view_permission
     has_add_permission = has_view_permission
     has_delete_permission = has_view_permission
 
 
-def _manages_users(request) -> bool:
-    """Return whether the user is a superuser or an administrator somewhere."""
+class AccountInline(admin.StackedInline):
+    """The user's home organisation: its administrators manage the account."""
+
+    model = Account
+    fields = ["organisation"]
+    autocomplete_fields = ["organisation"]
+    can_delete = False
+    min_num = max_num = 1
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation" and not request.user.is_superuser:
+            managed = permissions.organisations_for(request.user, permissions.MANAGE_USERS)
+            kwargs["queryset"] = Organisation.objects.filter(pk__in=managed)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return _manages(request, obj)
+
+    has_change_permission = has_view_permission
+    has_add_permission = has_view_permission
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def _manages(request, account_user: User | None) -> bool:
+    """Return whether the user manages the account, or (without one) any accounts at all."""
     user = request.user
+    if account_user is not None:
+        return permissions.can_manage_user(user, account_user)
     return user.is_superuser or bool(permissions.organisations_for(user, permissions.MANAGE_USERS))
 
 
-class FolkhalsaUserAdmin(HiddenOutsideReach, UserAdmin):
-    """Users and their roles. Organisation administrators manage the users of their own
-    organisations (and new users with no role yet), never superusers or others' users."""
+class AccountCreationForm(AdminUserCreationForm):
+    """A new account: user name, password and the home organisation it belongs to."""
 
-    inlines = [UserRoleInline]
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.all(),
+        label=_("Hemorganisation"),
+        help_text=_("Organisationen vars administratörer hanterar kontot."),
+    )
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=commit)
+        if commit:
+            Account.objects.create(user=user, organisation=self.cleaned_data["organisation"])
+        return user
+
+
+class FolkhalsaUserAdmin(RulesAdmin, UserAdmin):
+    """Users and their roles. An account belongs to a home organisation; its administrators
+    (and superusers) manage it. A user who has made changes is deactivated, never deleted,
+    so history always names who did what."""
+
+    inlines = [AccountInline, UserRoleInline]
+    add_form = AccountCreationForm
+    add_fieldsets = [
+        (
+            None,
+            {"fields": ["username", "organisation", "usable_password", "password1", "password2"]},
+        )
+    ]
     list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        managed = permissions.organisations_for(request.user, permissions.MANAGE_USERS)
-        outside = Role.objects.exclude(organisation__in=managed).values("user")
-        return qs.filter(is_superuser=False).exclude(pk__in=outside)
+        return permissions.manageable_users(request.user)
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None and not request.user.is_superuser:
+            managed = permissions.organisations_for(request.user, permissions.MANAGE_USERS)
+            form.base_fields["organisation"].queryset = Organisation.objects.filter(pk__in=managed)
+        return form
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
@@ -339,10 +526,10 @@ class FolkhalsaUserAdmin(HiddenOutsideReach, UserAdmin):
         return ["is_superuser", "groups", "user_permissions", "last_login", "date_joined"]
 
     def has_module_permission(self, request) -> bool:
-        return _manages_users(request)
+        return _manages(request, None)
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return _manages_users(request)
+        return _manages(request, obj)
 
     has_change_permission = has_view_permission
     has_add_permission = has_view_permission
@@ -352,13 +539,44 @@ class FolkhalsaUserAdmin(HiddenOutsideReach, UserAdmin):
         self._object_or_404(request, id)
         return super().user_change_password(request, id, form_url)
 
+    def delete_view(self, request, object_id, extra_context=None):
+        if request.method != "POST":
+            return super().delete_view(request, object_id, extra_context)
+        self._object_or_404(request, object_id)
+        user = self.get_object(request, admin.utils.unquote(object_id))
+        if not self.has_delete_permission(request, user):
+            raise PermissionDenied
+        return self._delete_or_deactivate(request, [user])
+
+    def delete_queryset(self, request, queryset) -> None:
+        self._delete_or_deactivate(request, list(queryset))
+
+    def _delete_or_deactivate(self, request, users: list[User]) -> HttpResponseRedirect:
+        """Delete each account, or deactivate it when history names it; refuse oneself."""
+        for user in users:
+            try:
+                deleted = user_delete(user=user, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                continue
+            text = (
+                _("Kontot %(user)s togs bort.")
+                if deleted
+                else _(
+                    "Kontot %(user)s inaktiverades i stället för att tas bort: historiken "
+                    "visar ändringar som användaren har gjort."
+                )
+            )
+            self.message_user(request, text % {"user": user.username}, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:auth_user_changelist"))
+
 
 admin.site.unregister(User)
 admin.site.register(User, FolkhalsaUserAdmin)
 
 
 @admin.register(TargetArea, GlobalGoal)
-class ReferenceAdmin(admin.ModelAdmin):
+class ReferenceAdmin(RulesAdmin, admin.ModelAdmin):
     """The national target areas and global goals: read by all, changed by superusers."""
 
     list_display = ["number", "name"]
@@ -376,13 +594,33 @@ class TagAdmin(ScopedAdmin):
     search_fields = ["name"]
 
     def get_queryset(self, request):
-        return SimpleHistoryAdmin.get_queryset(self, request)
+        # Tags are shared, but one used only on another organisation's draft would reveal
+        # what that draft is about: show unused tags and those on plans she may read.
+        tags = SimpleHistoryAdmin.get_queryset(self, request)
+        if request.user.is_superuser:
+            return tags
+        visible = Measure.objects.filter(
+            tags=OuterRef("pk"), plan__in=permissions.visible_plans(request.user)
+        )
+        used = Measure.objects.filter(tags=OuterRef("pk"))
+        return tags.filter(Exists(visible) | ~Exists(used))
 
     def has_view_permission(self, request, obj=None) -> bool:
         return permissions.has_any_role(request.user)
 
     def has_add_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser or bool(self._orgs(request, self.edit_roles))
+
+    def history_view(self, request, object_id, extra_context=None):
+        # A shared tag's history names users of every organisation.
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_change_permission(self, request, obj=None) -> bool:
         # Tags are shared by every organisation: renaming one is for superusers only.
@@ -393,7 +631,7 @@ class TagAdmin(ScopedAdmin):
 
 
 class VersionedInlineFormSet(BaseInlineFormSet):
-    """Save each changed row only if nobody saved that row since the page was opened."""
+    """Save or delete each row only if nobody saved that row since the page was opened."""
 
     def save_existing(self, form, obj, commit=True):
         record = form.save(commit=False)
@@ -401,6 +639,51 @@ class VersionedInlineFormSet(BaseInlineFormSet):
         versioned_save(instance=record, expected_version=form.expected_version(), user=None)
         form.save_m2m()
         return record
+
+    def clean(self) -> None:
+        super().clean()
+        errors = []
+        for form in self.deleted_forms:
+            if form.instance.pk is not None:
+                errors += _refusal_to_delete_row(form)
+        if errors:
+            raise ValidationError(errors)
+
+
+def _refusal_to_delete_row(form: VersionedModelForm) -> list[str]:
+    """Return why the row ticked for deletion may not go: changed since shown, or not empty."""
+    record = form.instance
+    model = type(record)
+    current = (
+        model.objects.select_for_update().filter(pk=record.pk).values_list("version", flat=True)
+    ).first()
+    loaded = form.cleaned_data.get("loaded_version")
+    if current is not None and loaded != current:
+        lines = StaleVersionError(changes_since(record, loaded or 0)).describe()
+        return [
+            _("%(record)s har ändrats sedan du öppnade sidan och togs inte bort.")
+            % {"record": record},
+            *lines,
+        ]
+    if _dependants(record):
+        return [
+            _(
+                "%(record)s innehåller andra poster och tas inte bort här. Ta bort det på dess "
+                "egen sida, där du ser allt som försvinner med det."
+            )
+            % {"record": record}
+        ]
+    return []
+
+
+def _dependants(record: models.Model) -> int:
+    """Return how many other records deleting this one would delete with it."""
+    collector = NestedObjects(using=router.db_for_write(type(record)))
+    collector.collect([record])
+    collected = sum(
+        len(objs) for model, objs in collector.data.items() if not model._meta.auto_created
+    )
+    return collected - 1
 
 
 class VersionedInline(ScopedInline):
@@ -442,6 +725,18 @@ class PlanAdmin(VersionedAdmin):
         (_("Beslut"), {"fields": ["status", "adopted_by", "adopted_on", "revised_on"]}),
         (_("Koppling"), {"fields": ["target_areas", "global_goals"]}),
     ]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is None:
+            return super().has_delete_permission(request)
+        return permissions.can_delete_plan(request.user, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            # Any plan she may read, such as the region's adopted strategy; never a draft
+            # of another organisation, not even its title.
+            kwargs["queryset"] = permissions.visible_plans(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ResultInline(VersionedInline):

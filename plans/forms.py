@@ -1,11 +1,41 @@
 """Forms for plans and measures; every edit form carries the version it started from."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Measure, Plan
 from plans.services import StaleVersionError, changes_since
+
+ASCII_NUMBER = re.compile(r"[-+]?[0-9 \u00a0]*([.,][0-9]*)?\Z")
+
+
+def _refuse_other_digits(value: object, field: forms.Field) -> None:
+    """Refuse digits other than 0–9: Python reads e.g. "٢٠٢٤" as 2024."""
+    if isinstance(value, str) and not ASCII_NUMBER.match(value.strip()):
+        raise ValidationError(field.error_messages["invalid"], code="invalid")
+
+
+class AsciiIntegerField(forms.IntegerField):
+    """An integer typed with the digits 0–9 only."""
+
+    default_error_messages = {"invalid": _("Ange ett heltal med siffrorna 0–9.")}
+
+    def to_python(self, value):
+        _refuse_other_digits(value, self)
+        return super().to_python(value)
+
+
+class AsciiDecimalField(forms.DecimalField):
+    """A number typed with the digits 0–9 only."""
+
+    default_error_messages = {"invalid": _("Ange ett tal med siffrorna 0–9.")}
+
+    def to_python(self, value):
+        _refuse_other_digits(value, self)
+        return super().to_python(value)
 
 
 class VersionedModelForm(forms.ModelForm):
@@ -82,6 +112,7 @@ class PlanForm(VersionedModelForm):
             "target_areas": forms.CheckboxSelectMultiple,
             "global_goals": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"start_year": AsciiIntegerField, "end_year": AsciiIntegerField}
 
 
 class MeasureForm(VersionedModelForm):
@@ -103,6 +134,11 @@ class MeasureForm(VersionedModelForm):
             "start_year",
             "end_year",
         ]
+        field_classes = {
+            "target_year": AsciiIntegerField,
+            "start_year": AsciiIntegerField,
+            "end_year": AsciiIntegerField,
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -41,7 +41,7 @@ class Organisation(models.Model):
         _("kommunkod"),
         max_length=4,
         blank=True,
-        validators=[RegexValidator(r"^\d{4}$", _("Kommunkoden är fyra siffror, t.ex. 1962."))],
+        validators=[RegexValidator(r"^[0-9]{4}\Z", _("Kommunkoden är fyra siffror, t.ex. 1962."))],
         help_text=_("SCB:s fyrsiffriga kommunkod, för kommuner."),
     )
     history = HistoricalRecords()
@@ -147,6 +147,32 @@ class Role(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_kind_display()}, {self.organisation.name}"
+
+
+class Account(models.Model):
+    """The organisation a user account belongs to: only its administrators manage the account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("användare"),
+        on_delete=models.CASCADE,
+        related_name="account",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("hemorganisation"),
+        on_delete=models.PROTECT,
+        related_name="accounts",
+        help_text=_("Organisationen vars administratörer hanterar kontot."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("konto")
+        verbose_name_plural = _("konton")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.organisation.name})"
 
 
 class TargetArea(models.Model):

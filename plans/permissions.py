@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
-from plans.models import Measure, Organisation, Plan, Role
+from plans.models import Account, Measure, Organisation, Plan, Role
 
 AnyUser = User | AnonymousUser
 
@@ -106,9 +106,7 @@ def reportable_measure_ids(user: AnyUser, plan: Plan) -> set[int]:
 
 def can_see_history(user: AnyUser, plan: Plan) -> bool:
     """Return whether the user may read who changed what in the plan (members only)."""
-    if user.is_authenticated and user.is_superuser:
-        return True
-    return plan.owner_id in organisations_for(user, READ)
+    return can_read_organisation_history(user, plan.owner_id)
 
 
 def can_manage_organisation(user: AnyUser, organisation: Organisation) -> bool:
@@ -116,3 +114,37 @@ def can_manage_organisation(user: AnyUser, organisation: Organisation) -> bool:
     if user.is_authenticated and user.is_superuser:
         return True
     return organisation.pk in organisations_for(user, MANAGE_USERS)
+
+
+def can_delete_plan(user: AnyUser, plan: Plan) -> bool:
+    """Return whether the user may delete the plan: a draft, by an editor of its owner.
+
+    An adopted plan is a public decision: it is closed or superseded, never deleted.
+    """
+    return not plan.is_published and can_edit_plan(user, plan)
+
+
+def can_read_organisation_history(user: AnyUser, organisation_id: int) -> bool:
+    """Return whether the user may read who changed what in the organisation (members only)."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return organisation_id in organisations_for(user, READ)
+
+
+def manageable_users(user: AnyUser) -> QuerySet[User]:
+    """Return the accounts the user may manage: those whose home organisation she administers."""
+    users = User.objects.all()
+    if user.is_authenticated and user.is_superuser:
+        return users
+    managed = organisations_for(user, MANAGE_USERS)
+    return users.filter(is_superuser=False, account__organisation__in=managed)
+
+
+def can_manage_user(user: AnyUser, account_user: User) -> bool:
+    """Return whether the user may manage the account (password, e-mail, roles, deletion)."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    if account_user.is_superuser:
+        return False
+    home = Account.objects.filter(user=account_user).values_list("organisation_id", flat=True)
+    return home.first() in organisations_for(user, MANAGE_USERS)

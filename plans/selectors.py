@@ -15,6 +15,7 @@ from plans.models import (
     FocusArea,
     Measure,
     Organisation,
+    Person,
     Plan,
     Responsibility,
     Result,
@@ -198,3 +199,62 @@ def _short(value: object) -> str:
     """Return a value as a short text for the history list."""
     text = "" if value is None else str(value)
     return text if len(text) <= 200 else text[:197] + "…"
+
+
+@dataclass
+class DeletedRecord:
+    """A record deleted from an organisation: what it was, when and by whom."""
+
+    when: object
+    user: str
+    kind: str
+    name: str
+    plan_id: int | None
+
+
+def deleted_records(*, organisation: Organisation, limit: int = 200) -> list[DeletedRecord]:
+    """Return the newest records deleted from the organisation's plans, people and units."""
+    plan_ids = Plan.history.filter(owner_id=organisation.pk).values("id")
+    area_ids = FocusArea.history.filter(plan_id__in=plan_ids).values("id")
+    sources: list[QuerySet] = [
+        Plan.history.filter(owner_id=organisation.pk),
+        FocusArea.history.filter(plan_id__in=plan_ids),
+        Result.history.filter(focus_area_id__in=area_ids),
+        Measure.history.filter(plan_id__in=plan_ids),
+        Budget.history.filter(plan_id__in=plan_ids),
+        Person.history.filter(organisation_id=organisation.pk),
+        Organisation.history.filter(parent_id=organisation.pk),
+    ]
+    records = sorted(
+        chain.from_iterable(
+            qs.filter(history_type="-")
+            .select_related("history_user")
+            .order_by("-history_date")[:limit]
+            for qs in sources
+        ),
+        key=lambda r: r.history_date,
+        reverse=True,
+    )[:limit]
+    return [
+        DeletedRecord(
+            when=r.history_date,
+            user=str(r.history_user or "–"),
+            kind=str(r.instance_type._meta.verbose_name),
+            name=_deleted_name(r),
+            plan_id=r.id if r.instance_type is Plan else None,
+        )
+        for r in records
+    ]
+
+
+def _deleted_name(record: object) -> str:
+    """Return a record's code or number and title or name, read from the history row alone."""
+    prefix = getattr(record, "code", "") or getattr(record, "number", "")
+    name = getattr(record, "title", "") or getattr(record, "name", "")
+    return f"{prefix} {name}".strip()
+
+
+def deleted_plan(*, pk: int) -> Plan | None:
+    """Return the plan as it was when deleted, or None if no deleted plan has that id."""
+    record = Plan.history.filter(id=pk, history_type="-").order_by("-history_date").first()
+    return None if record is None else record.instance

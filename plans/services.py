@@ -1,14 +1,18 @@
-"""Workflows on plans that every front calls: saving without lost updates."""
+"""Workflows on plans that every front calls: saving and deleting without lost updates, and
+removing user accounts without losing who did what."""
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.apps import apps
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import AbstractBaseUser, User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from plans.models import Versioned
+from plans.models import Plan, Versioned
 
 
 @dataclass(frozen=True)
@@ -90,3 +94,57 @@ def versioned_save(
         if user is not None and user.is_authenticated:
             instance._history_user = user
         instance.save()
+
+
+def versioned_delete(*, instance: Versioned, expected_version: int) -> None:
+    """Delete the record only if nobody saved it since `expected_version`; else raise.
+
+    A published plan is never deleted: it is a public decision, closed or superseded instead.
+    """
+    if isinstance(instance, Plan) and instance.is_published:
+        raise ValidationError(
+            _(
+                "En antagen, avslutad eller ersatt plan kan inte tas bort. "
+                "Ändra dess status i stället."
+            )
+        )
+    model = type(instance)
+    with transaction.atomic():
+        current = (
+            model.objects.select_for_update()
+            .filter(pk=instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if current != expected_version:
+            raise StaleVersionError(changes_since(instance, expected_version))
+        instance.delete()
+
+
+def user_has_made_changes(*, user: User) -> bool:
+    """Return whether any history record or admin log entry names the user."""
+    if LogEntry.objects.filter(user=user).exists():
+        return True
+    history_models = [
+        model
+        for model in apps.get_models()
+        if any(field.name == "history_user" for field in model._meta.get_fields())
+    ]
+    return any(model.objects.filter(history_user=user).exists() for model in history_models)
+
+
+def user_delete(*, user: User, by: AbstractBaseUser) -> bool:
+    """Delete the account, or deactivate it when history names it; return whether deleted.
+
+    History must always name the person who made a change, so such an account is kept
+    (inactive, unable to log in) instead of deleted.
+    """
+    if user.pk == by.pk:
+        raise ValidationError(_("Du kan inte ta bort ditt eget konto."))
+    with transaction.atomic():
+        if user_has_made_changes(user=user):
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            return False
+        user.delete()
+        return True

@@ -11,6 +11,11 @@ urlpatterns = [
     path("planer/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("planer/<int:pk>/andra/", views.plan_edit, name="plan_edit"),
     path("planer/<int:pk>/historik/", views.plan_history_view, name="plan_history"),
+    path(
+        "organisationer/<int:pk>/borttaget/",
+        views.organisation_deleted,
+        name="organisation_deleted",
+    ),
     path("insatser/<int:pk>/andra/", views.measure_edit, name="measure_edit"),
     path("insatser/<int:pk>/rapportera/", views.measure_report, name="measure_report"),
 ]

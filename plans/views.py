@@ -4,14 +4,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from plans import permissions
 from plans.forms import MeasureForm, MeasureStatusForm, PlanForm
-from plans.models import Measure, Plan
-from plans.selectors import plan_budget_tables, plan_history, plan_tree
+from plans.models import Measure, Organisation, Plan
+from plans.selectors import (
+    deleted_plan,
+    deleted_records,
+    plan_budget_tables,
+    plan_history,
+    plan_tree,
+)
 from plans.services import StaleVersionError, versioned_save
 
 
@@ -37,6 +43,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _visible_plan(request, pk)
     context = {
         "plan": plan,
+        "parent": _visible_parent(request, plan),
         "tree": plan_tree(plan=plan),
         "budgets": plan_budget_tables(plan=plan),
         "can_edit": permissions.can_edit_plan(request.user, plan),
@@ -44,6 +51,13 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reportable": permissions.reportable_measure_ids(request.user, plan),
     }
     return render(request, "plans/plan_detail.html", context)
+
+
+def _visible_parent(request: HttpRequest, plan: Plan) -> Plan | None:
+    """Return the plan's parent if the user may read it: a draft's title is not public."""
+    if plan.parent_id is None:
+        return None
+    return permissions.visible_plans(request.user).filter(pk=plan.parent_id).first()
 
 
 @transaction.atomic
@@ -99,9 +113,27 @@ def measure_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan_history_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show who changed what in the plan, newest first."""
-    plan = _visible_plan(request, pk)
-    if not permissions.can_see_history(request.user, plan):
+    """Show who changed what in the plan, newest first; a deleted plan's history too."""
+    existing = permissions.visible_plans(request.user).filter(pk=pk).first()
+    plan = existing or deleted_plan(pk=pk)
+    if plan is None:
+        raise Http404
+    if not permissions.can_read_organisation_history(request.user, plan.owner_id):
+        # A plan she may read says so; a deleted one does not exist for her.
+        if existing is None:
+            raise Http404
         raise PermissionDenied
     entries = plan_history(plan=plan)
-    return render(request, "plans/plan_history.html", {"plan": plan, "entries": entries})
+    context = {"plan": plan, "entries": entries, "deleted": existing is None}
+    return render(request, "plans/plan_history.html", context)
+
+
+@login_required
+def organisation_deleted(request: HttpRequest, pk: int) -> HttpResponse:
+    """List what was deleted from the organisation's plans, people and units (members only)."""
+    organisation = get_object_or_404(Organisation, pk=pk)  # organisation names are public
+    if not permissions.can_read_organisation_history(request.user, organisation.pk):
+        raise PermissionDenied
+    records = deleted_records(organisation=organisation)
+    context = {"organisation": organisation, "records": records}
+    return render(request, "plans/organisation_deleted.html", context)

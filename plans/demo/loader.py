@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from plans.models import (
+    Account,
     Budget,
     BudgetAmount,
     BudgetFunder,
@@ -362,5 +363,8 @@ def _demo_users(loader: _Loader, password: str) -> list[tuple[str, str, str]]:
         user.save()
         org = loader.organisation(path)
         Role.objects.get_or_create(user=user, organisation=org, kind=kind)
+        # The account belongs to the municipality or region, whose administrators manage it.
+        home = loader.organisation(path.split(" › ")[0])
+        Account.objects.get_or_create(user=user, defaults={"organisation": home})
         accounts.append((username, Role.Kind(kind).label, org.path))
     return accounts
