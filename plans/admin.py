@@ -612,15 +612,18 @@ class TagAdmin(ScopedAdmin):
         return request.user.is_superuser or bool(self._orgs(request, self.edit_roles))
 
     def history_view(self, request, object_id, extra_context=None):
-        # A shared tag's history names users of every organisation.
-        if not request.user.is_superuser:
-            raise PermissionDenied
+        self._superusers_only(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._superusers_only(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _superusers_only(self, request, object_id) -> None:
+        """Refuse a shared tag's history to all but superusers: it names everyone's users."""
+        self._object_or_404(request, object_id)
         if not request.user.is_superuser:
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_change_permission(self, request, obj=None) -> bool:
         # Tags are shared by every organisation: renaming one is for superusers only.

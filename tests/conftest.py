@@ -1,7 +1,8 @@
-"""Shared fixtures: a municipality with a unit, another municipality, and three standing users.
+"""Shared fixtures: a municipality with a unit, another municipality, and the standing users.
 
 alice is a strategist of Norbergs kommun (the editor), bob a rapportör at its library (fewer
-rights), charlie a strategist of Alingsås kommun (the outsider).
+rights), charlie a strategist of Alingsås kommun (the outsider), and diana the administrator of
+Norbergs kommun (who manages its accounts). Each account belongs to its municipality.
 """
 
 from decimal import Decimal
@@ -11,6 +12,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from plans.models import (
+    Account,
     Budget,
     BudgetAmount,
     BudgetFunder,
@@ -57,6 +59,7 @@ def alingsas(db) -> Organisation:
 def _user(username: str, org: Organisation, kind: str, staff: bool) -> User:
     user = User.objects.create_user(username, password=PASSWORD, is_staff=staff)
     Role.objects.create(user=user, organisation=org, kind=kind)
+    Account.objects.create(user=user, organisation=org.parent or org)
     return user
 
 
@@ -73,6 +76,11 @@ def bob(library) -> User:
 @pytest.fixture
 def charlie(alingsas) -> User:
     return _user("charlie", alingsas, Role.Kind.STRATEGIST, staff=True)
+
+
+@pytest.fixture
+def diana(norberg) -> User:
+    return _user("diana", norberg, Role.Kind.ADMINISTRATOR, staff=True)
 
 
 @pytest.fixture
