@@ -485,11 +485,10 @@ class AccountCreationForm(AdminUserCreationForm):
         help_text=_("Organisationen vars administratörer hanterar kontot."),
     )
 
-    def save(self, commit: bool = True) -> User:
-        user = super().save(commit=commit)
-        if commit:
-            Account.objects.create(user=user, organisation=self.cleaned_data["organisation"])
-        return user
+    def _save_m2m(self) -> None:
+        # Called by save() and, when the admin saves with commit=False, by save_m2m().
+        super()._save_m2m()
+        Account.objects.create(user=self.instance, organisation=self.cleaned_data["organisation"])
 
 
 class FolkhalsaUserAdmin(RulesAdmin, UserAdmin):
