@@ -5,9 +5,10 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, router
 from django.db.models import Exists, OuterRef, Q
@@ -19,7 +20,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans import permissions
-from plans.forms import AsciiDecimalField, AsciiIntegerField, VersionedModelForm
+from plans.forms import (
+    AsciiDecimalField,
+    AsciiIntegerField,
+    IdChoiceField,
+    IdMultipleChoiceField,
+    VersionedModelForm,
+    is_id,
+)
 from plans.models import (
     Account,
     Budget,
@@ -59,14 +67,72 @@ ASCII_NUMBERS = {
 }
 
 
-class RulesAdmin:
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that shows a typed value that cannot be an id as nothing chosen."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if is_id(v)], attr)
+
+
+class SafeAutocompleteSelectMultiple(AutocompleteSelectMultiple):
+    """A multiple autocomplete that shows values that cannot be ids as nothing chosen."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if is_id(v)], attr)
+
+
+class FormRules:
+    """The form fields of every admin page and inline: numbers typed with 0–9, and chosen ids
+    that answer with a form error, never a server error, whatever is posted."""
+
+    formfield_overrides = ASCII_NUMBERS
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            widget = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+            kwargs.setdefault("widget", widget)
+        kwargs.setdefault("form_class", IdChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            widget = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+            kwargs.setdefault("widget", widget)
+        kwargs.setdefault("form_class", IdMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class SafeInlineFormSet(BaseInlineFormSet):
+    """An inline formset that refuses, with form errors, what would break at the database."""
+
+    def initial_form_count(self) -> int:
+        # A negative count posted by hand would slice the queryset with a negative index.
+        return max(0, super().initial_form_count())
+
+    def clean(self) -> None:
+        super().clean()
+        errors = []
+        for form in self.forms:
+            if form in self.deleted_forms or not form.has_changed() or form.errors:
+                continue
+            try:
+                # The row's link to the page's record is left out of the form's own checks,
+                # so a duplicate of a row not shown here would reach the database.
+                form.instance.validate_constraints()
+            except ValidationError as error:
+                errors += error.messages
+        if errors:
+            raise ValidationError(errors)
+
+
+class RulesAdmin(FormRules):
     """What every admin of ours shares, so the views Django and its add-ons bring obey our rules.
 
     Object pages of records outside the user's reach answer 404; history pages only read;
     changelist filters go only through the filters the page offers.
     """
-
-    formfield_overrides = ASCII_NUMBERS
 
     def _object_or_404(self, request, object_id) -> None:
         if self.get_object(request, admin.utils.unquote(object_id)) is None:
@@ -193,11 +259,11 @@ class ScopedAdmin(RulesAdmin, SimpleHistoryAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class ScopedInline(admin.TabularInline):
+class ScopedInline(FormRules, admin.TabularInline):
     """An inline that follows the permissions of the page it sits on."""
 
     extra = 0
-    formfield_overrides = ASCII_NUMBERS
+    formset = SafeInlineFormSet
 
     def has_view_permission(self, request, obj=None) -> bool:
         return self.admin_site._registry[self.parent_model].has_view_permission(request, obj)
@@ -413,14 +479,14 @@ def _manageable_user_choices(request) -> dict:
     }
 
 
-class UserRoleInline(admin.TabularInline):
+class UserRoleInline(FormRules, admin.TabularInline):
     """A user's roles; an organisation administrator sees and hands out those in her reach."""
 
     model = Role
     fields = ["organisation", "kind"]
     autocomplete_fields = ["organisation"]
     extra = 0
-    formfield_overrides = ASCII_NUMBERS
+    formset = SafeInlineFormSet
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -443,12 +509,13 @@ class UserRoleInline(admin.TabularInline):
     has_delete_permission = has_view_permission
 
 
-class AccountInline(admin.StackedInline):
+class AccountInline(FormRules, admin.StackedInline):
     """The user's home organisation: its administrators manage the account."""
 
     model = Account
     fields = ["organisation"]
     autocomplete_fields = ["organisation"]
+    formset = SafeInlineFormSet
     can_delete = False
     min_num = max_num = 1
 
@@ -505,6 +572,13 @@ class FolkhalsaUserAdmin(RulesAdmin, UserAdmin):
         )
     ]
     list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
+    list_filter = ["is_staff", "is_superuser", "is_active"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Personuppgifter"), {"fields": ["first_name", "last_name", "email"]}),
+        (_("Behörighet"), {"fields": ["is_active", "is_staff", "is_superuser"]}),
+        (_("Viktiga datum"), {"fields": ["last_login", "date_joined"]}),
+    ]
 
     def get_queryset(self, request):
         return permissions.manageable_users(request.user)
@@ -522,7 +596,7 @@ class FolkhalsaUserAdmin(RulesAdmin, UserAdmin):
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
             return super().get_readonly_fields(request, obj)
-        return ["is_superuser", "groups", "user_permissions", "last_login", "date_joined"]
+        return ["is_superuser", "last_login", "date_joined"]
 
     def has_module_permission(self, request) -> bool:
         return _manages(request, None)
@@ -570,6 +644,9 @@ class FolkhalsaUserAdmin(RulesAdmin, UserAdmin):
         return HttpResponseRedirect(reverse("admin:auth_user_changelist"))
 
 
+# Access is decided by roles in organisations (plans/permissions.py), not by Django's groups and
+# model permissions: those pages and fields would only suggest otherwise.
+admin.site.unregister(Group)
 admin.site.unregister(User)
 admin.site.register(User, FolkhalsaUserAdmin)
 
@@ -632,7 +709,7 @@ class TagAdmin(ScopedAdmin):
 # --- Plans --------------------------------------------------------------------------------
 
 
-class VersionedInlineFormSet(BaseInlineFormSet):
+class VersionedInlineFormSet(SafeInlineFormSet):
     """Save or delete each row only if nobody saved that row since the page was opened."""
 
     def save_existing(self, form, obj, commit=True):

@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Measure, Plan
@@ -16,6 +17,43 @@ def _refuse_other_digits(value: object, field: forms.Field) -> None:
     """Refuse digits other than 0–9: Python reads e.g. "٢٠٢٤" as 2024."""
     if isinstance(value, str) and not ASCII_NUMBER.match(value.strip()):
         raise ValidationError(field.error_messages["invalid"], code="invalid")
+
+
+# Ids in the database are 64-bit; SQLite raises on larger numbers instead of finding nothing.
+LARGEST_ID = 2**63 - 1
+
+
+def is_id(value: object) -> bool:
+    """Return whether the value can be a record's id: ASCII digits within the database's range."""
+    text = str(value)
+    return text.isascii() and text.isdigit() and int(text) <= LARGEST_ID
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A choice of one record; a value that cannot be an id is an invalid choice, not an error."""
+
+    def to_python(self, value):
+        if (
+            value not in self.empty_values
+            and not isinstance(value, models.Model)
+            and not is_id(value)
+        ):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of several records; values that cannot be ids are refused like unknown ones."""
+
+    def _check_values(self, value):
+        for item in value:
+            if not is_id(item):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": item},
+                )
+        return super()._check_values(value)
 
 
 class AsciiIntegerField(forms.IntegerField):
@@ -112,7 +150,12 @@ class PlanForm(VersionedModelForm):
             "target_areas": forms.CheckboxSelectMultiple,
             "global_goals": forms.CheckboxSelectMultiple,
         }
-        field_classes = {"start_year": AsciiIntegerField, "end_year": AsciiIntegerField}
+        field_classes = {
+            "start_year": AsciiIntegerField,
+            "end_year": AsciiIntegerField,
+            "target_areas": IdMultipleChoiceField,
+            "global_goals": IdMultipleChoiceField,
+        }
 
 
 class MeasureForm(VersionedModelForm):
@@ -135,6 +178,8 @@ class MeasureForm(VersionedModelForm):
             "end_year",
         ]
         field_classes = {
+            "focus_area": IdChoiceField,
+            "result": IdChoiceField,
             "target_year": AsciiIntegerField,
             "start_year": AsciiIntegerField,
             "end_year": AsciiIntegerField,

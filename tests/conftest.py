@@ -8,7 +8,8 @@ Norbergs kommun (who manages its accounts). Each account belongs to its municipa
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import User
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from plans.models import (
@@ -18,12 +19,16 @@ from plans.models import (
     BudgetFunder,
     BudgetLine,
     FocusArea,
+    GlobalGoal,
     Measure,
     Organisation,
+    Person,
     Plan,
     Responsibility,
     Result,
     Role,
+    Tag,
+    TargetArea,
 )
 
 PASSWORD = "ett-långt-testlösenord"
@@ -152,3 +157,30 @@ def budget(draft_plan, norberg, alingsas) -> Budget:
     line = BudgetLine.objects.create(budget=budget, name="Personal", kind=BudgetLine.Kind.PERSONNEL)
     BudgetAmount.objects.create(line=line, funder=funder, amount=Decimal("350000"))
     return budget
+
+
+# One record of every model, for the pages that show one: Norberg's, or shared ones.
+@pytest.fixture
+def objects(norberg, alice, bob, charlie, diana, superuser, measure, budget):
+    tag = Tag.objects.create(name="Färdplan 2035")
+    measure.tags.add(tag)
+    records = {
+        "plan": measure.plan,
+        "focusarea": measure.focus_area,
+        "result": measure.result,
+        "measure": measure,
+        "budget": budget,
+        "person": Person.objects.create(name="Eva Ek", organisation=norberg),
+        "organisation": norberg,
+        "role": Role.objects.get(user=alice),
+        "tag": tag,
+        "targetarea": TargetArea.objects.get(number=1),
+        "globalgoal": GlobalGoal.objects.get(number=3),
+        "user": alice,
+        "group": Group.objects.create(name="Grupp"),
+        "accessattempt": AccessAttempt.objects.create(username="x", failures_since_start=1),
+        "accesslog": AccessLog.objects.create(username="x"),
+        "accessfailurelog": AccessFailureLog.objects.create(username="x"),
+    }
+    users = {"alice": alice, "bob": bob, "charlie": charlie, "diana": diana, "root": superuser}
+    return {"users": users, "records": records}

@@ -25,6 +25,7 @@ class HtmlForm:
     action: str = ""
     fields: list[tuple[str, str]] = field(default_factory=list)
     text_fields: list[str] = field(default_factory=list)
+    choice_fields: set[str] = field(default_factory=set)
     all_fields: list[str] = field(default_factory=list)
 
     def data(self, **changes: str | list[str]) -> dict[str, list[str]]:
@@ -61,6 +62,7 @@ class _FormParser(HTMLParser):
         elif tag == "select" and a.get("name"):
             self._select = (a["name"], "multiple" in a, [], [])
             self._form.all_fields.append(a["name"])
+            self._form.choice_fields.add(a["name"])
         elif tag == "option" and self._select is not None:
             self._option = a.get("value")
             self._text = ""

@@ -9,110 +9,24 @@ one field changed, and the database is compared before and after: a refused POST
 """
 
 import copy
-from dataclasses import dataclass
 
 import pytest
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.contrib.admin.options import ModelAdmin
-from django.contrib.auth.models import Group
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
-from plans.models import GlobalGoal, Person, Role, Tag, TargetArea
 from tests.conftest import client_for
 from tests.html_forms import changed_tables, main_form, recorded_writes, snapshot
+from tests.routes import Route, all_routes, url_for
 
 pytestmark = pytest.mark.django_db
 
 USERS = ["anonymous", "alice", "bob", "charlie", "diana"]
 
 
-@dataclass(frozen=True)
-class Route:
-    """A named URL pattern with the admin that serves it, if any."""
-
-    name: str
-    params: tuple[str, ...]
-    model_admin: ModelAdmin | None
-
-
-def _routes(resolver: URLResolver, namespace: str = "") -> list[Route]:
-    found = []
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            inner = ":".join(p for p in (namespace, pattern.namespace or "") if p)
-            found += _routes(pattern, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-            params = tuple(pattern.pattern.regex.groupindex) or tuple(
-                f"arg{i}" for i in range(pattern.pattern.regex.groups)
-            )
-            model_admin = getattr(pattern.callback, "model_admin", None)
-            if model_admin is None and namespace == "admin" and params:
-                # simple_history's and the password views are not wrapped with their admin.
-                model_admin = _admin_for("_".join(pattern.name.split("_")[:2]))
-            found.append(Route(name, params, model_admin))
-    return found
-
-
-def _admin_for(prefix: str) -> ModelAdmin | None:
-    from django.contrib import admin
-
-    for model, model_admin in admin.site._registry.items():
-        if f"{model._meta.app_label}_{model._meta.model_name}" == prefix:
-            return model_admin
-    return None
-
-
 # Records of Norbergs kommun (or shared ones) used for each model's object URLs.
 OWNED = {"plan", "focusarea", "result", "measure", "budget", "person"}
 SHARED_READ_ONLY = {"targetarea", "globalgoal"}
 DJANGO_ONLY = {"group", "accessattempt", "accesslog", "accessfailurelog"}
-
-
-@pytest.fixture
-def objects(norberg, alice, bob, charlie, diana, superuser, measure, budget):
-    tag = Tag.objects.create(name="Färdplan 2035")
-    measure.tags.add(tag)
-    records = {
-        "plan": measure.plan,
-        "focusarea": measure.focus_area,
-        "result": measure.result,
-        "measure": measure,
-        "budget": budget,
-        "person": Person.objects.create(name="Eva Ek", organisation=norberg),
-        "organisation": norberg,
-        "role": Role.objects.get(user=alice),
-        "tag": tag,
-        "targetarea": TargetArea.objects.get(number=1),
-        "globalgoal": GlobalGoal.objects.get(number=3),
-        "user": alice,
-        "group": Group.objects.create(name="Grupp"),
-        "accessattempt": AccessAttempt.objects.create(username="x", failures_since_start=1),
-        "accesslog": AccessLog.objects.create(username="x"),
-        "accessfailurelog": AccessFailureLog.objects.create(username="x"),
-    }
-    users = {"alice": alice, "bob": bob, "charlie": charlie, "diana": diana, "root": superuser}
-    return {"users": users, "records": records}
-
-
-def _url(route: Route, records: dict) -> str | None:
-    """Return a concrete URL for the route, or None for routes that take free input."""
-    if route.name in {"admin:view_on_site"} or route.name.endswith(":None"):
-        return None
-    if route.name == "admin:app_list":
-        return reverse(route.name, kwargs={"app_label": "plans"})
-    if route.model_admin is not None and route.params:
-        obj = records[route.model_admin.model._meta.model_name]
-        if route.name.endswith("_simple_history"):
-            history = obj.history.order_by("-history_id").first()
-            return reverse(route.name, args=[obj.pk, history.pk])
-        key = "id" if "id" in route.params else "object_id"
-        return reverse(route.name, kwargs={key: obj.pk})
-    if route.name.startswith("plans:") and route.params:
-        target = records["measure"] if "insats" in reverse(route.name, args=[1]) else None
-        return reverse(route.name, args=[(target or records["plan"]).pk])
-    return reverse(route.name)
 
 
 def _expected(route: Route, user: str) -> int:
@@ -256,8 +170,8 @@ def test_every_post_writes_only_where_the_rules_say(objects):
     clients = {user: client_for(objects["users"].get(user)) for user in USERS}
     before = snapshot()  # every POST below is rolled back, so each starts from here
     checked, wrong = 0, []
-    for route in _routes(get_resolver()):
-        url = _url(route, objects["records"])
+    for route in all_routes():
+        url = url_for(route, objects["records"])
         if url is None:
             continue
         data = _post_data(route, url, root, objects["records"])
@@ -276,10 +190,10 @@ def test_every_post_writes_only_where_the_rules_say(objects):
 
 
 def test_every_url_answers_every_user_as_the_rules_say(objects):
-    routes = list(_routes(get_resolver()))
+    routes = list(all_routes())
     checked, wrong = 0, []
     for route in routes:
-        url = _url(route, objects["records"])
+        url = url_for(route, objects["records"])
         if url is None:
             continue
         for user in USERS:

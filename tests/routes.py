@@ -1,0 +1,72 @@
+"""Every named URL of the project, with a concrete address on the standing users' records.
+
+The permission matrix and the fuzz test walk these: a new page joins both by itself.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.admin.options import ModelAdmin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+
+@dataclass(frozen=True)
+class Route:
+    """A named URL pattern with the admin that serves it, if any."""
+
+    name: str
+    params: tuple[str, ...]
+    model_admin: ModelAdmin | None
+
+
+def all_routes(resolver: URLResolver | None = None, namespace: str = "") -> list[Route]:
+    """Return every named URL pattern under the resolver (the whole project by default)."""
+    resolver = resolver or get_resolver()
+    found = []
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(p for p in (namespace, pattern.namespace or "") if p)
+            found += all_routes(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            params = tuple(pattern.pattern.regex.groupindex) or tuple(
+                f"arg{i}" for i in range(pattern.pattern.regex.groups)
+            )
+            model_admin = getattr(pattern.callback, "model_admin", None)
+            if model_admin is None and namespace == "admin" and params:
+                # simple_history's and the password views are not wrapped with their admin.
+                model_admin = _admin_for("_".join(pattern.name.split("_")[:2]))
+            found.append(Route(name, params, model_admin))
+    return found
+
+
+def _admin_for(prefix: str) -> ModelAdmin | None:
+    from django.contrib import admin
+
+    for model, model_admin in admin.site._registry.items():
+        if f"{model._meta.app_label}_{model._meta.model_name}" == prefix:
+            return model_admin
+    return None
+
+
+# Which record a site URL shows, by the start of its path; plans otherwise.
+SITE_RECORDS = {"/insatser/": "measure", "/organisationer/": "organisation"}
+
+
+def url_for(route: Route, records: dict) -> str | None:
+    """Return a concrete URL for the route, or None for routes that take free input."""
+    if route.name in {"admin:view_on_site"} or route.name.endswith(":None"):
+        return None
+    if route.name == "admin:app_list":
+        return reverse(route.name, kwargs={"app_label": "plans"})
+    if route.model_admin is not None and route.params:
+        obj = records[route.model_admin.model._meta.model_name]
+        if route.name.endswith("_simple_history"):
+            history = obj.history.order_by("-history_id").first()
+            return reverse(route.name, args=[obj.pk, history.pk])
+        key = "id" if "id" in route.params else "object_id"
+        return reverse(route.name, kwargs={key: obj.pk})
+    if route.name.startswith("plans:") and route.params:
+        path = reverse(route.name, args=[1])
+        kind = next((k for prefix, k in SITE_RECORDS.items() if path.startswith(prefix)), "plan")
+        return reverse(route.name, args=[records[kind].pk])
+    return reverse(route.name)

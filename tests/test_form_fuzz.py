@@ -1,0 +1,130 @@
+"""Every form of the site and the admin, each field with hostile values: never a server error,
+and nothing written when the input is refused."""
+
+import copy
+import re
+
+import pytest
+from django.db import transaction
+
+from plans.models import Plan
+from tests.conftest import client_for
+from tests.html_forms import changed_tables, main_form, recorded_writes, snapshot
+from tests.routes import all_routes, url_for
+
+pytestmark = pytest.mark.django_db
+
+SKIPPED_FIELDS = {"csrfmiddlewaretoken"}
+
+
+def _hostile_values(outsider_ids: list[int]) -> list[str]:
+    return [
+        "",
+        "x" * 100_000,
+        "a\x00b",
+        "-1",
+        "99999999999999999999999999",
+        "tolv",
+        "١٢",  # Arabic-Indic digits: Python's int() reads them
+        "<script>alert(1)</script>",
+        *(str(pk) for pk in outsider_ids),
+    ]
+
+
+def _fields_to_try(form) -> list[str]:
+    """Return each field once: the first row of an inline stands for the others."""
+    seen, names = set(), []
+    for name in form.all_fields:
+        shape = re.sub(r"-\d+-", "-N-", name)
+        if name not in SKIPPED_FIELDS and "__prefix__" not in name and shape not in seen:
+            seen.add(shape)
+            names.append(name)
+    return names
+
+
+def _pages(objects) -> list[str]:
+    """Return the address of every page that may hold a form."""
+    pages = []
+    for route in all_routes():
+        url = url_for(route, objects["records"])
+        if url is None or route.name.endswith(("_simple_history", "_delete", "_changelist")):
+            continue
+        pages.append(url)
+    return pages
+
+
+def test_hostile_input_in_every_form_never_breaks_and_writes_nothing_when_refused(objects, charlie):
+    outsider_plan = Plan.objects.create(
+        owner=charlie.roles.get().organisation,
+        kind="strategi",
+        title="Utkast i Alingsås",
+        start_year=2025,
+        end_year=2026,
+    )
+    outsider_ids = [str(outsider_plan.pk), str(outsider_plan.owner_id)]
+    before = snapshot()
+    failures, tried = [], 0
+    for who, url, form in _forms(objects):
+        client = client_for(objects["users"][who])
+        client.raise_request_exception = False
+        for changes in _hostile_posts(form, outsider_ids):
+            tried += 1
+            failure = _try(client, url, form.data(**changes), before)
+            if failure:
+                shown = {name: value[:20] for name, value in list(changes.items())[:3]}
+                failures.append(f"{who} {url} {shown}: {failure}")
+    assert not failures, "\n".join(failures[:40])
+    assert tried > 500
+
+
+def _forms(objects) -> list[tuple[str, str, object]]:
+    """Return (who, url, form) for every page with a form: diana's, else the superuser's."""
+    found = []
+    for url in _pages(objects):
+        for who in ("diana", "root"):
+            client = client_for(objects["users"][who])
+            client.raise_request_exception = False
+            page = client.get(url)
+            form = main_form(page.content.decode()) if page.status_code == 200 else None
+            if form is not None:
+                found.append((who, url, form))
+                break
+    return found
+
+
+MANAGEMENT = ("-TOTAL_FORMS", "-INITIAL_FORMS", "-MIN_NUM_FORMS", "-MAX_NUM_FORMS")
+
+
+def _hostile_posts(form, outsider_ids: list[str]) -> list[dict[str, str]]:
+    """Return the changes to post: every field at once with each hostile value, the inline
+    counts apart (a broken count stops the rows being read), and each choice or number
+    field alone with the values that reach the database or a cross-field check."""
+    fields = _fields_to_try(form)
+    counts = [name for name in fields if name.endswith(MANAGEMENT)]
+    others = [name for name in fields if name not in counts]
+    posts = []
+    for value in _hostile_values(outsider_ids):
+        posts.append(dict.fromkeys(others, value))
+        if counts:
+            posts.append(dict.fromkeys(counts, value))
+    for name in set(others) & form.choice_fields:
+        posts += [{name: value} for value in ["9" * 26, "tolv", outsider_ids[0]]]
+    return posts
+
+
+def _try(client, url: str, data: dict, before: dict) -> str | None:
+    """POST and undo; return what went wrong: a server error, or a refusal that wrote."""
+    cookies = copy.deepcopy(client.cookies)
+    with transaction.atomic():
+        with recorded_writes() as touched:
+            response = client.post(url, data)
+        # An accepted save (a redirect) may write; only a refusal is compared, which is faster.
+        refused = response.status_code != 302
+        written = changed_tables(before, snapshot()) if touched and refused else []
+        transaction.set_rollback(True)
+    client.cookies = cookies
+    if response.status_code >= 500:
+        return f"answered {response.status_code}"
+    if written:
+        return f"refused with {response.status_code} but wrote {written}"
+    return None
