@@ -180,6 +180,7 @@ class VersionedModelForm(forms.ModelForm):
         """Return one sentence naming who saved since she opened the page, and when."""
         newer = self.instance.history.filter(version__gt=loaded).select_related("history_user")
         records = list(newer.order_by("history_date"))
+        # The admin builds its forms without the request; simple_history's middleware keeps it.
         viewer = getattr(getattr(HistoricalRecords.context, "request", None), "user", None)
         names = dict.fromkeys(editor_name(r.history_user, viewer) for r in records)
         return _(
@@ -279,7 +280,7 @@ class MeasureFilterForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("Status"), required=False)
     actor = forms.TypedChoiceField(label=_("Aktör"), required=False, coerce=int, empty_value=None)
-    mine = forms.BooleanField(label=_("Bara mina insatser"), required=False)
+    mine = forms.BooleanField(label=_("Mina insatser"), required=False)
 
     def __init__(self, data, *, actors: dict[int, str], offer_mine: bool) -> None:
         super().__init__(data)

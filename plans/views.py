@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from plans import permissions
@@ -67,8 +68,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_edit,
         "reportable": reportable,
     }
-    if request.headers.get("HX-Request") == "true":
-        return render(request, "plans/_plan_measures.html", context)
+    if _wants_list_only(request):
+        response = render(request, "plans/_plan_measures.html", context)
+        patch_vary_headers(response, ["HX-Request"])  # so no cache serves it as the page
+        return response
     context["budgets"] = plan_budget_tables(plan=plan)
     context["parent"] = _visible_parent(request, plan)
     context["can_see_history"] = permissions.can_see_history(request.user, plan)
@@ -80,6 +83,12 @@ def _visible_parent(request: HttpRequest, plan: Plan) -> Plan | None:
     if plan.parent_id is None:
         return None
     return permissions.visible_plans(request.user).filter(pk=plan.parent_id).first()
+
+
+def _wants_list_only(request: HttpRequest) -> bool:
+    """Return whether htmx asks for the list of measures alone (not to restore its history)."""
+    headers = request.headers
+    return headers.get("HX-Request") == "true" and "HX-History-Restore-Request" not in headers
 
 
 def _plan_url(plan_id: int, anchor: str) -> str:

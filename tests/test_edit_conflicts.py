@@ -212,3 +212,24 @@ def test_budget_grid_conflict_describes_the_amount(alice, dora, budget):
     assert "350\xa0000" in text and "360\xa0000" in text
     assert "utan ändrade fält" not in text
     assert str(line.amounts.get().amount) == "360000.00"
+
+
+def test_plan_conflict_merges_target_areas_with_a_new_title(alice, dora, draft_plan):
+    from plans.models import TargetArea
+
+    url = reverse("plans:plan_edit", args=[draft_plan.pk])
+    base = {
+        "title": draft_plan.title,
+        "kind": draft_plan.kind,
+        "start_year": 2025,
+        "end_year": 2026,
+        "status": "utkast",
+        "loaded_version": 1,
+    }
+    area = TargetArea.objects.order_by("number").first()
+    assert client_for(dora).post(url, {**base, "target_areas": [area.pk]}).status_code == 302
+    assert client_for(alice).post(url, {**base, "title": "Alices titel"}).status_code == 302
+    draft_plan.refresh_from_db()
+    assert draft_plan.title == "Alices titel"
+    assert list(draft_plan.target_areas.all()) == [area]
+    assert draft_plan.version == 3

@@ -88,6 +88,7 @@ def test_htmx_filter_request_gets_only_the_list(norrbotten):
     )
     text = response.content.decode()
     assert text.lstrip().startswith('<div id="insatslista">') and "<html" not in text
+    assert "HX-Request" in response["Vary"]
 
 
 def test_htmx_is_served_from_our_own_static_files(norrbotten):
@@ -149,3 +150,12 @@ def test_measure_form_is_titled_with_code_and_title_and_has_a_short_title_field(
     assert re.search(r"<h1[^>]*>Ändra insats 1A: <span lang=\"sv\">Läsfrämjande insatser", page)
     assert re.search(r'<input type="text" name="title"', page)
     assert '<textarea name="title"' not in page
+
+
+def test_htmx_history_restore_gets_the_whole_page(norrbotten):
+    response = client_for(None).get(
+        reverse("plans:plan_detail", args=[norrbotten.pk]),
+        {"status": "genomford"},
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert "<html" in response.content.decode()
