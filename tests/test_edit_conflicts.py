@@ -233,3 +233,24 @@ def test_plan_conflict_merges_target_areas_with_a_new_title(alice, dora, draft_p
     assert draft_plan.title == "Alices titel"
     assert list(draft_plan.target_areas.all()) == [area]
     assert draft_plan.version == 3
+
+
+def test_admin_conflict_offers_the_choice_and_takes_the_saved_value(alice, dora, focus_area):
+    url = reverse("admin:plans_focusarea_change", args=[focus_area.pk])
+    base = {
+        "plan": focus_area.plan_id,
+        "number": "1",
+        "order": 0,
+        "loaded_version": 1,
+        "results-TOTAL_FORMS": 0,
+        "results-INITIAL_FORMS": 0,
+    }
+    assert client_for(dora).post(url, {**base, "title": "Doras rubrik"}).status_code == 302
+    mine = {**base, "title": "Alices rubrik", "background": "Alices bakgrund"}
+    page = client_for(alice).post(url, mine).content.decode()
+    assert 'name="resolve-title" value="saved"' in page and "Doras rubrik" in page
+    assert 'name="seen_version" value="2"' in page
+    again = {**mine, "seen_version": 2, "resolve-title": "saved"}
+    assert client_for(alice).post(url, again).status_code == 302
+    focus_area.refresh_from_db()
+    assert (focus_area.title, focus_area.background) == ("Doras rubrik", "Alices bakgrund")
