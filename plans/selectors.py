@@ -26,7 +26,7 @@ from plans.models import (
     Responsibility,
     Result,
 )
-from plans.services import stored_value, tracked_fields
+from plans.services import editor_name, stored_value, tracked_fields
 
 
 @dataclass
@@ -267,14 +267,14 @@ def plan_history(*, plan: Plan, limit: int = 200) -> list[HistoryEntry]:
     """
     records = _history_records(plan, limit)
     previous = _previous_records(records)
-    names = _Names(plan)
+    names = _Names()
     earlier = [previous.get((r.instance_type, r.history_id)) for r in records]
     names.load_for(records + [p for p in earlier if p is not None])
     actions = _actions()
     return [
         HistoryEntry(
             when=record.history_date,
-            user=str(record.history_user or "–"),
+            user=editor_name(record.history_user) if record.history_user else "–",
             kind=str(record.instance_type._meta.verbose_name),
             record=names.label(record),
             action=actions[record.history_type],
@@ -436,7 +436,7 @@ def _context(words: list[str], context: int, *, keep_start: bool, keep_end: bool
 class _Names:
     """Names of the records a page of history refers to, loaded with one query per kind."""
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self) -> None:
         self.paths = organisation_paths()
         self.names: dict[type, dict[int, str]] = {}
 
