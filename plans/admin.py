@@ -21,6 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from plans import permissions
 from plans.forms import (
+    VERSION_FIELDS,
     AsciiDecimalField,
     AsciiIntegerField,
     IdChoiceField,
@@ -45,6 +46,7 @@ from plans.models import (
     Role,
     Tag,
     TargetArea,
+    Versioned,
 )
 from plans.selectors import budget_table
 from plans.services import (
@@ -282,18 +284,36 @@ class VersionedAdmin(ScopedAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [(name, dict(opts)) for name, opts in super().get_fieldsets(request, obj)]
-        fields = [f for f in fieldsets[0][1]["fields"] if f != "loaded_version"]
-        fieldsets[0][1]["fields"] = [*fields, "loaded_version"]
+        fields = [f for f in fieldsets[0][1]["fields"] if f not in VERSION_FIELDS]
+        fieldsets[0][1]["fields"] = [*fields, *VERSION_FIELDS]
         return fieldsets
 
     def save_model(self, request, obj, form, change) -> None:
-        versioned_save(instance=obj, expected_version=form.expected_version(), user=request.user)
+        # An existing record is saved in save_related, once it is known whether its rows changed.
+        if not change:
+            versioned_save(instance=obj, expected_version=1, user=request.user)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        if change:
+            # Rows that carry no version of their own (responsibilities, the budget grid) are
+            # guarded by this record's version: changing them is a change of the record, and
+            # they are not merged, so they are checked against the version she loaded.
+            rows = any(fs.has_changed() for fs in formsets if not issubclass(fs.model, Versioned))
+            loaded = form.cleaned_data["loaded_version"]
+            versioned_save(
+                instance=form.instance,
+                expected_version=loaded if rows else form.expected_version(),
+                user=request.user,
+                m2m=form.m2m_values(),
+                rows_changed=rows,
+            )
+        super().save_related(request, form, formsets, change)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except StaleVersionError as error:
-            # The form's locked check makes this rare; the transaction has been rolled back.
+            # The transaction has been rolled back; the page is shown again with a GET.
             for line in error.describe():
                 self.message_user(request, line, messages.ERROR)
             return HttpResponseRedirect(request.path)
@@ -350,10 +370,18 @@ class OrganisationRoleInline(ScopedInline):
             kwargs.update(_manageable_user_choices(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def get_queryset(self, request):
+        # Only the roles of accounts she manages: another organisation's user she could not
+        # choose again, and so could not save the row.
+        roles = super().get_queryset(request)
+        if request.user.is_superuser:
+            return roles
+        return roles.filter(user__in=permissions.manageable_users(request.user))
+
     def has_view_permission(self, request, obj=None) -> bool:
         if isinstance(obj, Organisation):
             return permissions.can_manage_organisation(request.user, obj)
-        return request.user.is_superuser
+        return _manages(request, None)  # asked without a page when the rows are read
 
     has_change_permission = has_view_permission
     has_add_permission = has_view_permission
@@ -715,8 +743,12 @@ class VersionedInlineFormSet(SafeInlineFormSet):
     def save_existing(self, form, obj, commit=True):
         record = form.save(commit=False)
         # The request's user is recorded in the history by simple_history's middleware.
-        versioned_save(instance=record, expected_version=form.expected_version(), user=None)
-        form.save_m2m()
+        versioned_save(
+            instance=record,
+            expected_version=form.expected_version(),
+            user=None,
+            m2m=form.m2m_values(),
+        )
         return record
 
     def clean(self) -> None:
@@ -772,9 +804,8 @@ class VersionedInline(ScopedInline):
     formset = VersionedInlineFormSet
 
     def get_fields(self, request, obj=None):
-        return [f for f in super().get_fields(request, obj) if f != "loaded_version"] + [
-            "loaded_version"
-        ]
+        fields = [f for f in super().get_fields(request, obj) if f not in VERSION_FIELDS]
+        return [*fields, *VERSION_FIELDS]
 
 
 class FocusAreaInline(VersionedInline):

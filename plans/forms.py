@@ -5,10 +5,27 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from plans.models import Measure, Plan
-from plans.services import StaleVersionError, changes_since
+from plans.selectors import MeasureFilter
+from plans.services import (
+    FieldConflict,
+    comparable,
+    display_value,
+    editor_name,
+    local_time,
+    merge_versions,
+    normalise_text,
+    stored_value,
+    tracked_fields,
+    version_snapshot,
+)
+
+# The hidden fields that carry versions; they never count as a change she made.
+VERSION_FIELDS = ("loaded_version", "seen_version")
 
 ASCII_NUMBER = re.compile(r"[-+]?[0-9 \u00a0]*([.,][0-9]*)?\Z")
 
@@ -77,10 +94,14 @@ class AsciiDecimalField(forms.DecimalField):
 
 
 class VersionedModelForm(forms.ModelForm):
-    """A model form with a hidden `loaded_version`; a save over a newer version is refused.
+    """A model form with a hidden `loaded_version` that merges or refuses a save over a newer one.
 
-    The stored version is read with a row lock, so inside the view's transaction nobody can
-    save between this check and the save itself.
+    Text is compared and saved normalised (line breaks, trailing whitespace), so a field she did
+    not touch never counts as changed. When someone saved after she opened the page, what only
+    one side changed is merged; a field both changed is a conflict she resolves field by field,
+    and she saves again against the version she has now seen (`seen_version`). The stored
+    version is read with a row lock, so inside the view's transaction nobody can save between
+    this check and the save itself.
     """
 
     loaded_version = forms.IntegerField(
@@ -88,19 +109,43 @@ class VersionedModelForm(forms.ModelForm):
         required=False,
         error_messages={"required": _("Formuläret saknar versionsuppgift. Ladda om sidan.")},
     )
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         editing = self.instance.pk is not None
         self.fields["loaded_version"].required = editing
         self.fields["loaded_version"].initial = self.instance.version if editing else None
+        self.conflicts: list[FieldConflict] = []
+        self._expected: int | None = None
+
+    @property
+    def changed_data(self) -> list[str]:
+        """Return the fields she changed; line endings, trailing spaces and versions don't count."""
+        return [name for name in self.fields if self._field_changed(name)]
+
+    def _field_changed(self, name: str) -> bool:
+        field, bound = self.fields[name], self[name]
+        if name in VERSION_FIELDS or field.disabled:
+            return False
+        if isinstance(field, forms.CharField):
+            return normalise_text(str(bound.data or "")) != normalise_text(str(bound.initial or ""))
+        return field.has_changed(bound.initial, bound.data)
 
     def expected_version(self) -> int:
-        """Return the version the editor started from."""
+        """Return the version the save is checked against: the merged one, else the loaded one."""
+        if self._expected is not None:
+            return self._expected
         return self.cleaned_data["loaded_version"] if self.instance.pk else 1
+
+    def m2m_values(self) -> dict[str, object]:
+        """Return the many-to-many values of the form, to be saved with the record."""
+        names = {f.name for f in self.instance._meta.many_to_many}
+        return {name: value for name, value in self.cleaned_data.items() if name in names}
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        self._normalise_texts(cleaned)
         loaded = cleaned.get("loaded_version")
         if self.instance.pk is None or loaded is None:
             return cleaned
@@ -112,17 +157,78 @@ class VersionedModelForm(forms.ModelForm):
             .first()
         )
         if current is not None and loaded != current:
-            lines = StaleVersionError(changes_since(self.instance, loaded)).describe()
-            raise ValidationError(
-                [
-                    _(
-                        "Någon annan har sparat ändringar sedan du öppnade sidan. Inget av det "
-                        "du skrev har sparats. Ladda om sidan och gör om dina ändringar."
-                    )
-                ]
-                + lines
-            )
+            self._merge(cleaned, loaded=loaded, current=current)
         return cleaned
+
+    def _normalise_texts(self, cleaned: dict) -> None:
+        """Keep untouched text exactly as stored; save changed text normalised."""
+        for name, field in self.fields.items():
+            if isinstance(field, forms.CharField) and isinstance(cleaned.get(name), str):
+                stored = self.get_initial_for_field(field, name)
+                keep = isinstance(stored, str) and not self._field_changed(name)
+                cleaned[name] = stored if keep else normalise_text(cleaned[name])
+
+    def _merge(self, cleaned: dict, *, loaded: int, current: int) -> None:
+        """Merge her changes with those saved since `loaded`; refuse where both changed a field."""
+        base = version_snapshot(instance=self.instance, version=loaded)
+        if base is None:
+            raise ValidationError(_("Posten har ändrats sedan du öppnade sidan. Ladda om sidan."))
+        fields = self._model_fields(cleaned)
+        take_saved, conflicts = merge_versions(
+            base={name: stored_value(base, field) for name, field in fields.items()},
+            current={name: stored_value(self.instance, field) for name, field in fields.items()},
+            mine={name: comparable(cleaned[name]) for name in fields},
+        )
+        if cleaned.get("seen_version") == current:
+            # She has seen these conflicts: each field keeps hers unless she took the saved one.
+            choice = {n: self.data.get(self.add_prefix(f"resolve-{n}")) for n in conflicts}
+            chosen = {name for name, value in choice.items() if value == "saved"}
+            take_saved, conflicts = take_saved | chosen, set()
+        for name in take_saved:
+            cleaned[name] = self._saved_value(fields[name])
+        if conflicts:
+            self._refuse([name for name in fields if name in conflicts], loaded, current)
+        self._expected = current
+
+    def _model_fields(self, cleaned: dict) -> dict[str, object]:
+        """Return the tracked model fields this form edits, by name."""
+        tracked = {f.name: f for f in tracked_fields(type(self.instance))}
+        return {name: tracked[name] for name in self.fields if name in tracked and name in cleaned}
+
+    def _saved_value(self, field) -> object:
+        """Return the value saved now, in the shape the form's cleaned data has."""
+        if field.many_to_many:
+            return getattr(self.instance, field.name).all()
+        return getattr(self.instance, field.name)
+
+    def _refuse(self, names: list[str], loaded: int, current: int) -> None:
+        """Show the saved value of each conflicting field beside hers and ask her to choose."""
+        for name in names:
+            field = self.instance._meta.get_field(name)
+            saved = display_value(field, stored_value(self.instance, field))
+            choice = self.add_prefix(f"resolve-{name}")
+            label = str(self.fields[name].label)
+            self.conflicts.append(FieldConflict(name, label, saved, choice))
+            self.add_error(name, _("Sparat nu: ”%(value)s”") % {"value": saved})
+        self.data = self.data.copy()
+        self.data[self.add_prefix("seen_version")] = current
+        raise ValidationError(self._conflict_message(loaded))
+
+    def _conflict_message(self, loaded: int) -> str:
+        """Return one sentence naming who saved since she opened the page, and when."""
+        newer = self.instance.history.filter(version__gt=loaded).select_related("history_user")
+        records = list(newer.order_by("history_date"))
+        # The admin builds its forms without the request; simple_history's middleware keeps it.
+        viewer = getattr(getattr(HistoricalRecords.context, "request", None), "user", None)
+        names = dict.fromkeys(editor_name(r.history_user, viewer) for r in records)
+        return _(
+            "%(who)s sparade ändringar %(when)s, efter att du öppnade sidan. Där ni båda har "
+            "ändrat samma fält står det sparade vid fältet: välj för varje fält vad som ska "
+            "gälla och spara igen. Det du skrev finns kvar, och ändringar i andra fält tas med."
+        ) % {
+            "who": capfirst(", ".join(names) or _("någon")),
+            "when": local_time(records[-1].history_date) if records else "",
+        }
 
 
 class PlanForm(VersionedModelForm):
@@ -184,6 +290,8 @@ class MeasureForm(VersionedModelForm):
             "start_year": AsciiIntegerField,
             "end_year": AsciiIntegerField,
         }
+        # The title is a heading-length line; the document's longer text goes in the description.
+        widgets = {"title": forms.TextInput(attrs={"size": 80})}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -200,3 +308,44 @@ class MeasureStatusForm(VersionedModelForm):
     class Meta:
         model = Measure
         fields = ["status"]
+
+
+# The status filter's value for measures whose status is not given (their stored status is "").
+UNSPECIFIED_STATUS = "ej_angiven"
+
+
+class MeasureFilterForm(forms.Form):
+    """The filters above a plan's measures: a GET form, so they work without JavaScript."""
+
+    q = forms.CharField(
+        label=_("Sök i insatserna"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    actor = forms.TypedChoiceField(label=_("Aktör"), required=False, coerce=int, empty_value=None)
+    mine = forms.BooleanField(label=_("Mina insatser"), required=False)
+
+    def __init__(self, data, *, actors: dict[int, str], offer_mine: bool) -> None:
+        super().__init__(data)
+        self.actors = actors
+        statuses = [(value or UNSPECIFIED_STATUS, label) for value, label in Measure.Status.choices]
+        self.fields["status"].choices = [("", _("Alla"))] + statuses
+        by_name = sorted(actors.items(), key=lambda item: item[1])
+        self.fields["actor"].choices = [("", _("Alla"))] + by_name
+        if not offer_mine:
+            del self.fields["mine"]
+
+    def measure_filter(self, *, mine: set[int]) -> MeasureFilter | None:
+        """Return the filter the visitor chose, or None when she chose none (or an invalid one)."""
+        if not self.is_valid() or not any(self.cleaned_data.values()):
+            return None
+        data = self.cleaned_data
+        status = data["status"]
+        return MeasureFilter(
+            status=None if not status else "" if status == UNSPECIFIED_STATUS else status,
+            actor_path=self.actors.get(data["actor"]) if data["actor"] else None,
+            text=data["q"],
+            only_ids=frozenset(mine) if data.get("mine") else None,
+        )

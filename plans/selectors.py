@@ -1,11 +1,17 @@
 """Reads of plans that need more than one query: the plan tree, budget tables, history."""
 
+import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
+from difflib import SequenceMatcher
 from itertools import chain
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from plans.models import (
     Budget,
@@ -20,22 +26,56 @@ from plans.models import (
     Responsibility,
     Result,
 )
+from plans.services import editor_name, stored_value, tracked_fields
 
 
 @dataclass
 class FocusAreaNode:
-    """A focus area with its sub-areas, results and measures, ready to show."""
+    """A focus area with its sub-areas, results and measures, ready to show.
+
+    `status_counts` counts every measure of the area and its sub-areas by status (for the table
+    of contents); `shown` counts those that pass the filter.
+    """
 
     area: FocusArea
+    anchor: str = ""
     children: list["FocusAreaNode"] = field(default_factory=list)
     results: list[tuple[Result, list[Measure]]] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+    shown: int = 0
+
+    @property
+    def status_counts(self) -> list[tuple[str, int]]:
+        """Return (status label, number of measures) in the order the statuses are defined."""
+        return [
+            (label, self.counts[value]) for value, label in STATUS_CHOICES if self.counts[value]
+        ]
+
+    @property
+    def total(self) -> int:
+        """Return the number of measures in the area and its sub-areas."""
+        return sum(self.counts.values())
 
 
-def plan_tree(*, plan: Plan) -> list[FocusAreaNode]:
-    """Return the plan's focus areas as a tree, each with its results and measures."""
-    areas = list(FocusArea.objects.filter(plan=plan).order_by("order", "number", "pk"))
-    results = list(Result.objects.filter(focus_area__plan=plan).order_by("number", "pk"))
+STATUS_CHOICES = Measure.Status.choices
+
+
+def measure_anchor(measure: Measure) -> str:
+    """Return the fragment id of a measure on the plan page: its code where it has one."""
+    if measure.code:
+        return "insats-" + re.sub(r"\s+", "-", measure.code.strip())
+    return f"insats-nr-{measure.pk}"
+
+
+def focus_area_anchor(area: FocusArea) -> str:
+    """Return the fragment id of a focus area: its dotted number where it has one."""
+    number = area.full_number
+    return f"fokusomrade-{number.replace('.', '-')}" if number else f"fokusomrade-nr-{area.pk}"
+
+
+def plan_measures(*, plan: Plan) -> list[Measure]:
+    """Return the plan's measures in document order with actors (full paths), tags and anchors."""
     measures = list(
         Measure.objects.filter(plan=plan)
         .order_by("order", "code", "pk")
@@ -46,25 +86,95 @@ def plan_tree(*, plan: Plan) -> list[FocusAreaNode]:
     )
     paths = organisation_paths()
     for measure in measures:
+        measure.anchor = measure_anchor(measure)
         for responsibility in measure.responsibilities.all():
             responsibility.organisation_path = paths[responsibility.organisation_id]
-    nodes = {area.pk: FocusAreaNode(area) for area in areas}
+    return measures
+
+
+def plan_tree(
+    *, plan: Plan, measures: list[Measure], shown: Callable[[Measure], bool] | None = None
+) -> list[FocusAreaNode]:
+    """Return the plan's focus areas as a tree with results and the measures that are shown.
+
+    Every measure is counted in the table of contents; with a filter, only the measures that
+    pass it are placed in the tree, and each area counts how many of its own are `shown`.
+    """
+    areas = list(FocusArea.objects.filter(plan=plan).order_by("order", "number", "pk"))
+    results = list(Result.objects.filter(focus_area__plan=plan).order_by("number", "pk"))
+    nodes = _area_nodes(areas)
     by_result: dict[int, list[Measure]] = {result.pk: [] for result in results}
     for measure in measures:
+        _count(nodes, measure, shown is None or shown(measure))
+        if shown is not None and not shown(measure):
+            continue
         if measure.result_id:
             by_result[measure.result_id].append(measure)
         else:
             nodes[measure.focus_area_id].measures.append(measure)
     for result in results:
-        nodes[result.focus_area_id].results.append((result, by_result[result.pk]))
-    roots = []
+        if by_result[result.pk] or shown is None:
+            nodes[result.focus_area_id].results.append((result, by_result[result.pk]))
+    return [nodes[a.pk] for a in areas if a.parent_id is None]
+
+
+def _area_nodes(areas: list[FocusArea]) -> dict[int, FocusAreaNode]:
+    """Return a node per focus area, linked to its parent without further queries."""
+    nodes = {area.pk: FocusAreaNode(area) for area in areas}
     for area in areas:
         if area.parent_id:
             area.parent = nodes[area.parent_id].area  # no query when the number is shown
             nodes[area.parent_id].children.append(nodes[area.pk])
-        else:
-            roots.append(nodes[area.pk])
-    return roots
+    for node in nodes.values():
+        node.anchor = focus_area_anchor(node.area)
+    return nodes
+
+
+def _count(nodes: dict[int, FocusAreaNode], measure: Measure, is_shown: bool) -> None:
+    """Count the measure in its focus area and every area above it."""
+    area = nodes[measure.focus_area_id].area
+    while area is not None:
+        nodes[area.pk].counts[measure.status] += 1
+        nodes[area.pk].shown += is_shown
+        area = area.parent if area.parent_id else None
+
+
+@dataclass(frozen=True)
+class MeasureFilter:
+    """Which measures of a plan to show: by status, actor (and its units), text, or her own."""
+
+    status: str | None = None
+    actor_path: str | None = None
+    text: str = ""
+    only_ids: frozenset[int] | None = None
+
+    def matches(self, measure: Measure) -> bool:
+        """Return whether the measure passes every filter that is set."""
+        paths = [r.organisation_path for r in measure.responsibilities.all()]
+        return (
+            (self.status is None or measure.status == self.status)
+            and (self.actor_path is None or any(_within(p, self.actor_path) for p in paths))
+            and (self.only_ids is None or measure.pk in self.only_ids)
+            and all(word in _searchable(measure, paths) for word in self.text.casefold().split())
+        )
+
+
+def _within(path: str, ancestor: str) -> bool:
+    return path == ancestor or path.startswith(ancestor + " › ")
+
+
+def _searchable(measure: Measure, paths: list[str]) -> str:
+    """Return the text of a measure that free-text search looks in, case-folded."""
+    fields = [measure.code, measure.title, measure.description, measure.target_group]
+    tags = [tag.name for tag in measure.tags.all()]
+    return " ".join([*fields, measure.expected_result, *paths, *tags]).casefold()
+
+
+def measure_actors(measures: list[Measure]) -> dict[int, str]:
+    """Return the organisations taking part in the measures, by id, with their full paths."""
+    return {
+        r.organisation_id: r.organisation_path for m in measures for r in m.responsibilities.all()
+    }
 
 
 def organisation_paths() -> dict[int, str]:
@@ -121,22 +231,61 @@ def plan_budget_tables(*, plan: Plan) -> list[BudgetTable]:
 
 
 @dataclass
+class FieldChange:
+    """One field of a history entry: before and after, the names added and removed, or a diff."""
+
+    label: str
+    old: str = ""
+    new: str = ""
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    diff: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
 class HistoryEntry:
     """One saved change of a record in a plan."""
 
-    when: object
+    when: datetime
     user: str
     kind: str
     record: str
     action: str
-    changes: list[tuple[str, str, str]]
+    changes: list[FieldChange]
 
 
-_ACTIONS = {"+": "skapade", "~": "ändrade", "-": "tog bort"}
+def _actions() -> dict[str, str]:
+    """Return the verbs of the history list in the interface language."""
+    return {"+": _("skapade"), "~": _("ändrade"), "-": _("tog bort")}
 
 
 def plan_history(*, plan: Plan, limit: int = 200) -> list[HistoryEntry]:
-    """Return the newest changes to the plan and everything in it, newest first."""
+    """Return the newest changes to the plan and everything in it, newest first.
+
+    The number of queries is fixed: one per kind of record, one for the earlier versions and
+    many-to-many sets of each kind, one per kind of record named in a change.
+    """
+    records = _history_records(plan, limit)
+    previous = _previous_records(records)
+    names = _Names()
+    earlier = [previous.get((r.instance_type, r.history_id)) for r in records]
+    names.load_for(records + [p for p in earlier if p is not None])
+    actions = _actions()
+    return [
+        HistoryEntry(
+            when=record.history_date,
+            user=editor_name(record.history_user) if record.history_user else "–",
+            kind=str(record.instance_type._meta.verbose_name),
+            record=names.label(record),
+            action=actions[record.history_type],
+            changes=_changes(before, record, names),
+        )
+        for record, before in zip(records, earlier, strict=True)
+    ]
+
+
+def _history_records(plan: Plan, limit: int) -> list:
+    """Return the newest history records of the plan and every record in it."""
     areas = _ids(FocusArea.history.filter(plan_id=plan.pk))
     measures = _ids(Measure.history.filter(plan_id=plan.pk))
     budgets = _ids(Budget.history.filter(plan_id=plan.pk))
@@ -152,14 +301,13 @@ def plan_history(*, plan: Plan, limit: int = 200) -> list[HistoryEntry]:
         BudgetLine.history.filter(budget_id__in=budgets),
         BudgetAmount.history.filter(line_id__in=lines),
     ]
-    records = sorted(
+    return sorted(
         chain.from_iterable(
             qs.select_related("history_user").order_by("-history_date")[:limit] for qs in sources
         ),
         key=lambda r: r.history_date,
         reverse=True,
     )[:limit]
-    return [_entry(record) for record in records]
 
 
 def _ids(history: QuerySet) -> QuerySet:
@@ -167,38 +315,205 @@ def _ids(history: QuerySet) -> QuerySet:
     return history.values("id").distinct()
 
 
-def _entry(record: object) -> HistoryEntry:
-    """Turn one history record into an entry with its field changes."""
-    changes = []
-    previous = record.prev_record if record.history_type == "~" else None
-    if previous is not None:
-        delta = record.diff_against(previous, excluded_fields=["version"])
-        model = record.instance_type
-        for change in delta.changes:
-            label = str(model._meta.get_field(change.field).verbose_name)
-            changes.append((label, _short(change.old), _short(change.new)))
-    return HistoryEntry(
-        when=record.history_date,
-        user=str(record.history_user or "–"),
-        kind=str(record.instance_type._meta.verbose_name),
-        record=_label(record),
-        action=_ACTIONS[record.history_type],
-        changes=changes,
-    )
+def _previous_records(records: list) -> dict[tuple[type, int], object]:
+    """Return the version before each changed record, by (model, history id), a query per kind.
+
+    The many-to-many sets of the versions are loaded with them and shared with the records.
+    """
+    previous: dict[tuple[type, int], object] = {}
+    for model, changed in _by_model(r for r in records if r.history_type == "~").items():
+        ids = {r.id for r in changed}
+        earlier = list(model.history.filter(id__in=ids).order_by("history_date", "history_id"))
+        _load_m2m_ids(model, earlier)
+        last: dict[int, object] = {}
+        for row in earlier:
+            previous[model, row.history_id] = last.get(row.id)
+            last[row.id] = row
+        _share_prefetched(changed, earlier)
+    return previous
 
 
-def _label(record: object) -> str:
-    """Return a name for the historical record, even when what it points at is gone."""
-    try:
-        return str(record.history_object)
-    except ObjectDoesNotExist:
-        return str(getattr(record, "title", "") or getattr(record, "name", "") or record.id)
+def _load_m2m_ids(model: type, rows: list) -> None:
+    """Give history rows their many-to-many sets (`m2m_ids`), one query per relation."""
+    for row in rows:
+        row.m2m_ids = {}
+    for m2m in model._meta.many_to_many:
+        # simple_history keeps each set's rows in a model of their own, keyed by history row.
+        through = vars(model.history.model)[m2m.name].model
+        target = m2m.m2m_reverse_field_name() + "_id"
+        pairs = through.objects.filter(history_id__in=[r.history_id for r in rows])
+        ids: dict[int, set[int]] = {}
+        for history_id, pk in pairs.values_list("history_id", target):
+            ids.setdefault(history_id, set()).add(pk)
+        for row in rows:
+            row.m2m_ids[m2m.name] = frozenset(ids.get(row.history_id, ()))
 
 
-def _short(value: object) -> str:
-    """Return a value as a short text for the history list."""
-    text = "" if value is None else str(value)
-    return text if len(text) <= 200 else text[:197] + "…"
+def _share_prefetched(records: list, loaded: list) -> None:
+    """Give the records of the page the many-to-many sets loaded with their earlier versions."""
+    by_history_id = {row.history_id: row for row in loaded}
+    for record in records:
+        twin = by_history_id.get(record.history_id)
+        if twin is not None:
+            record.m2m_ids = twin.m2m_ids
+
+
+def _by_model(records) -> dict[type, list]:
+    """Group history records by the model they record."""
+    groups: dict[type, list] = {}
+    for record in records:
+        groups.setdefault(record.instance_type, []).append(record)
+    return groups
+
+
+def _changes(before: object, after: object, names: "_Names") -> list[FieldChange]:
+    """Return the readable field changes between two versions of a record."""
+    if before is None:
+        return []
+    fields = tracked_fields(after.instance_type)
+    return [_field_change(f, before, after, names) for f in fields if _differs(f, before, after)]
+
+
+def _differs(model_field, before: object, after: object) -> bool:
+    return stored_value(before, model_field) != stored_value(after, model_field)
+
+
+def _field_change(model_field, before: object, after: object, names: "_Names") -> FieldChange:
+    """Describe one changed field: names for relations, labels for choices, a diff for text."""
+    label = str(model_field.verbose_name)
+    old, new = stored_value(before, model_field), stored_value(after, model_field)
+    if model_field.many_to_many:
+        target = model_field.related_model
+        return FieldChange(
+            label,
+            added=sorted(names.get(target, pk) for pk in new - old),
+            removed=sorted(names.get(target, pk) for pk in old - new),
+        )
+    if isinstance(old, str) and isinstance(new, str) and _is_long(old, new):
+        return FieldChange(label, diff=word_diff(old, new))
+    return FieldChange(label, old=names.value(model_field, old), new=names.value(model_field, new))
+
+
+def _is_long(old: str, new: str) -> bool:
+    return max(len(old), len(new)) > 80 or "\n" in old + new
+
+
+def word_diff(old: str, new: str, context: int = 8) -> list[tuple[str, str]]:
+    """Return the words of two texts as (kind, text) segments: same, del, ins, or gap.
+
+    Unchanged runs keep `context` words on each side of a change; the rest is a gap.
+    """
+    a, b = re.findall(r"\S+\s*", old), re.findall(r"\S+\s*", new)
+    opcodes = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    segments: list[tuple[str, str]] = []
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        if tag == "equal":
+            first, last = index == 0, index == len(opcodes) - 1
+            segments += _context(a[i1:i2], context, keep_start=not first, keep_end=not last)
+            continue
+        if i2 > i1:
+            segments.append(("del", "".join(a[i1:i2])))
+        if j2 > j1:
+            segments.append(("ins", "".join(b[j1:j2])))
+    return segments
+
+
+def _context(words: list[str], context: int, *, keep_start: bool, keep_end: bool) -> list:
+    """Return an unchanged run shortened to the words next to the changes around it."""
+    head = words[:context] if keep_start else []
+    tail = words[-context:] if keep_end else []
+    if len(words) <= len(head) + len(tail) or (
+        keep_start and keep_end and len(words) <= 2 * context
+    ):
+        return [("same", "".join(words))]
+    return [
+        *([("same", "".join(head))] if head else []),
+        ("gap", "… "),
+        *([("same", "".join(tail))] if tail else []),
+    ]
+
+
+class _Names:
+    """Names of the records a page of history refers to, loaded with one query per kind."""
+
+    def __init__(self) -> None:
+        self.paths = organisation_paths()
+        self.names: dict[type, dict[int, str]] = {}
+
+    def load_for(self, records: list) -> None:
+        """Load the names of every record the given history records point at."""
+        wanted: dict[type, set[int]] = {}
+        for record in records:
+            for model_field in tracked_fields(record.instance_type):
+                if model_field.many_to_many and not hasattr(record, "m2m_ids"):
+                    continue  # only changed records have their sets loaded, and need them
+                if model_field.many_to_one or model_field.many_to_many:
+                    value = stored_value(record, model_field)
+                    ids = value if model_field.many_to_many else {value} - {""}
+                    wanted.setdefault(model_field.related_model, set()).update(ids)
+        for model in _NAMED_BY_PARENT:  # their labels need these names in turn
+            wanted.setdefault(model, set())
+        for model, ids in wanted.items():
+            if model is not Organisation:
+                self._load(model, ids)
+
+    def _load(self, model: type, ids: set[int]) -> None:
+        rows = {obj.pk: obj for obj in model._base_manager.filter(pk__in=ids)}
+        missing = ids - rows.keys()
+        if missing and hasattr(model, "history"):
+            for old in model.history.filter(id__in=missing).order_by("history_date"):
+                rows[old.id] = old
+        self.names[model] = {pk: self.label(obj) for pk, obj in rows.items()}
+
+    def get(self, model: type, pk: object) -> str:
+        """Return the name of a record, or its number if it is unknown."""
+        if model is Organisation:
+            return self.paths.get(pk, f"#{pk}")
+        return self.names.get(model, {}).get(pk, f"#{pk}")
+
+    def value(self, model_field, value: object) -> str:
+        """Return a stored value as a person reads it."""
+        choices = dict(model_field.flatchoices) if model_field.choices else {}
+        if value in choices:
+            return str(choices[value])
+        if value in ("", None):
+            return "–"
+        if model_field.many_to_one:
+            return self.get(model_field.related_model, value)
+        if isinstance(value, Decimal):
+            return formats.number_format(value, force_grouping=True)
+        if isinstance(value, bool):
+            return _("ja") if value else _("nej")
+        if isinstance(value, date):
+            return formats.date_format(value, "SHORT_DATE_FORMAT")
+        return str(value)
+
+    def label(self, record: object) -> str:
+        """Return a short name of a record or history record, without further queries."""
+        model = getattr(record, "instance_type", type(record))
+        get = self.get
+        labels = {
+            Plan: lambda r: r.title,
+            FocusArea: lambda r: f"{r.number} {r.title}".strip(),
+            Result: lambda r: f"{r.number}. {r.title}",
+            Measure: lambda r: f"{r.code} {r.title}".strip(),
+            Responsibility: lambda r: (
+                f"{get(Measure, r.measure_id)}: {get(Organisation, r.organisation_id)}"
+            ),
+            Budget: lambda r: _("Budget %(year)s") % {"year": r.year},
+            BudgetFunder: lambda r: get(Organisation, r.organisation_id),
+            BudgetLine: lambda r: r.name,
+            BudgetAmount: lambda r: (
+                f"{get(BudgetLine, r.line_id)} / {get(BudgetFunder, r.funder_id)}"
+            ),
+            Person: lambda r: r.name,
+        }
+        text = labels[model](record) if model in labels else str(record)
+        return text if len(text) <= 120 else text[:117] + "…"
+
+
+# Records whose labels are made of other records' names, so those are loaded first.
+_NAMED_BY_PARENT = (Measure, BudgetLine, BudgetFunder)
 
 
 @dataclass

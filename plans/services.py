@@ -1,18 +1,43 @@
-"""Workflows on plans that every front calls: saving and deleting without lost updates, and
-removing user accounts without losing who did what."""
+"""Workflows on plans that every front calls: saving and deleting without lost updates, what
+changed, and removing user accounts without losing who did what."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from plans.models import Plan, Versioned
+from plans.models import Budget, BudgetAmount, BudgetLine, Plan, Versioned
+
+# Bookkeeping fields that never count as a change a person made.
+UNTRACKED_FIELDS = {"id", "version"}
+
+
+def normalise_text(value: str) -> str:
+    """Return text with LF line breaks and no trailing whitespace on its lines or at its end."""
+    lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).rstrip()
+
+
+def local_time(moment: datetime) -> str:
+    """Return a moment as a short date and time in the site's time zone (Europe/Stockholm)."""
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def editor_name(user: AbstractBaseUser | None, viewer: AbstractBaseUser | None = None) -> str:
+    """Return who saved a change, as the person reading the message should read it."""
+    if user is None:
+        return _("okänd användare")
+    if viewer is not None and user.pk == viewer.pk:
+        return _("du själv, i en annan flik")
+    return user.get_full_name() or user.get_username()
 
 
 @dataclass(frozen=True)
@@ -34,66 +59,218 @@ class StaleVersionError(Exception):
         super().__init__(_("Någon annan har sparat ändringar sedan du öppnade sidan."))
 
     def describe(self) -> list[str]:
-        """Return one readable Swedish line per change the other person made."""
+        """Return one readable line per change saved since the editor opened the page."""
         return [
             _("%(user)s ändrade %(field)s %(when)s: ”%(old)s” → ”%(new)s”")
             % {"user": c.user, "field": c.field, "when": c.when, "old": c.old, "new": c.new}
             for c in self.changes
-        ] or [_("Posten har sparats på nytt utan ändrade fält.")]
+        ] or [_("Posten har sparats på nytt sedan du öppnade sidan.")]
 
 
-def changes_since(instance: Versioned, version: int) -> list[Change]:
+def version_snapshot(*, instance: Versioned, version: int) -> models.Model | None:
+    """Return the history record of the record as it stood at `version` (None if unknown)."""
+    return instance.history.filter(version=version).order_by("history_date", "history_id").last()
+
+
+def changes_since(
+    instance: Versioned, version: int, viewer: AbstractBaseUser | None = None
+) -> list[Change]:
     """Return the field changes made to the record after the given version."""
-    records = list(instance.history.order_by("history_date", "history_id"))
+    records = list(instance.history.select_related("history_user").order_by("history_date"))
     changes: list[Change] = []
     for previous, record in zip(records, records[1:], strict=False):
         if record.version <= version:
             continue
-        delta = record.diff_against(previous, excluded_fields=["version"])
-        for change in delta.changes:
-            field = instance._meta.get_field(change.field)
+        for name in changed_fields(previous, record):
+            field = instance._meta.get_field(name)
             changes.append(
                 Change(
-                    user=str(record.history_user or _("okänd användare")),
-                    when=formats.date_format(record.history_date, "SHORT_DATETIME_FORMAT"),
+                    user=editor_name(record.history_user, viewer),
+                    when=local_time(record.history_date),
                     field=str(field.verbose_name),
-                    old=_display(change.old),
-                    new=_display(change.new),
+                    old=display_value(field, stored_value(previous, field)),
+                    new=display_value(field, stored_value(record, field)),
                 )
             )
+    base = next((r for r in records if r.version == version), None)
+    if base is not None and isinstance(instance, Budget):
+        changes += _grid_changes(instance, since=base.history_date, viewer=viewer)
     return changes
 
 
-def _display(value: object) -> str:
-    """Return a value as a short readable text for a conflict message."""
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    text = "" if value is None else str(value)
-    return text if len(text) <= 120 else text[:117] + "…"
+def _grid_changes(budget: models.Model, *, since: datetime, viewer) -> list[Change]:
+    """Return the amounts of a budget's grid changed after `since`, cell by cell."""
+    lines = {r.id: r.name for r in BudgetLine.history.filter(budget_id=budget.pk)}
+    amounts = BudgetAmount.history.filter(line_id__in=lines).select_related("history_user")
+    funders = {f.pk: f.organisation.name for f in budget.funders.select_related("organisation")}
+    last: dict[int, object] = {}
+    changes = []
+    for record in amounts.order_by("history_date", "history_id"):
+        old = last.get(record.id)
+        last[record.id] = None if record.history_type == "-" else record.amount
+        if record.history_date <= since:
+            continue
+        cell = f"{lines.get(record.line_id, '?')} / {funders.get(record.funder_id, '?')}"
+        new = last[record.id]
+        changes.append(
+            Change(
+                user=editor_name(record.history_user, viewer),
+                when=local_time(record.history_date),
+                field=_("beloppet för %(cell)s") % {"cell": cell},
+                old="–" if old is None else formats.number_format(old, 0, force_grouping=True),
+                new="–" if new is None else formats.number_format(new, 0, force_grouping=True),
+            )
+        )
+    return changes
+
+
+def tracked_fields(model: type[models.Model]) -> list[models.Field]:
+    """Return the fields of a model whose changes a person makes: concrete and many-to-many."""
+    concrete = [f for f in model._meta.concrete_fields if f.name not in UNTRACKED_FIELDS]
+    return concrete + list(model._meta.many_to_many)
+
+
+def stored_value(record: models.Model, field: models.Field) -> object:
+    """Return a field's value from a record or a history record: ids for relations."""
+    if field.many_to_many:
+        target = field.m2m_reverse_field_name() + "_id"
+        if hasattr(record, "history_id"):
+            loaded = getattr(record, "m2m_ids", None)  # set by a selector that loads in bulk
+            if loaded is not None:
+                return loaded[field.name]
+            return frozenset(getattr(row, target) for row in getattr(record, field.name).all())
+        return frozenset(getattr(record, field.name).values_list("pk", flat=True))
+    return comparable(getattr(record, field.attname))
+
+
+def comparable(value: object) -> object:
+    """Return a value in the form two versions of a field are compared in."""
+    if value is None:
+        return ""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, str):
+        return normalise_text(value)
+    if isinstance(value, Iterable):
+        return frozenset(item.pk if isinstance(item, models.Model) else item for item in value)
+    return value
+
+
+def changed_fields(before: models.Model, after: models.Model) -> list[str]:
+    """Return the names of the fields that differ between two versions of a record."""
+    fields = tracked_fields(after.instance_type if hasattr(after, "instance_type") else after)
+    return [f.name for f in fields if stored_value(before, f) != stored_value(after, f)]
+
+
+def display_value(field: models.Field, value: object) -> str:
+    """Return a stored value as a person reads it: labels of choices, names of records."""
+    choices = dict(field.flatchoices) if field.choices else {}
+    if value in choices:
+        return str(choices[value])
+    if value in ("", None, frozenset()):
+        return "–"
+    if field.many_to_many or field.many_to_one:
+        ids = value if field.many_to_many else [value]
+        names = field.related_model._base_manager.filter(pk__in=ids)
+        return ", ".join(sorted(str(n) for n in names)) or "–"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class FieldConflict:
+    """A field both she and someone else changed since she opened the page."""
+
+    name: str
+    label: str
+    saved: str
+    choice: str  # the name of the radio group with which she chooses "mine" or "saved"
+
+
+def merge_versions(
+    *, base: dict[str, object], current: dict[str, object], mine: dict[str, object]
+) -> tuple[set[str], set[str]]:
+    """Return (fields to take from the saved record, fields both sides changed differently).
+
+    Each dict maps field names to comparable values: as she loaded them, as saved now, as she
+    submitted them. A field only she changed keeps hers; one only the other side changed takes
+    theirs; one both changed to different values is a conflict.
+    """
+    take_saved = {name for name in mine if mine[name] == base.get(name)}
+    conflicts = {
+        name
+        for name in mine
+        if name not in take_saved and current[name] not in (base.get(name), mine[name])
+    }
+    return take_saved, conflicts
 
 
 def versioned_save(
-    *, instance: Versioned, expected_version: int, user: AbstractBaseUser | None
-) -> None:
+    *,
+    instance: Versioned,
+    expected_version: int,
+    user: AbstractBaseUser | None,
+    m2m: dict[str, Iterable] | None = None,
+    rows_changed: bool = False,
+) -> bool:
     """Save the record only if nobody saved it since `expected_version`; else raise.
 
+    A save that changes nothing (no field, no many-to-many set and no rows below it) writes
+    nothing, keeps the version and never conflicts. Returns whether anything was written.
     The conditional UPDATE takes the row lock, so of two concurrent saves from the same
     version exactly one passes and the other sees the bumped version and is refused.
     """
-    model = type(instance)
+    m2m = m2m or {}
     with transaction.atomic():
         if instance.pk is None:
-            instance.version = 1
-        else:
-            bumped = model.objects.filter(pk=instance.pk, version=expected_version).update(
-                version=F("version") + 1
-            )
-            if not bumped:
-                raise StaleVersionError(changes_since(instance, expected_version))
-            instance.version = expected_version + 1
-        if user is not None and user.is_authenticated:
-            instance._history_user = user
+            _create(instance, user=user, m2m=m2m)
+            return True
+        if not rows_changed and not _differs_from_stored(instance, m2m):
+            return False
+        model = type(instance)
+        bumped = model.objects.filter(pk=instance.pk, version=expected_version).update(
+            version=F("version") + 1
+        )
+        if not bumped:
+            raise StaleVersionError(changes_since(instance, expected_version, viewer=user))
+        instance.version = expected_version + 1
+        # Set the relations first and quietly, so the save below records them in one row.
+        instance.skip_history_when_saving = True
+        for name, values in m2m.items():
+            getattr(instance, name).set(values)
+        del instance.skip_history_when_saving
+        _stamp(instance, user)
         instance.save()
+    return True
+
+
+def _create(instance: Versioned, *, user: AbstractBaseUser | None, m2m: dict) -> None:
+    """Save a new record at version 1 with its many-to-many relations."""
+    instance.version = 1
+    _stamp(instance, user)
+    instance.save()
+    for name, values in m2m.items():
+        getattr(instance, name).set(values)
+
+
+def _stamp(instance: Versioned, user: AbstractBaseUser | None) -> None:
+    """Record the user in the history row the next save writes."""
+    if user is not None and user.is_authenticated:
+        instance._history_user = user
+
+
+def _differs_from_stored(instance: Versioned, m2m: dict[str, Iterable]) -> bool:
+    """Return whether the record or its many-to-many sets differ from what is stored."""
+    model = type(instance)
+    fields = [f for f in model._meta.concrete_fields if f.name not in UNTRACKED_FIELDS]
+    stored = model.objects.filter(pk=instance.pk).values(*(f.attname for f in fields)).first()
+    if stored is None:
+        return True
+    if any(comparable(stored[f.attname]) != stored_value(instance, f) for f in fields):
+        return True
+    return any(
+        comparable(values) != stored_value(instance, model._meta.get_field(name))
+        for name, values in m2m.items()
+    )
 
 
 def versioned_delete(*, instance: Versioned, expected_version: int) -> None:

@@ -6,16 +6,21 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from plans import permissions
-from plans.forms import MeasureForm, MeasureStatusForm, PlanForm
+from plans.forms import MeasureFilterForm, MeasureForm, MeasureStatusForm, PlanForm
 from plans.models import Measure, Organisation, Plan
 from plans.selectors import (
     deleted_plan,
     deleted_records,
+    measure_actors,
+    measure_anchor,
     plan_budget_tables,
     plan_history,
+    plan_measures,
     plan_tree,
 )
 from plans.services import StaleVersionError, versioned_save
@@ -39,17 +44,37 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show a plan with its focus areas, results, measures and budgets."""
+    """Show a plan with a table of contents, filters, focus areas, measures and budgets.
+
+    An htmx request from the filter form gets only the list of measures, to swap in place.
+    """
     plan = _visible_plan(request, pk)
+    measures = plan_measures(plan=plan)
+    reportable = permissions.reportable_measure_ids(request.user, plan)
+    can_edit = permissions.can_edit_plan(request.user, plan)
+    filters = MeasureFilterForm(
+        request.GET or None,
+        actors=measure_actors(measures),
+        offer_mine=bool(reportable) and not can_edit,
+    )
+    chosen = filters.measure_filter(mine=reportable)
+    tree = plan_tree(plan=plan, measures=measures, shown=chosen.matches if chosen else None)
     context = {
         "plan": plan,
-        "parent": _visible_parent(request, plan),
-        "tree": plan_tree(plan=plan),
-        "budgets": plan_budget_tables(plan=plan),
-        "can_edit": permissions.can_edit_plan(request.user, plan),
-        "can_see_history": permissions.can_see_history(request.user, plan),
-        "reportable": permissions.reportable_measure_ids(request.user, plan),
+        "tree": tree,
+        "filters": filters,
+        "filtering": chosen is not None,
+        "shown_count": sum(node.shown for node in tree),
+        "can_edit": can_edit,
+        "reportable": reportable,
     }
+    if _wants_list_only(request):
+        response = render(request, "plans/_plan_measures.html", context)
+        patch_vary_headers(response, ["HX-Request"])  # so no cache serves it as the page
+        return response
+    context["budgets"] = plan_budget_tables(plan=plan)
+    context["parent"] = _visible_parent(request, plan)
+    context["can_see_history"] = permissions.can_see_history(request.user, plan)
     return render(request, "plans/plan_detail.html", context)
 
 
@@ -60,44 +85,83 @@ def _visible_parent(request: HttpRequest, plan: Plan) -> Plan | None:
     return permissions.visible_plans(request.user).filter(pk=plan.parent_id).first()
 
 
+def _wants_list_only(request: HttpRequest) -> bool:
+    """Return whether htmx asks for the list of measures alone (not to restore its history)."""
+    headers = request.headers
+    return headers.get("HX-Request") == "true" and "HX-History-Restore-Request" not in headers
+
+
+def _plan_url(plan_id: int, anchor: str) -> str:
+    """Return the address of a place on the plan page."""
+    return reverse("plans:plan_detail", args=[plan_id]) + "#" + anchor
+
+
 @transaction.atomic
-def _edit(request: HttpRequest, form_class: type, instance, template: str, context: dict):
-    """Show and save a versioned edit form; a stale save is refused with what changed."""
+def _edit(
+    request: HttpRequest, form_class: type, instance, template: str, context: dict
+) -> tuple[HttpResponse | None, bool]:
+    """Show and save a versioned edit form; return (page to show, whether a save was written).
+
+    The page is None once the form is saved (or had nothing to save). A conflict re-shows the
+    form with her input, the saved values beside it and a choice per field.
+    """
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         record = form.save(commit=False)
         try:
-            versioned_save(
-                instance=record, expected_version=form.expected_version(), user=request.user
+            written = versioned_save(
+                instance=record,
+                expected_version=form.expected_version(),
+                user=request.user,
+                m2m=form.m2m_values(),
             )
         except StaleVersionError as error:
             form.add_error(None, error.describe())
         else:
-            form.save_m2m()
-            messages.success(request, _("Ändringarna är sparade."))
-            return None
-    return render(request, template, {**context, "form": form}, status=400 if form.errors else 200)
+            return None, written
+    page = render(request, template, {**context, "form": form}, status=400 if form.errors else 200)
+    return page, False
+
+
+def _saved_message(request: HttpRequest, written: bool, name: str) -> None:
+    """Tell her what was saved, by name, or that there was nothing to save."""
+    if written:
+        messages.success(request, _("%(name)s sparad.") % {"name": name})
+    else:
+        messages.info(request, _("%(name)s: inga ändringar att spara.") % {"name": name})
+
+
+def _measure_name(measure: Measure) -> str:
+    if measure.code:
+        return _("Insats %(code)s") % {"code": measure.code}
+    return _("Insatsen")
 
 
 @login_required
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Edit a plan's own fields."""
+    """Edit a plan's own fields; back on the plan page at its heading once saved."""
     plan = _visible_plan(request, pk)
     if not permissions.can_edit_plan(request.user, plan):
         raise PermissionDenied
-    response = _edit(request, PlanForm, plan, "plans/plan_form.html", {"plan": plan})
-    return response or redirect("plans:plan_detail", pk=plan.pk)
+    page, written = _edit(request, PlanForm, plan, "plans/plan_form.html", {"plan": plan})
+    if page is not None:
+        return page
+    _saved_message(request, written, _("Planen"))
+    return redirect(_plan_url(plan.pk, "planen"))
 
 
 @login_required
 def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Edit a measure."""
+    """Edit a measure; back on the plan page at the measure once saved."""
     measure = _visible_measure(request, pk)
     if not permissions.can_edit_plan(request.user, measure.plan):
         raise PermissionDenied
-    context = {"measure": measure, "plan": measure.plan}
-    response = _edit(request, MeasureForm, measure, "plans/measure_form.html", context)
-    return response or redirect("plans:plan_detail", pk=measure.plan_id)
+    context = {"measure": measure, "plan": measure.plan, "anchor": measure_anchor(measure)}
+    page, written = _edit(request, MeasureForm, measure, "plans/measure_form.html", context)
+    if page is not None:
+        return page
+    _saved_message(request, written, _measure_name(measure))
+    return redirect(_plan_url(measure.plan_id, measure_anchor(measure)))
 
 
 @login_required
@@ -106,9 +170,12 @@ def measure_report(request: HttpRequest, pk: int) -> HttpResponse:
     measure = _visible_measure(request, pk)
     if not permissions.can_report_on_measure(request.user, measure):
         raise PermissionDenied
-    context = {"measure": measure, "plan": measure.plan}
-    response = _edit(request, MeasureStatusForm, measure, "plans/measure_report.html", context)
-    return response or redirect("plans:plan_detail", pk=measure.plan_id)
+    context = {"measure": measure, "plan": measure.plan, "anchor": measure_anchor(measure)}
+    page, written = _edit(request, MeasureStatusForm, measure, "plans/measure_report.html", context)
+    if page is not None:
+        return page
+    _saved_message(request, written, _measure_name(measure))
+    return redirect(_plan_url(measure.plan_id, measure_anchor(measure)))
 
 
 @login_required

@@ -90,4 +90,4 @@ def test_plan_history_survives_deleted_focus_areas_and_shows_budget_amounts(alic
     text = page.content.decode()
     assert page.status_code == 200
     assert "Underområde" in text and "tog bort" in text
-    assert "350000.00" in text and "360000" in text
+    assert "”350\xa0000,00” → ”360\xa0000,00”" in text

@@ -42,18 +42,17 @@ def test_second_of_two_concurrent_edits_is_refused_with_what_changed(alice, norb
     Role.objects.create(user=colleague, organisation=norberg, kind=Role.Kind.STRATEGIST)
     url = reverse("plans:measure_edit", args=[measure.pk])
     first_form = _measure_form(measure, title="Läsfrämjande insatser för alla")
-    second_form = _measure_form(measure, description="Min beskrivning")
+    second_form = _measure_form(measure, title="Läsfrämjande insatser i skolan")
 
     assert client_for(alice).post(url, first_form).status_code == 302
     response = client_for(colleague).post(url, second_form)
 
     assert response.status_code == 400
     text = response.content.decode()
-    assert "Någon annan har sparat ändringar" in text
-    assert "alice" in text and "Läsfrämjande insatser för alla" in text
+    assert "Alice sparade ändringar" in text
+    assert "Läsfrämjande insatser för alla" in text and "Läsfrämjande insatser i skolan" in text
     measure.refresh_from_db()
     assert measure.title == "Läsfrämjande insatser för alla"
-    assert measure.description == ""
     assert measure.version == 2
 
 
@@ -69,7 +68,8 @@ def test_stale_save_in_the_admin_is_refused(alice, measure):
     measure.title = "Ändrad av någon annan"
     versioned_save(instance=measure, expected_version=1, user=None)
     response = client_for(alice).post(url, form)
-    assert "Någon annan har sparat ändringar" in response.content.decode()
+    assert "sparade ändringar" in response.content.decode()
+    assert "Sparat nu: ”Ändrad av någon annan”" in response.content.decode()
     measure.refresh_from_db()
     assert measure.title == "Ändrad av någon annan"
 
@@ -138,7 +138,7 @@ def test_two_editors_in_the_admin_as_browsers_post(alice, draft_plan):
     saved = first.post(url, {**base, "title": "A", "vision": "V", "loaded_version": first_version})
     assert saved.status_code == 302
     refused = second.post(url, {**base, "title": "B", "loaded_version": second_version})
-    assert "Någon annan har sparat ändringar" in refused.content.decode()
+    assert "Du själv, i en annan flik sparade ändringar" in refused.content.decode()
     draft_plan.refresh_from_db()
     assert (draft_plan.title, draft_plan.vision, draft_plan.version) == ("A", "V", 2)
 
@@ -169,7 +169,7 @@ def test_focus_area_edits_are_guarded_too(alice, focus_area):
     focus_area.title = "Någon annans rubrik"
     versioned_save(instance=focus_area, expected_version=1, user=None)
     response = client_for(alice).post(url, form)
-    assert "Någon annan har sparat ändringar" in response.content.decode()
+    assert "Sparat nu: ”Någon annans rubrik”" in response.content.decode()
     focus_area.refresh_from_db()
     assert focus_area.title == "Någon annans rubrik"
 
@@ -219,7 +219,7 @@ def test_a_stale_focus_area_row_on_the_plan_page_is_refused(alice, focus_area):
     focus_area.title = "Från fokusområdets sida"
     versioned_save(instance=focus_area, expected_version=1, user=None)
     response = client_for(alice).post(url, form, follow=True)
-    assert "Någon annan har sparat ändringar" in response.content.decode()
+    assert "Sparat nu: ”Från fokusområdets sida”" in response.content.decode()
     focus_area.refresh_from_db()
     assert focus_area.title == "Från fokusområdets sida" and focus_area.version == 2
     form["focus_areas-0-loaded_version"] = 2

@@ -6,15 +6,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plans.demo.loader import load_demo
-from plans.models import Plan
+from plans.models import Plan, Responsibility
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
 
-def _queries(client, plan: Plan) -> tuple[int, str]:
+def _queries(client, plan: Plan, **filters) -> tuple[int, str]:
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(reverse("plans:plan_detail", args=[plan.pk]))
+        response = client.get(reverse("plans:plan_detail", args=[plan.pk]), filters)
     assert response.status_code == 200
     return len(captured), response.content.decode()
 
@@ -29,6 +29,21 @@ def test_plan_page_query_count_does_not_grow_with_the_plan(measure):
     assert small == large == 10
     assert "Region Norrbotten › Avdelningen för regional utveckling › Kulturenheten › " in text
     assert "Samverkan är en förutsättning" in text.replace("samverkan är en", "Samverkan är en")
+
+
+def test_plan_page_query_count_with_filters_does_not_grow_with_the_plan(measure):
+    load_demo()
+    measure.plan.status = Plan.Status.ADOPTED
+    measure.plan.save()
+    norrbotten = Plan.objects.get(title__startswith="Region Norrbottens")
+    counts = []
+    for plan in (measure.plan, norrbotten):
+        actor = Responsibility.objects.filter(measure__plan=plan).first().organisation_id
+        filters = {"status": "pagaende", "q": "a", "actor": actor}
+        count, text = _queries(client_for(None), plan, **filters)
+        assert "passar filtret" in text and "Filtret kunde inte användas" not in text
+        counts.append(count)
+    assert counts == [10, 10]
 
 
 def test_plan_page_shows_the_budget_with_totals():
