@@ -1,5 +1,6 @@
 """Reads of plans that need more than one query: the plan tree, budget tables, history."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain
@@ -8,6 +9,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
 
 from plans.models import (
+    PATH_SEPARATOR,
     Budget,
     BudgetAmount,
     BudgetFunder,
@@ -44,7 +46,9 @@ def plan_tree(*, plan: Plan) -> list[FocusAreaNode]:
             "tags",
         )
     )
-    paths = organisation_paths()
+    paths = organisation_paths(
+        ids={r.organisation_id for m in measures for r in m.responsibilities.all()}
+    )
     for measure in measures:
         for responsibility in measure.responsibilities.all():
             responsibility.organisation_path = paths[responsibility.organisation_id]
@@ -67,23 +71,13 @@ def plan_tree(*, plan: Plan) -> list[FocusAreaNode]:
     return roots
 
 
-def organisation_paths() -> dict[int, str]:
-    """Return every organisation's full path ("Region › Avdelning › Enhet") in one query."""
-    rows = {
-        pk: (name, parent)
-        for pk, name, parent in Organisation.objects.values_list("pk", "name", "parent_id")
-    }
-    paths: dict[int, str] = {}
-
-    def path(pk: int) -> str:
-        if pk not in paths:
-            name, parent = rows[pk]
-            paths[pk] = name if parent is None else f"{path(parent)} › {name}"
-        return paths[pk]
-
-    for pk in rows:
-        path(pk)
-    return paths
+def organisation_paths(*, ids: Iterable[int]) -> dict[int, str]:
+    """Return the full path ("Region › Avdelning › Enhet") of each given organisation."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = Organisation.objects.with_paths().filter(pk__in=wanted).values_list("pk", "tree_names")
+    return {pk: PATH_SEPARATOR.join(names) for pk, names in rows}
 
 
 @dataclass
