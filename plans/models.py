@@ -102,7 +102,7 @@ class Organisation(models.Model):
             stored = Organisation.objects.with_paths().filter(pk=self.pk).first()
             names = [*stored.tree_names[:-1], self.name] if stored else [self.name]
             self.tree_names = names
-        return PATH_SEPARATOR.join(names)
+        return PATH_SEPARATOR.join(map(str, names))
 
     def clean(self) -> None:
         """Refuse a parent that is the organisation itself or one of its own units."""
@@ -325,6 +325,23 @@ class Plan(Versioned):
             raise ValidationError(errors)
 
 
+class FocusAreaQuerySet(TreeQuerySet):
+    """Focus areas read as a tree (django-tree-queries), in the document's order."""
+
+    def in_document_order(self) -> "FocusAreaQuerySet":
+        """Annotate the dotted numbers (`tree_numbers`) and order 1, 2, 2.1, 2.2, 3, …"""
+        return (
+            self.with_tree_fields()
+            .order_siblings_by("order", "number", "pk")
+            .tree_fields(tree_numbers="number")
+            .order_by("tree_ordering")
+        )
+
+    def of_plan(self, plan_id: int) -> "FocusAreaQuerySet":
+        """Return the plan's focus areas in document order; the recursion stays in the plan."""
+        return self.in_document_order().tree_filter(plan_id=plan_id).filter(plan_id=plan_id)
+
+
 class FocusArea(Versioned):
     """A focus area, sub-goal or arena of a plan; nested as deep as the document nests."""
 
@@ -357,6 +374,8 @@ class FocusArea(Versioned):
     contacts = models.ManyToManyField(Person, verbose_name=_("kontaktpersoner"), blank=True)
     history = HistoricalRecords(m2m_fields=[contacts])
 
+    objects = FocusAreaQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("fokusområde")
         verbose_name_plural = _("fokusområden")
@@ -368,6 +387,10 @@ class FocusArea(Versioned):
     @property
     def full_number(self) -> str:
         """Return the dotted number from the top focus area down, e.g. "2.3"."""
+        annotated = getattr(self, "tree_numbers", None)
+        if annotated is not None:
+            # The library turns all-digit values into ints.
+            return ".".join(str(n) for n in annotated if n not in ("", None))
         numbers, node = [], self
         while node is not None:
             numbers.append(node.number)
@@ -500,6 +523,8 @@ class Measure(Versioned):
         verbose_name = _("insats")
         verbose_name_plural = _("insatser")
         ordering = ["plan", "order", "code"]
+        # The admin's list order: a page of a country's measures is read from the index.
+        indexes = [models.Index(fields=["plan", "order", "code", "id"], name="measure_list_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "code"],

@@ -77,7 +77,7 @@ def organisation_paths(*, ids: Iterable[int]) -> dict[int, str]:
     if not wanted:
         return {}
     rows = Organisation.objects.with_paths().filter(pk__in=wanted).values_list("pk", "tree_names")
-    return {pk: PATH_SEPARATOR.join(names) for pk, names in rows}
+    return {pk: PATH_SEPARATOR.join(map(str, names)) for pk, names in rows}
 
 
 @dataclass
