@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0002_national_target_areas_and_global_goals'),
+        ('plans', '0004_accounts_for_existing_users'),
     ]
 
     operations = [
