@@ -182,3 +182,9 @@ def test_partners_the_text_names_are_there():
     assert work.responsibilities.filter(organisation__name="Kurator").exists()
     team = norberg.measures.get(title="Elevhälsoteam")
     assert team.responsibilities.filter(organisation__name="Skolledningen").exists()
+
+
+def test_parties_named_beside_the_region_share_the_responsibility():
+    load_demo()
+    assert _partners("14A")["Skolor"] == Responsibility.Role.RESPONSIBLE
+    assert _partners("4E")["Luleå tekniska universitet"] == Responsibility.Role.RESPONSIBLE
