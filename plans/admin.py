@@ -10,6 +10,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.models import User
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import models, router
 from django.db.models import Exists, OuterRef, Q, Subquery, Sum
 from django.forms.models import BaseInlineFormSet
@@ -318,9 +319,23 @@ class TreeOrderAdmin(admin.ModelAdmin):
     """
 
     tree_ordering = ["tree_ordering"]
+    # The total without filters would walk the whole tree once more on every page.
+    show_full_result_count = False
 
     def get_changelist(self, request, **kwargs) -> type[ChangeList]:
         return TreeChangeList
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return TreePaginator(queryset, per_page, orphans, allow_empty_first_page)
+
+
+class TreePaginator(Paginator):
+    """Count the rows without the recursive query: the number does not depend on the order."""
+
+    @cached_property
+    def count(self) -> int:
+        # order_by() clones first: without_tree_fields() changes the query in place.
+        return self.object_list.order_by().without_tree_fields().count()
 
 
 @admin.register(Organisation)
