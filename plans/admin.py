@@ -60,6 +60,8 @@ from plans.services import (
 admin.site.site_header = _("Folkhälsa – administration")
 admin.site.site_title = _("Folkhälsa")
 admin.site.index_title = _("Planer, aktörer och budget")
+# The whole width for the tables: the grid of lines × funders fits 1280 px without the sidebar.
+admin.site.enable_nav_sidebar = False
 
 
 # Numbers typed in forms: ASCII digits only (Python's int() also reads Arabic-Indic digits).
@@ -765,6 +767,10 @@ class FocusAreaFormSet(VersionedInlineFormSet):
 class FocusAreaInline(VersionedInline):
     model = FocusArea
     formset = FocusAreaFormSet
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     fields = ["number", "title", "parent", "order"]
     show_change_link = True
 
@@ -850,7 +856,15 @@ class ResponsibilityInline(ScopedInline):
 
 @admin.register(Measure)
 class MeasureAdmin(VersionedAdmin):
-    list_display = ["code", "title_short", "plan", "focus_area", "status", "target_year"]
+    # Methods, not the foreign keys themselves: Django keeps those on one line (too wide).
+    list_display = [
+        "code",
+        "title_short",
+        "plan_title",
+        "focus_area_short",
+        "status",
+        "target_year",
+    ]
     list_display_links = ["code", "title_short"]
     # Choices and the few tags only: a filter listing every plan in the country helps nobody;
     # the search finds a plan by its title, and the plan page links to its measures.
@@ -879,7 +893,20 @@ class MeasureAdmin(VersionedAdmin):
 
     @admin.display(description=_("insats"), ordering="title")
     def title_short(self, obj: Measure) -> str:
-        return obj.title if len(obj.title) <= 90 else obj.title[:87] + "…"
+        return _shorten(obj.title, 90)
+
+    @admin.display(description=_("plan"))
+    def plan_title(self, obj: Measure) -> str:
+        return obj.plan.title
+
+    @admin.display(description=_("fokusområde"))
+    def focus_area_short(self, obj: Measure) -> str:
+        return _shorten(str(obj.focus_area), 60)
+
+
+def _shorten(text: str, length: int) -> str:
+    """Return the text cut at the length with an ellipsis, for a list column."""
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 # --- Budgets ------------------------------------------------------------------------------
