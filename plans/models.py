@@ -411,11 +411,9 @@ class FocusArea(Versioned):
             raise ValidationError(
                 {"parent": _("Det överordnade fokusområdet hör till en annan plan.")}
             )
-        node = self.parent
-        while node is not None:
-            if self.pk is not None and node.pk == self.pk:
-                raise ValidationError({"parent": _("Ett fokusområde kan inte ingå i sig självt.")})
-            node = node.parent
+        below_self = FocusArea.objects.of_plan(self.plan_id).filter(tree_path__contains=self.pk)
+        if self.pk is not None and below_self.filter(pk=self.parent_id).exists():
+            raise ValidationError({"parent": _("Ett fokusområde kan inte ingå i sig självt.")})
 
 
 class Result(Versioned):
