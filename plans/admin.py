@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models, router
-from django.db.models import Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, Sum
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import reverse
@@ -852,6 +852,16 @@ class ResponsibilityInline(ScopedInline):
     model = Responsibility
     fields = ["organisation", "role", "cooperation"]
     autocomplete_fields = ["organisation"]
+
+    def get_queryset(self, request):
+        # Each row names its organisation by path: read all of them in one recursive query.
+        with_paths = Prefetch("organisation", queryset=Organisation.objects.with_paths())
+        return super().get_queryset(request).prefetch_related(with_paths)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = Organisation.objects.with_paths()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Measure)

@@ -411,8 +411,10 @@ class FocusArea(Versioned):
             raise ValidationError(
                 {"parent": _("Det överordnade fokusområdet hör till en annan plan.")}
             )
+        if self.pk is None:
+            return
         below_self = FocusArea.objects.of_plan(self.plan_id).filter(tree_path__contains=self.pk)
-        if self.pk is not None and below_self.filter(pk=self.parent_id).exists():
+        if below_self.filter(pk=self.parent_id).exists():
             raise ValidationError({"parent": _("Ett fokusområde kan inte ingå i sig självt.")})
 
 
