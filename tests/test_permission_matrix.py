@@ -109,6 +109,8 @@ def _url(route: Route, records: dict) -> str | None:
             return reverse(route.name, args=[obj.pk, history.pk])
         key = "id" if "id" in route.params else "object_id"
         return reverse(route.name, kwargs={key: obj.pk})
+    if route.name == "plans:organisation_deleted":
+        return reverse(route.name, args=[records["plan"].owner_id])  # an organisation's id
     if route.name.startswith("plans:") and route.params:
         target = records["measure"] if "insats" in reverse(route.name, args=[1]) else None
         return reverse(route.name, args=[(target or records["plan"]).pk])
