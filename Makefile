@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: install demo test lint format pytest pytest-postgres messages clean
+.PHONY: install demo test lint format pytest pytest-postgres messages clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ pytest-postgres: install
 	scripts/with-postgres.sh $(PY) -m pytest
 
 test: lint pytest pytest-postgres
+
+# By hand, not in `make test`: the main pages timed at national size on a throwaway PostgreSQL.
+bench: install
+	scripts/with-postgres.sh $(PY) -m bench.run
 
 # After changing user-facing strings (needs GNU gettext): update and compile the English catalogue.
 messages: install

@@ -5,16 +5,19 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import models, router
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, Sum
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -26,10 +29,13 @@ from plans.forms import (
     AsciiIntegerField,
     IdChoiceField,
     IdMultipleChoiceField,
+    SwedishAmountField,
     VersionedModelForm,
+    format_kronor,
     is_id,
 )
 from plans.models import (
+    PATH_SEPARATOR,
     Account,
     Budget,
     BudgetAmount,
@@ -60,6 +66,8 @@ from plans.services import (
 admin.site.site_header = _("Folkhälsa – administration")
 admin.site.site_title = _("Folkhälsa")
 admin.site.index_title = _("Planer, aktörer och budget")
+# The whole width for the tables: the grid of lines × funders fits 1280 px without the sidebar.
+admin.site.enable_nav_sidebar = False
 
 
 # Numbers typed in forms: ASCII digits only (Python's int() also reads Arabic-Indic digits).
@@ -388,19 +396,58 @@ class OrganisationRoleInline(ScopedInline):
     has_delete_permission = has_view_permission
 
 
+class TreeChangeList(ChangeList):
+    """A change list in the tree's order unless the user sorts by a column."""
+
+    def _get_default_ordering(self) -> list[str]:
+        return list(self.model_admin.tree_ordering)
+
+
+class TreeOrderAdmin(admin.ModelAdmin):
+    """An admin whose queryset carries tree fields (django-tree-queries) to order the list.
+
+    The order is the change list's default rather than `ordering`, because Django also orders
+    related choices by `get_ordering()`, on querysets without tree fields.
+    """
+
+    tree_ordering = ["tree_ordering"]
+    # The total without filters would walk the whole tree once more on every page.
+    show_full_result_count = False
+
+    def get_changelist(self, request, **kwargs) -> type[ChangeList]:
+        return TreeChangeList
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return TreePaginator(queryset, per_page, orphans, allow_empty_first_page)
+
+
+class TreePaginator(Paginator):
+    """Count the rows without the recursive query: the number does not depend on the order."""
+
+    @cached_property
+    def count(self) -> int:
+        # order_by() clones first: without_tree_fields() changes the query in place.
+        return self.object_list.order_by().without_tree_fields().count()
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(ScopedAdmin):
+class OrganisationAdmin(ScopedAdmin, TreeOrderAdmin):
     owner_path = "pk"
     edit_roles = permissions.MANAGE_USERS
-    list_display = ["path_display", "kind", "municipality_code"]
+    list_display = ["path_display", "parent_path", "kind", "municipality_code"]
     list_filter = ["kind"]
     search_fields = ["name", "parent__name", "municipality_code"]
     autocomplete_fields = ["parent"]
     inlines = [PersonInline, OrganisationRoleInline]
 
-    @admin.display(description=_("organisation"), ordering="name")
+    @admin.display(description=_("organisation"), ordering="tree_ordering")
     def path_display(self, obj: Organisation) -> str:
-        return obj.path
+        # An em space per level: the list reads as the tree it is.
+        return format_html("{}{}", "\u2003" * obj.tree_depth, obj.name)
+
+    @admin.display(description=_("ingår i"))
+    def parent_path(self, obj: Organisation) -> str:
+        return PATH_SEPARATOR.join(map(str, obj.tree_names[:-1]))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "parent" and not request.user.is_superuser:
@@ -416,7 +463,7 @@ class OrganisationAdmin(ScopedAdmin):
     def get_queryset(self, request):
         # Organisation names are public: everyone with a role may look them up and pick
         # them as partners or funders. Changing one is for its administrators.
-        return SimpleHistoryAdmin.get_queryset(self, request).select_related("parent__parent")
+        return Organisation.objects.with_paths()
 
     def has_view_permission(self, request, obj=None) -> bool:
         return permissions.has_any_role(request.user)
@@ -808,10 +855,32 @@ class VersionedInline(ScopedInline):
         return [*fields, *VERSION_FIELDS]
 
 
+class FocusAreaFormSet(VersionedInlineFormSet):
+    """The plan's focus-area rows; the parent choices are read once, not once per row."""
+
+    @cached_property
+    def parent_choices(self) -> list[tuple[object, str]]:
+        areas = FocusArea.objects.of_plan(self.instance.pk or 0)
+        return [("", "---------"), *((area.pk, str(area)) for area in areas)]
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        form.fields["parent"].choices = self.parent_choices
+
+
 class FocusAreaInline(VersionedInline):
     model = FocusArea
+    formset = FocusAreaFormSet
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     fields = ["number", "title", "parent", "order"]
     show_change_link = True
+
+    def get_queryset(self, request):
+        plan_id = request.resolver_match.kwargs.get("object_id") or 0
+        return super().get_queryset(request).in_document_order().tree_filter(plan_id=plan_id)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "parent":
@@ -855,10 +924,20 @@ class ResultInline(VersionedInline):
     show_change_link = True
 
 
+class DocumentOrderAdmin(TreeOrderAdmin):
+    """Focus areas read as a tree, so the list shows each plan in the document's order."""
+
+    tree_ordering = ["plan_id", "tree_ordering"]
+
+    def get_queryset(self, request):
+        return FocusArea.objects.in_document_order()
+
+
 @admin.register(FocusArea)
-class FocusAreaAdmin(VersionedAdmin):
+class FocusAreaAdmin(VersionedAdmin, DocumentOrderAdmin):
     list_display = ["__str__", "plan"]
-    list_filter = ["plan__kind", ("plan", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["plan__kind"]
+    list_select_related = ["plan"]
     search_fields = ["title", "number", "plan__title", "background", "current_state"]
     autocomplete_fields = ["plan", "parent", "coordinator", "contacts"]
     inlines = [ResultInline]
@@ -868,8 +947,8 @@ class FocusAreaAdmin(VersionedAdmin):
 class ResultAdmin(VersionedAdmin):
     owner_path = "focus_area__plan__owner"
     list_display = ["number", "title", "focus_area"]
-    list_filter = [("focus_area__plan", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["title", "focus_area__title"]
+    list_select_related = ["focus_area__parent__parent"]
+    search_fields = ["title", "focus_area__title", "focus_area__plan__title"]
     autocomplete_fields = ["focus_area"]
 
 
@@ -878,21 +957,45 @@ class ResponsibilityInline(ScopedInline):
     fields = ["organisation", "role", "cooperation"]
     autocomplete_fields = ["organisation"]
 
+    def get_queryset(self, request):
+        # Each row names its organisation by path: read all of them in one recursive query.
+        with_paths = Prefetch("organisation", queryset=Organisation.objects.with_paths())
+        return super().get_queryset(request).prefetch_related(with_paths)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = Organisation.objects.with_paths()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(Measure)
 class MeasureAdmin(VersionedAdmin):
-    list_display = ["code", "title_short", "focus_area", "status", "target_year"]
-    list_display_links = ["code", "title_short"]
-    list_filter = [
+    # Methods, not the foreign keys themselves: Django keeps those on one line (too wide).
+    list_display = [
+        "code",
+        "title_short",
+        "plan_title",
+        "focus_area_short",
         "status",
-        "approach",
-        ("plan", admin.RelatedOnlyFieldListFilter),
-        ("tags", admin.RelatedOnlyFieldListFilter),
+        "target_year",
     ]
-    search_fields = ["code", "title", "description", "target_group", "expected_result"]
+    list_display_links = ["code", "title_short"]
+    # Choices and the few tags only: a filter listing every plan in the country helps nobody;
+    # the search finds a plan by its title, and the plan page links to its measures.
+    list_filter = ["status", "approach", "tags"]
+    search_fields = [
+        "code",
+        "title",
+        "plan__title",
+        "description",
+        "target_group",
+        "expected_result",
+    ]
+    # An index covers this order, so a page of 87 000 measures needs no sort.
+    ordering = ["plan_id", "order", "code", "pk"]
     autocomplete_fields = ["plan", "focus_area", "result", "tags"]
     inlines = [ResponsibilityInline]
-    list_select_related = ["focus_area__parent"]
+    list_select_related = ["plan", "focus_area__parent__parent"]
     fieldsets = [
         (None, {"fields": ["plan", "focus_area", "result", ("code", "order"), "title"]}),
         (_("Innehåll"), {"fields": ["description", "target_group", "expected_result"]}),
@@ -904,7 +1007,20 @@ class MeasureAdmin(VersionedAdmin):
 
     @admin.display(description=_("insats"), ordering="title")
     def title_short(self, obj: Measure) -> str:
-        return obj.title if len(obj.title) <= 90 else obj.title[:87] + "…"
+        return _shorten(obj.title, 90)
+
+    @admin.display(description=_("plan"))
+    def plan_title(self, obj: Measure) -> str:
+        return obj.plan.title
+
+    @admin.display(description=_("fokusområde"))
+    def focus_area_short(self, obj: Measure) -> str:
+        return _shorten(str(obj.focus_area), 60)
+
+
+def _shorten(text: str, length: int) -> str:
+    """Return the text cut at the length with an ellipsis, for a list column."""
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 # --- Budgets ------------------------------------------------------------------------------
@@ -931,14 +1047,13 @@ class BudgetLineForm(forms.ModelForm):
         if self.instance.pk:
             existing = {a.funder_id: a.amount for a in self.instance.amounts.all()}
         for funder in self.funders:
-            self.fields[f"amount_{funder.pk}"] = forms.DecimalField(
+            self.fields[f"amount_{funder.pk}"] = SwedishAmountField(
                 label=funder.organisation.name,
                 required=False,
                 min_value=Decimal(0),
                 max_digits=14,
                 decimal_places=2,
                 initial=existing.get(funder.pk),
-                error_messages={"min_value": _("Beloppet kan inte vara negativt.")},
             )
 
     def save(self, commit: bool = True) -> BudgetLine:
@@ -962,6 +1077,14 @@ class BudgetLineForm(forms.ModelForm):
 class BudgetLineInline(ScopedInline):
     model = BudgetLine
     form = BudgetLineForm
+    readonly_fields = ["line_total"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("amounts")
+
+    @admin.display(description=_("summa (kr)"))
+    def line_total(self, obj: BudgetLine) -> str:
+        return format_kronor(sum((a.amount for a in obj.amounts.all()), Decimal(0)))
 
     def get_formset(self, request, obj=None, **kwargs):
         funders = list(obj.funders.select_related("organisation")) if obj else []
@@ -973,7 +1096,8 @@ class BudgetLineInline(ScopedInline):
 
     def get_fields(self, request, obj=None):
         funders = list(obj.funders.all()) if obj else []
-        return ["name", "kind", "focus_area", "order"] + [f"amount_{f.pk}" for f in funders]
+        amounts = [f"amount_{f.pk}" for f in funders]
+        return ["name", "kind", "focus_area", "order", *amounts, "line_total"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "focus_area":
@@ -985,16 +1109,30 @@ class BudgetLineInline(ScopedInline):
 @admin.register(Budget)
 class BudgetAdmin(VersionedAdmin):
     list_display = ["__str__", "year", "plan", "total_display"]
-    list_filter = ["year", ("plan", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["year"]
+    list_select_related = ["plan"]
     search_fields = ["title", "plan__title"]
     autocomplete_fields = ["plan"]
     inlines = [BudgetFunderInline, BudgetLineInline]
     readonly_fields = ["totals"]
     fields = ["plan", "year", "title", "totals"]
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def get_queryset(self, request):
+        # The total in the same query as the rows, not three queries per budget.
+        total = Subquery(
+            BudgetAmount.objects.filter(line__budget=OuterRef("pk"))
+            .values("line__budget")
+            .annotate(sum=Sum("amount"))
+            .values("sum")
+        )
+        return super().get_queryset(request).annotate(total=total)
+
     @admin.display(description=_("totalt (kr)"))
     def total_display(self, obj: Budget) -> str:
-        return f"{budget_table(budget=obj).total:,.0f}".replace(",", " ")
+        return format_kronor(obj.total or Decimal(0))
 
     @admin.display(description=_("summor"))
     def totals(self, obj: Budget) -> str:
@@ -1005,7 +1143,7 @@ class BudgetAdmin(VersionedAdmin):
             "",
             "<tr><th scope='row'>{}</th><td>{}</td></tr>",
             (
-                (funder.organisation.name, f"{total:,.0f} kr".replace(",", " "))
+                (funder.organisation.name, f"{format_kronor(total)} kr")
                 for funder, total in zip(table.funders, table.funder_totals, strict=True)
             ),
         )
@@ -1013,5 +1151,5 @@ class BudgetAdmin(VersionedAdmin):
             "<table>{}<tr><th scope='row'>{}</th><td>{}</td></tr></table>",
             cells,
             _("Totalt"),
-            f"{table.total:,.0f} kr".replace(",", " "),
+            f"{format_kronor(table.total)} kr",
         )

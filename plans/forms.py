@@ -1,6 +1,7 @@
 """Forms for plans and measures; every edit form carries the version it started from."""
 
 import re
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -349,3 +350,44 @@ class MeasureFilterForm(forms.Form):
             text=data["q"],
             only_ids=frozenset(mine) if data.get("mine") else None,
         )
+
+
+_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009")
+_AMOUNT_FORMAT = re.compile(r"^[0-9]+([.,][0-9]{1,2})?$")  # ASCII digits only
+
+
+def format_kronor(amount: Decimal | None) -> str:
+    """Return an amount in Swedish notation: "1 234 567,50", or "350 000" for whole kronor."""
+    if amount is None:
+        return ""
+    text = f"{amount:,.2f}".replace(",", " ").replace(".", ",")
+    return text.removesuffix(",00")
+
+
+class SwedishAmountField(forms.DecimalField):
+    """An amount in kronor typed as Swedes write it: "1 234,50", "1234,50", "1 234"."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "class": "amount", "size": 12})
+    default_error_messages = {
+        "invalid": _("Ange beloppet i kronor med siffror, t.ex. 1 234,50."),
+        "min_value": _("Beloppet kan inte vara negativt."),
+    }
+
+    def to_python(self, value: object) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        text = str(value).strip().translate(_SPACES)
+        if text.startswith("-") and _AMOUNT_FORMAT.match(text[1:]):
+            raise ValidationError(self.error_messages["min_value"], code="min_value")
+        if not _AMOUNT_FORMAT.match(text):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return Decimal(text.replace(",", "."))
+
+    def prepare_value(self, value: object) -> object:
+        return format_kronor(value) if isinstance(value, Decimal) else value
+
+    def widget_attrs(self, widget: forms.Widget) -> dict:
+        # Not a number input: a browser would refuse the Swedish comma and spaces.
+        return {}

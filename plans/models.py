@@ -9,8 +9,27 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from tree_queries.query import TreeQuerySet
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2200)]
+PATH_SEPARATOR = " › "
+
+
+class OrganisationQuerySet(TreeQuerySet):
+    """Organisations read through recursive queries (django-tree-queries), never a loop."""
+
+    def with_paths(self) -> "OrganisationQuerySet":
+        """Annotate each organisation with its names from the top down (`tree_names`)."""
+        return self.with_tree_fields().tree_fields(tree_names="name")
+
+    def below(self, root_ids: list[int]) -> "OrganisationQuerySet":
+        """Return the organisations with one of the given ones at or above them."""
+        if not root_ids:
+            return self.none()
+        within = Q()
+        for pk in root_ids:
+            within |= Q(tree_path__contains=pk)
+        return self.with_tree_fields().filter(within)
 
 
 class Organisation(models.Model):
@@ -46,6 +65,8 @@ class Organisation(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisationer")
@@ -70,22 +91,27 @@ class Organisation(models.Model):
     @property
     def path(self) -> str:
         """Return the names from the top organisation down to this one."""
-        names, node, seen = [], self, set()
-        while node is not None and node.pk not in seen:
-            seen.add(node.pk)
-            names.append(node.name)
-            node = node.parent
-        return " › ".join(reversed(names))
+        names = getattr(self, "tree_names", None)
+        if names is None:
+            if self.parent_id is None:
+                return self.name
+            if self.pk is None:
+                parent = self.parent.path if self.parent_id else ""
+                return f"{parent}{PATH_SEPARATOR}{self.name}" if parent else self.name
+            # One recursive query, whatever the depth; lists annotate `tree_names` instead.
+            stored = Organisation.objects.with_paths().filter(pk=self.pk).first()
+            names = [*stored.tree_names[:-1], self.name] if stored else [self.name]
+            self.tree_names = names
+        return PATH_SEPARATOR.join(map(str, names))
 
     def clean(self) -> None:
         """Refuse a parent that is the organisation itself or one of its own units."""
-        node = self.parent
-        while node is not None:
-            if self.pk is not None and node.pk == self.pk:
-                raise ValidationError(
-                    {"parent": _("En organisation kan inte ingå i sig själv eller sina enheter.")}
-                )
-            node = node.parent
+        if self.pk is None or self.parent_id is None:
+            return
+        if Organisation.objects.below([self.pk]).filter(pk=self.parent_id).exists():
+            raise ValidationError(
+                {"parent": _("En organisation kan inte ingå i sig själv eller sina enheter.")}
+            )
 
 
 class Person(models.Model):
@@ -299,6 +325,23 @@ class Plan(Versioned):
             raise ValidationError(errors)
 
 
+class FocusAreaQuerySet(TreeQuerySet):
+    """Focus areas read as a tree (django-tree-queries), in the document's order."""
+
+    def in_document_order(self) -> "FocusAreaQuerySet":
+        """Annotate the dotted numbers (`tree_numbers`) and order 1, 2, 2.1, 2.2, 3, …"""
+        return (
+            self.with_tree_fields()
+            .order_siblings_by("order", "number", "pk")
+            .tree_fields(tree_numbers="number")
+            .order_by("tree_ordering")
+        )
+
+    def of_plan(self, plan_id: int) -> "FocusAreaQuerySet":
+        """Return the plan's focus areas in document order; the recursion stays in the plan."""
+        return self.in_document_order().tree_filter(plan_id=plan_id).filter(plan_id=plan_id)
+
+
 class FocusArea(Versioned):
     """A focus area, sub-goal or arena of a plan; nested as deep as the document nests."""
 
@@ -331,6 +374,8 @@ class FocusArea(Versioned):
     contacts = models.ManyToManyField(Person, verbose_name=_("kontaktpersoner"), blank=True)
     history = HistoricalRecords(m2m_fields=[contacts])
 
+    objects = FocusAreaQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("fokusområde")
         verbose_name_plural = _("fokusområden")
@@ -342,6 +387,10 @@ class FocusArea(Versioned):
     @property
     def full_number(self) -> str:
         """Return the dotted number from the top focus area down, e.g. "2.3"."""
+        annotated = getattr(self, "tree_numbers", None)
+        if annotated is not None:
+            # The library turns all-digit values into ints.
+            return ".".join(str(n) for n in annotated if n not in ("", None))
         numbers, node = [], self
         while node is not None:
             numbers.append(node.number)
@@ -362,11 +411,11 @@ class FocusArea(Versioned):
             raise ValidationError(
                 {"parent": _("Det överordnade fokusområdet hör till en annan plan.")}
             )
-        node = self.parent
-        while node is not None:
-            if self.pk is not None and node.pk == self.pk:
-                raise ValidationError({"parent": _("Ett fokusområde kan inte ingå i sig självt.")})
-            node = node.parent
+        if self.pk is None:
+            return
+        below_self = FocusArea.objects.of_plan(self.plan_id).filter(tree_path__contains=self.pk)
+        if below_self.filter(pk=self.parent_id).exists():
+            raise ValidationError({"parent": _("Ett fokusområde kan inte ingå i sig självt.")})
 
 
 class Result(Versioned):
@@ -474,6 +523,8 @@ class Measure(Versioned):
         verbose_name = _("insats")
         verbose_name_plural = _("insatser")
         ordering = ["plan", "order", "code"]
+        # The admin's list order: a page of a country's measures is read from the index.
+        indexes = [models.Index(fields=["plan", "order", "code", "id"], name="measure_list_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "code"],

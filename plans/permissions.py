@@ -7,9 +7,9 @@ everything. Anonymous visitors read only what is published.
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from plans.models import Account, Measure, Organisation, Plan, Role
+from plans.models import Account, Measure, Organisation, Plan, Responsibility, Role
 
 AnyUser = User | AnonymousUser
 
@@ -22,23 +22,6 @@ MANAGE_USERS = frozenset({Role.Kind.ADMINISTRATOR})
 _CACHE_ATTR = "_folkhalsa_roles"
 
 
-def _descendants(root_ids: Iterable[int]) -> set[int]:
-    """Return the given organisations and every unit below them."""
-    found = set(root_ids)
-    if not found:
-        return found
-    children: dict[int, list[int]] = {}
-    for pk, parent_id in Organisation.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    stack = list(found)
-    while stack:
-        for child in children.get(stack.pop(), []):
-            if child not in found:
-                found.add(child)
-                stack.append(child)
-    return found
-
-
 def _role_scopes(user: AnyUser) -> dict[str, set[int]]:
     """Return, per role kind, the organisations (with units) where the user holds it."""
     cached = getattr(user, _CACHE_ATTR, None)
@@ -46,7 +29,13 @@ def _role_scopes(user: AnyUser) -> dict[str, set[int]]:
         direct: dict[str, set[int]] = {kind: set() for kind in Role.Kind.values}
         for kind, org_id in Role.objects.filter(user=user).values_list("kind", "organisation_id"):
             direct[kind].add(org_id)
-        cached = {kind: _descendants(ids) for kind, ids in direct.items()}
+        cached = {kind: set() for kind in direct}
+        roots = set().union(*direct.values())
+        # One recursive query for every role: the units below each organisation with a role.
+        for pk, path in Organisation.objects.below(list(roots)).values_list("pk", "tree_path"):
+            for kind, ids in direct.items():
+                if ids.intersection(path):
+                    cached[kind].add(pk)
         setattr(user, _CACHE_ATTR, cached)
     return cached
 
@@ -72,12 +61,15 @@ def visible_plans(user: AnyUser) -> QuerySet[Plan]:
     published = Q(status__in=Plan.PUBLISHED_STATUSES)
     if not user.is_authenticated:
         return plans.filter(published)
-    readable = Q(owner__in=organisations_for(user, READ))
-    reporting = Q(
-        measures__responsibilities__organisation__in=organisations_for(user, {Role.Kind.REPORTER})
-    )
-    ids = plans.filter(published | readable | reporting).values("pk")
-    return plans.filter(pk__in=ids)
+    readable = published | Q(owner__in=organisations_for(user, READ))
+    reporter_orgs = organisations_for(user, {Role.Kind.REPORTER})
+    if reporter_orgs:
+        # EXISTS, not a join: one row per plan, and no work for users who report nowhere.
+        responsible = Responsibility.objects.filter(
+            measure__plan=OuterRef("pk"), organisation__in=reporter_orgs
+        )
+        readable |= Exists(responsible)
+    return plans.filter(readable)
 
 
 def can_edit_plan(user: AnyUser, plan: Plan) -> bool:

@@ -2,7 +2,7 @@
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,6 +14,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from plans.models import (
+    PATH_SEPARATOR,
     Budget,
     BudgetAmount,
     BudgetFunder,
@@ -84,7 +85,9 @@ def plan_measures(*, plan: Plan) -> list[Measure]:
             "tags",
         )
     )
-    paths = organisation_paths()
+    paths = organisation_paths(
+        ids={r.organisation_id for m in measures for r in m.responsibilities.all()}
+    )
     for measure in measures:
         measure.anchor = measure_anchor(measure)
         for responsibility in measure.responsibilities.all():
@@ -177,23 +180,13 @@ def measure_actors(measures: list[Measure]) -> dict[int, str]:
     }
 
 
-def organisation_paths() -> dict[int, str]:
-    """Return every organisation's full path ("Region › Avdelning › Enhet") in one query."""
-    rows = {
-        pk: (name, parent)
-        for pk, name, parent in Organisation.objects.values_list("pk", "name", "parent_id")
-    }
-    paths: dict[int, str] = {}
-
-    def path(pk: int) -> str:
-        if pk not in paths:
-            name, parent = rows[pk]
-            paths[pk] = name if parent is None else f"{path(parent)} › {name}"
-        return paths[pk]
-
-    for pk in rows:
-        path(pk)
-    return paths
+def organisation_paths(*, ids: Iterable[int]) -> dict[int, str]:
+    """Return the full path ("Region › Avdelning › Enhet") of each given organisation."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = Organisation.objects.with_paths().filter(pk__in=wanted).values_list("pk", "tree_names")
+    return {pk: PATH_SEPARATOR.join(map(str, names)) for pk, names in rows}
 
 
 @dataclass
@@ -437,7 +430,7 @@ class _Names:
     """Names of the records a page of history refers to, loaded with one query per kind."""
 
     def __init__(self) -> None:
-        self.paths = organisation_paths()
+        self.paths: dict[int, str] = {}
         self.names: dict[type, dict[int, str]] = {}
 
     def load_for(self, records: list) -> None:
@@ -453,17 +446,25 @@ class _Names:
                     wanted.setdefault(model_field.related_model, set()).update(ids)
         for model in _NAMED_BY_PARENT:  # their labels need these names in turn
             wanted.setdefault(model, set())
-        for model, ids in wanted.items():
-            if model is not Organisation:
-                self._load(model, ids)
+        rows = {m: self._rows(m, ids) for m, ids in wanted.items() if m is not Organisation}
+        # Organisations are named by their paths: only those the page names are read.
+        named = set(wanted.get(Organisation, ()))
+        for loaded in rows.values():
+            named.update(getattr(r, "organisation_id", None) for r in loaded.values())
+        self.paths = organisation_paths(ids=named - {None})
+        for model in sorted(
+            rows, key=lambda m: m in _NAMED_BY_PARENT and _NAMED_BY_PARENT.index(m)
+        ):
+            self.names[model] = {pk: self.label(obj) for pk, obj in rows[model].items()}
 
-    def _load(self, model: type, ids: set[int]) -> None:
+    def _rows(self, model: type, ids: set[int]) -> dict[int, object]:
+        """Return the records (or, for deleted ones, their last versions) by id."""
         rows = {obj.pk: obj for obj in model._base_manager.filter(pk__in=ids)}
         missing = ids - rows.keys()
         if missing and hasattr(model, "history"):
             for old in model.history.filter(id__in=missing).order_by("history_date"):
                 rows[old.id] = old
-        self.names[model] = {pk: self.label(obj) for pk, obj in rows.items()}
+        return rows
 
     def get(self, model: type, pk: object) -> str:
         """Return the name of a record, or its number if it is unknown."""

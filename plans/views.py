@@ -3,7 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,10 +39,18 @@ def _visible_measure(request: HttpRequest, pk: int) -> Measure:
     return get_object_or_404(Measure.objects.select_related("plan__owner"), pk=pk, plan__in=visible)
 
 
+PLANS_PER_PAGE = 25
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    """List the plans the visitor may read."""
+    """List the plans the visitor may read, a page at a time, grouped by owner, searchable."""
+    query = request.GET.get("q", "").strip()[:200]
     plans = permissions.visible_plans(request.user).select_related("owner")
-    return render(request, "plans/home.html", {"plans": plans})
+    if query:
+        plans = plans.filter(Q(title__icontains=query) | Q(owner__name__icontains=query))
+    plans = plans.order_by("owner__name", "owner_id", "-start_year", "title", "pk")
+    page = Paginator(plans, PLANS_PER_PAGE).get_page(request.GET.get("sida"))
+    return render(request, "plans/home.html", {"page": page, "query": query})
 
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -133,3 +133,58 @@ def test_a_demo_record_that_breaks_a_model_rule_loads_nothing(tmp_path):
     with pytest.raises(DemoDataError, match="Samverkansformen"):
         load_demo(directory=tmp_path)
     assert Plan.objects.count() == 0
+
+
+def _partners(code: str) -> dict[str, str]:
+    measure = Measure.objects.get(code=code, plan__title__startswith="Region Norrbotten")
+    return {r.organisation.path: r.role for r in measure.responsibilities.all()}
+
+
+def test_10b_lead_unit_is_written_as_the_document_writes_it():
+    load_demo()
+    assert "Region Norrbotten › Regionala avdelningen › Kulturenheten" in _partners("10B")
+
+
+def test_sisu_is_one_organisation_of_its_own_in_both_documents():
+    load_demo()
+    sisu = Organisation.objects.get(name="SISU Idrottsutbildarna")
+    assert sisu.parent is None
+    measures = set(sisu.responsibilities.values_list("measure__code", flat=True))
+    assert {"10C", "10F"} <= measures
+    assert sisu.responsibilities.filter(measure__plan__owner__name="Norbergs kommun").exists()
+    assert not Organisation.objects.filter(name="RF SISU").exists()
+
+
+def test_one_unit_for_occupational_health_and_no_unit_for_the_regional_director():
+    load_demo()
+    region = Organisation.objects.get(name="Region Norrbotten")
+    assert "Region Norrbotten › Företagshälsan" in _partners("16A")
+    assert "Region Norrbotten › Företagshälsan" in _partners("17A")
+    assert not region.children.filter(name__in=["Företagshälsovården", "Regiondirektören"]).exists()
+
+
+def test_norberg_partners_are_named_as_the_document_names_them():
+    load_demo()
+    assert not Organisation.objects.filter(name__endswith=" i Norberg").exists()
+    business = Organisation.objects.get(name="Näringslivet", parent=None)
+    owners = set(business.responsibilities.values_list("measure__plan__owner__name", flat=True))
+    assert owners == {"Norbergs kommun", "Region Norrbotten"}
+
+
+def test_partners_the_text_names_are_there():
+    load_demo()
+    assert "Länsaktörer" in _partners("1D") and "Länsaktörer" in _partners("5B")
+    assert "Privata utbildningsanordnare" in _partners("4D")
+    assert "Aktörer för de samiska språken och meänkieli" in _partners("4G")
+    assert "Kommunerna i Norrbotten › Elevhälsan" in _partners("10D")
+    norberg = Plan.objects.get(owner__name="Norbergs kommun")
+    work = norberg.measures.get(title="Vägar till arbete")
+    assert work.responsibilities.filter(organisation__name="Kurator").exists()
+    team = norberg.measures.get(title="Elevhälsoteam")
+    assert team.responsibilities.filter(organisation__name="Skolledningen").exists()
+
+
+def test_parties_named_beside_the_region_share_the_responsibility():
+    load_demo()
+    assert _partners("14A")["Skolor"] == Responsibility.Role.RESPONSIBLE
+    assert _partners("4E")["Luleå tekniska universitet"] == Responsibility.Role.RESPONSIBLE

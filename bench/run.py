@@ -1,0 +1,168 @@
+"""Time the main pages at national size on PostgreSQL: `make bench` (not part of `make test`).
+
+Generates 290 municipalities, 21 regions and 87 000 measures beside the demo data, then
+prints per page the median and p95 time and the query count, beside two floors measured in
+the same run: a trivial view through the same middleware, and one raw SQL query returning a
+plan's measures as JSON.
+"""
+
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+RUNS = int(os.environ.get("BENCH_RUNS", "30"))
+
+
+def setup() -> None:
+    """Configure Django for the throwaway database that scripts/with-postgres.sh started."""
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("bench: run through `make bench` (it starts a throwaway PostgreSQL)")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "folkhalsa.settings")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.ROOT_URLCONF = "bench.urls"
+    settings.AXES_ENABLED = False
+
+
+def build() -> dict:
+    """Migrate, load the demo, generate the country; return the records the pages need."""
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+
+    from bench.national import NationalSize, generate_national
+    from plans.demo.loader import load_demo
+    from plans.models import Measure, Organisation, Plan, Role
+
+    call_command("migrate", verbosity=0)
+    load_demo()
+    started = time.perf_counter()
+    generate_national(size=NationalSize())
+    print(
+        f"generated in {time.perf_counter() - started:.1f} s: {Organisation.objects.count()} "
+        f"organisations, {Plan.objects.count()} plans, {Measure.objects.count()} measures"
+    )
+    strategist = User.objects.create_user("bench-strateg")
+    Role.objects.create(
+        user=strategist,
+        organisation=Organisation.objects.get(name="Gen kommun 000"),
+        kind=Role.Kind.STRATEGIST,
+    )
+    plan = Plan.objects.get(title__startswith="Region Norrbottens handlingsplan")
+    return {
+        "superuser": User.objects.get(username="admin"),
+        "norrbotten": User.objects.get(username="norrbotten-strateg"),
+        "strategist": strategist,
+        "plan": plan,
+        "measure": plan.measures.get(code="5B"),
+    }
+
+
+def pages(data: dict) -> list[tuple[str, object, str]]:
+    """Return (label, user, url) for every page measured."""
+    from django.urls import reverse
+
+    plan, measure = data["plan"], data["measure"]
+    return [
+        ("start page, anonymous", None, reverse("plans:home")),
+        ("start page, strategist", data["strategist"], reverse("plans:home")),
+        (
+            "plan page (100 measures)",
+            data["norrbotten"],
+            reverse("plans:plan_detail", args=[plan.pk]),
+        ),
+        ("history page", data["norrbotten"], reverse("plans:plan_history", args=[plan.pk])),
+        ("measure form", data["norrbotten"], reverse("plans:measure_edit", args=[measure.pk])),
+        (
+            "admin plan change",
+            data["superuser"],
+            reverse("admin:plans_plan_change", args=[plan.pk]),
+        ),
+        ("admin measure list", data["superuser"], reverse("admin:plans_measure_changelist")),
+        (
+            "admin organisation list",
+            data["superuser"],
+            reverse("admin:plans_organisation_changelist"),
+        ),
+    ]
+
+
+def timed(action: Callable[[], object]) -> tuple[float, float, int]:
+    """Return the median and p95 seconds of the action, and its query count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(3):
+        action()
+    connection.queries_log.clear()  # a full log (DEBUG keeps 9 000) would count nothing
+    with CaptureQueriesContext(connection) as captured:
+        action()
+    times = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    p95 = statistics.quantiles(times, n=20)[-1]
+    return statistics.median(times), p95, len(captured)
+
+
+def fetch(client, url: str) -> Callable[[], object]:
+    """Return an action that gets the page and insists on 200."""
+
+    def action() -> object:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"bench: {url} answered {response.status_code}")
+        return response
+
+    return action
+
+
+def raw_measures(plan_id: int) -> Callable[[], object]:
+    """Return an action that reads the plan's measures as JSON in one SQL query."""
+    from django.db import connection
+
+    sql = (
+        "SELECT json_agg(m ORDER BY m.order) FROM (SELECT id, code, title, description, status, "
+        '"order", expected_result FROM plans_measure WHERE plan_id = %s) m'
+    )
+
+    def action() -> object:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [plan_id])
+            return cursor.fetchone()
+
+    return action
+
+
+def main() -> None:
+    setup()
+    from django.test import Client
+
+    data = build()
+    trivial = timed(fetch(Client(), "/bench/trivial/"))
+    sql = timed(raw_measures(data["plan"].pk))
+    print(
+        f"\nfloors: trivial view {trivial[0] * 1000:.1f} ms median, "
+        f"raw SQL (100 measures as JSON) {sql[0] * 1000:.2f} ms median; {RUNS} runs each\n"
+    )
+    print("| page | median ms | p95 ms | queries | median / trivial | median / SQL |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for label, user, url in pages(data):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        median, p95, queries = timed(fetch(client, url))
+        print(
+            f"| {label} | {median * 1000:.1f} | {p95 * 1000:.1f} | {queries} | "
+            f"{median / trivial[0]:.1f} | {median / sql[0]:.0f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
