@@ -29,9 +29,8 @@ def _counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in MODELS}
 
 
-def test_load_demo_twice_gives_the_same_counts(capsys, settings):
+def test_load_demo_twice_gives_the_same_counts(demo, capsys, settings):
     settings.DEBUG = True
-    call_command("load_demo")
     first = _counts()
     call_command("load_demo")
     assert _counts() == first
@@ -40,8 +39,7 @@ def test_load_demo_twice_gives_the_same_counts(capsys, settings):
     assert "norberg-strateg" in out and "folkhalsa-demo" in out
 
 
-def test_norrbotten_has_four_sub_goals_arenas_and_all_measures():
-    load_demo()
+def test_norrbotten_has_four_sub_goals_arenas_and_all_measures(demo):
     plan = Plan.objects.get(title__startswith="Region Norrbottens handlingsplan")
     sub_goals = plan.focus_areas.filter(parent=None).order_by("order")
     assert [area.number for area in sub_goals] == ["1", "2", "3", "4"]
@@ -58,8 +56,7 @@ def test_norrbotten_has_four_sub_goals_arenas_and_all_measures():
     assert str(plan.revised_on) == "2019-04-11"
 
 
-def test_norrbotten_partners_keep_prerequisite_and_desirable():
-    load_demo()
+def test_norrbotten_partners_keep_prerequisite_and_desirable(demo):
     one_a = Measure.objects.get(code="1A", plan__title__startswith="Region Norrbotten")
     lead = one_a.responsibilities.get(
         role=Responsibility.Role.RESPONSIBLE, organisation__name="Folkhälsocentrum"
@@ -69,8 +66,7 @@ def test_norrbotten_partners_keep_prerequisite_and_desirable():
     assert {"forutsattning", "onskvard"} <= kinds
 
 
-def test_alingsas_budget_totals_are_1_050_000_for_both_funders():
-    load_demo()
+def test_alingsas_budget_totals_are_1_050_000_for_both_funders(demo):
     budget = Budget.objects.get(plan__title__startswith="Verksamhetsplan för folkhälsa")
     table = budget_table(budget=budget)
     assert table.funder_totals == [Decimal("1050000"), Decimal("1050000")]
@@ -78,8 +74,7 @@ def test_alingsas_budget_totals_are_1_050_000_for_both_funders():
     assert budget.plan.parent.title.startswith("Samverkansavtal")
 
 
-def test_norberg_strategy_has_five_focus_areas_with_directions_of_work():
-    load_demo()
+def test_norberg_strategy_has_five_focus_areas_with_directions_of_work(demo):
     plan = Plan.objects.get(owner__name="Norbergs kommun")
     assert plan.focus_areas.filter(parent=None).count() == 5
     assert plan.measures.filter(title="Utveckla familjecentralen").exists()
@@ -87,8 +82,7 @@ def test_norberg_strategy_has_five_focus_areas_with_directions_of_work():
     assert sorted(plan.global_goals.values_list("number", flat=True)) == [1, 3, 4, 5, 8, 10, 11]
 
 
-def test_each_organisation_is_loaded_once():
-    load_demo()
+def test_each_organisation_is_loaded_once(demo):
     assert Organisation.objects.filter(name="Region Norrbotten", parent=None).count() == 1
     assert Organisation.objects.get(name="Folkhälsocentrum").parent.name == "Utvecklingsavdelningen"
 
@@ -111,8 +105,7 @@ def test_load_demo_refuses_to_run_in_production(settings):
     assert not User.objects.filter(username="admin").exists()
 
 
-def test_load_demo_again_after_a_plan_was_deleted_restores_only_that_plan():
-    load_demo()
+def test_load_demo_again_after_a_plan_was_deleted_restores_only_that_plan(demo):
     Plan.objects.get(kind="verksamhetsplan").delete()
     report = load_demo()
     assert report.created == ["Verksamhetsplan för folkhälsa och social hållbarhet 2024"]
