@@ -14,11 +14,19 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The demo runs as production does (DEBUG off: our error pages, whitenoise serves the static
+# files) but on plain HTTP on the loopback address, with a secret key made for this run only.
+DEMO_SECRET := demo-only-$(shell $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(40))")
+DEMO_ENV := DEBUG=false SECRET_KEY=$(DEMO_SECRET) ALLOWED_HOSTS=127.0.0.1,localhost \
+	SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
+	SECURE_HSTS_SECONDS=0 SECURE_HSTS_INCLUDE_SUBDOMAINS=false SECURE_HSTS_PRELOAD=false
+
 demo: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(DEMO_ENV) $(PY) manage.py load_demo --force
 	@echo "Folkhälsa körs på http://127.0.0.1:8000 (avsluta med Ctrl-C)"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: install
 	$(VENV)/bin/ruff check .
