@@ -1,4 +1,4 @@
-"""Refusals and failures answer with the site's own pages, in the interface language, with a way back."""
+"""Refusals and failures answer with our own pages, in the interface language, with a way back."""
 
 import pytest
 from django.conf import settings
