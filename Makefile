@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: install demo test lint format pytest pytest-postgres messages clean
+.PHONY: install demo test lint format pytest pytest-postgres browser messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,12 +37,22 @@ format: install
 	$(VENV)/bin/ruff format .
 
 pytest: install
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not browser"
 
 pytest-postgres: install
-	scripts/with-postgres.sh $(PY) -m pytest
+	scripts/with-postgres.sh $(PY) -m pytest -m "not browser"
 
-test: lint pytest pytest-postgres
+# The journeys in tests/browser, in Debian's Chromium, once, on SQLite. Without Chromium they are
+# skipped with a clear line, unless REQUIRE_BROWSER=1 demands them.
+CHROMIUM := /usr/bin/chromium
+browser: install
+	@if [ -x $(CHROMIUM) ]; then DATABASE_URL= $(PY) -m pytest -m browser tests/browser; \
+	elif [ "$${REQUIRE_BROWSER:-0}" = "1" ]; then \
+	  echo "Browser tests: $(CHROMIUM) not found, and REQUIRE_BROWSER=1 demands them" >&2; exit 1; \
+	else echo "Browser tests: SKIPPED ($(CHROMIUM) is not on this machine: apt-get install chromium;" \
+	  "set REQUIRE_BROWSER=1 to fail instead)"; fi
+
+test: lint pytest pytest-postgres browser
 
 # After changing user-facing strings (needs GNU gettext): update and compile the English catalogue.
 messages: install
@@ -50,4 +60,4 @@ messages: install
 	$(PY) manage.py compilemessages -l en --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache tests/browser/screenshots

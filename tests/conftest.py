@@ -17,7 +17,7 @@ from django.apps import apps
 from django.contrib.auth.models import Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, override_settings
 
 from plans.demo.loader import load_demo
 from plans.models import (
@@ -43,10 +43,13 @@ PASSWORD = "ett-långt-testlösenord"
 MIGRATION_DATA = {ContentType, Permission, TargetArea, GlobalGoal}
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker) -> None:
     """Load the demo once, after the test database is created."""
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         load_demo()
 
 
@@ -74,7 +77,7 @@ def _delete_all_but_migration_data() -> None:
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.AXES_ENABLED = False
 
 
