@@ -37,9 +37,6 @@ PHONE_WIDTH = 390
 DESKTOP = {"width": 1280, "height": 900}
 BLOCKING_IMPACTS = {"serious", "critical"}
 
-# Playwright's sync API keeps an event loop running in this thread; the ORM calls that journeys
-# make to look up demo records are still plain synchronous calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -61,8 +58,14 @@ def _skip_unless_required(reason: str) -> None:
 def playwright() -> Iterator[Playwright]:
     if not CHROMIUM.exists():
         _skip_unless_required(f"{CHROMIUM} is missing: install it with `apt-get install chromium`")
-    with sync_playwright() as driver:
-        yield driver
+    # Playwright's sync API keeps an event loop running in this thread; the ORM calls journeys
+    # make to look up demo records are still plain synchronous calls. Only while journeys run.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as driver:
+            yield driver
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture(scope="session")
