@@ -38,7 +38,6 @@ DESKTOP = {"width": 1280, "height": 900}
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test in this folder `browser`, so `-m browser` selects exactly these."""
     here = Path(__file__).resolve().parent
