@@ -168,23 +168,26 @@ def _assert_fits_phone(page: Page, name: str) -> None:
         page.set_viewport_size(viewport)
 
 
-# The outline's colour against the first opaque background behind the element, as WCAG computes
-# contrast (relative luminance); the outline is drawn outside the element, so its parent counts.
+# The outline's colour against the first opaque background just outside the element's box, where
+# the ring is drawn, as WCAG computes contrast (relative luminance).
 FOCUS_RING_CONTRAST = """() => {
   const el = document.activeElement;
   const style = getComputedStyle(el);
+  if (style.outlineStyle === 'none' || parseFloat(style.outlineWidth) < 2) return 0;
   const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
   const lum = ([r, g, b]) => {
     const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
     return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
   };
-  let node = el.parentElement, background = [255, 255, 255];
-  while (node) {
+  const box = el.getBoundingClientRect();
+  const ring = parseFloat(style.outlineOffset) + parseFloat(style.outlineWidth) / 2;
+  const x = Math.max(0, box.left - ring), y = box.top + box.height / 2;
+  let node = document.elementsFromPoint(x, y).find((n) => n !== el && !el.contains(n));
+  let background = [255, 255, 255];
+  for (; node; node = node.parentElement) {
     const c = rgb(getComputedStyle(node).backgroundColor);
     if (c.length === 3 || (c.length === 4 && c[3] > 0)) { background = c.slice(0, 3); break; }
-    node = node.parentElement;
   }
-  if (style.outlineStyle === 'none' || parseFloat(style.outlineWidth) < 2) return 0;
   const [a, b] = [lum(rgb(style.outlineColor)), lum(background)];
   return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
 }"""
