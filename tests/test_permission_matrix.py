@@ -110,8 +110,10 @@ def _url(route: Route, records: dict) -> str | None:
         key = "id" if "id" in route.params else "object_id"
         return reverse(route.name, kwargs={key: obj.pk})
     if route.name.startswith("plans:") and route.params:
-        target = records["measure"] if "insats" in reverse(route.name, args=[1]) else None
-        return reverse(route.name, args=[(target or records["plan"]).pk])
+        path = reverse(route.name, args=[1])
+        kinds = {"insatser": "measure", "organisationer": "organisation"}
+        kind = next((kind for part, kind in kinds.items() if part in path), "plan")
+        return reverse(route.name, args=[records[kind].pk])
     return reverse(route.name)
 
 
