@@ -81,4 +81,3 @@ def test_tag_history_names_nobody_to_organisations(alice, superuser, measure):
     url = reverse("admin:plans_tag_history", args=[tag.pk])
     assert client_for(alice).get(url).status_code == 403
     assert client_for(superuser).get(url).status_code == 200
-
