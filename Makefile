@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: install demo test lint format pytest pytest-postgres messages clean bench
+.PHONY: install demo test lint format pytest pytest-postgres browser messages clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,11 +14,19 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The demo runs as production does (DEBUG off: our error pages, whitenoise serves the static
+# files) but on plain HTTP on the loopback address, with a secret key made for this run only.
+DEMO_SECRET := demo-only-$(shell $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(40))")
+DEMO_ENV := DEBUG=false SECRET_KEY=$(DEMO_SECRET) ALLOWED_HOSTS=127.0.0.1,localhost \
+	SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
+	SECURE_HSTS_SECONDS=0 SECURE_HSTS_INCLUDE_SUBDOMAINS=false SECURE_HSTS_PRELOAD=false
+
 demo: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(DEMO_ENV) $(PY) manage.py load_demo --force
 	@echo "Folkhälsa körs på http://127.0.0.1:8000 (avsluta med Ctrl-C)"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -29,12 +37,22 @@ format: install
 	$(VENV)/bin/ruff format .
 
 pytest: install
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not browser"
 
 pytest-postgres: install
-	scripts/with-postgres.sh $(PY) -m pytest
+	scripts/with-postgres.sh $(PY) -m pytest -m "not browser"
 
-test: lint pytest pytest-postgres
+# The journeys in tests/browser, in Debian's Chromium, once, on SQLite. Without Chromium they are
+# skipped with a clear line, unless REQUIRE_BROWSER=1 demands them.
+CHROMIUM := /usr/bin/chromium
+browser: install
+	@if [ -x $(CHROMIUM) ]; then DATABASE_URL= $(PY) -m pytest -m browser tests/browser; \
+	elif [ "$${REQUIRE_BROWSER:-0}" = "1" ]; then \
+	  echo "Browser tests: $(CHROMIUM) not found, and REQUIRE_BROWSER=1 demands them" >&2; exit 1; \
+	else echo "Browser tests: SKIPPED ($(CHROMIUM) is not on this machine: apt-get install chromium;" \
+	  "set REQUIRE_BROWSER=1 to fail instead)"; fi
+
+test: lint pytest pytest-postgres browser
 
 # By hand, not in `make test`: the main pages timed at national size on a throwaway PostgreSQL.
 bench: install
@@ -46,4 +64,4 @@ messages: install
 	$(PY) manage.py compilemessages -l en --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache tests/browser/screenshots

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves the collected static files, so the app needs no web server in front for them.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "folkhalsa.middleware.ChosenLanguageMiddleware",
     "folkhalsa.middleware.RefuseNulCharactersMiddleware",
@@ -107,6 +109,7 @@ AXES_CLIENT_IP_CALLABLE = "folkhalsa.throttling.client_address"
 # Behind the proxies REMOTE_ADDR is the nearest proxy: the client is read from X-Forwarded-For,
 # counting this many proxies from the right (each appends the address it was reached from).
 PROXY_COUNT = env_int("PROXY_COUNT", 1) if env_bool("BEHIND_TLS_PROXY", False) else 0
+AXES_LOCKOUT_CALLABLE = "folkhalsa.views.lockout"
 
 # Reverting to an old version from the history page would bypass validation of the current
 # record and the version check; a correction is made as a new, ordinary edit.
@@ -141,6 +144,7 @@ SECURE_PROXY_SSL_HEADER = (
 )
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", _SECURE)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", _SECURE)
+CSRF_FAILURE_VIEW = "folkhalsa.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _SECURE else 0)

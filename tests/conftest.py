@@ -3,15 +3,24 @@
 alice is a strategist of Norbergs kommun (the editor), bob a rapportör at its library (fewer
 rights), charlie a strategist of Alingsås kommun (the outsider), and diana the administrator of
 Norbergs kommun (who manages its accounts). Each account belongs to its municipality.
+
+The demo data is loaded once per session into the test database. A test that asks for `demo`
+sees it; every other database test starts from the database as the migrations leave it (the demo
+is deleted inside the test's transaction). Either way the transaction is rolled back after the
+test, so the demo is loaded once and never changes between tests.
 """
 
 from decimal import Decimal
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.contrib.auth.models import Group, User
-from django.test import Client
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.test import Client, override_settings
 
+from plans.demo.loader import load_demo
 from plans.models import (
     Account,
     Budget,
@@ -33,32 +42,67 @@ from plans.models import (
 
 PASSWORD = "ett-långt-testlösenord"
 
+# Reference data the migrations create: kept when a test asks for an empty database.
+MIGRATION_DATA = {ContentType, Permission, TargetArea, GlobalGoal}
+
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker) -> None:
+    """Load the demo once, after the test database is created."""
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        load_demo()
+
+
+@pytest.fixture
+def demo(db) -> None:
+    """Give the test the demo data (loaded once per session, rolled back after each test)."""
+
+
+@pytest.fixture(autouse=True)
+def _empty_unless_demo(request: pytest.FixtureRequest) -> None:
+    """Start each database test without the demo, unless it asks for `demo`."""
+    uses_db = request.node.get_closest_marker("django_db") or "db" in request.fixturenames
+    if uses_db and "demo" not in request.fixturenames:
+        request.getfixturevalue("db")
+        _delete_all_but_migration_data()
+
+
+def _delete_all_but_migration_data() -> None:
+    """Delete every record the migrations did not create, in one transaction."""
+    with transaction.atomic():
+        for model in apps.get_models(include_auto_created=True):
+            if model not in MIGRATION_DATA and not model._meta.proxy:
+                model._base_manager.all()._raw_delete(connection.alias)
+
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.AXES_ENABLED = False
 
 
 @pytest.fixture
 def norberg(db) -> Organisation:
-    return Organisation.objects.create(
-        name="Norbergs kommun", kind=Organisation.Kind.KOMMUN, municipality_code="1962"
-    )
+    return _organisation("Norbergs kommun", kind=Organisation.Kind.KOMMUN, municipality_code="1962")
 
 
 @pytest.fixture
 def library(norberg) -> Organisation:
-    return Organisation.objects.create(
-        name="Biblioteket", parent=norberg, kind=Organisation.Kind.ENHET
-    )
+    return _organisation("Biblioteket", parent=norberg, kind=Organisation.Kind.ENHET)
 
 
 @pytest.fixture
 def alingsas(db) -> Organisation:
-    return Organisation.objects.create(
-        name="Alingsås kommun", kind=Organisation.Kind.KOMMUN, municipality_code="1489"
-    )
+    return _organisation("Alingsås kommun", kind=Organisation.Kind.KOMMUN, municipality_code="1489")
+
+
+def _organisation(name: str, parent: Organisation | None = None, **fields) -> Organisation:
+    """Return the organisation, the demo's one when the test has the demo."""
+    organisation, _ = Organisation.objects.get_or_create(name=name, parent=parent, defaults=fields)
+    return organisation
 
 
 def _user(username: str, org: Organisation, kind: str, staff: bool) -> User:

@@ -4,14 +4,12 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from plans.demo.loader import load_demo
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
 
-def test_every_admin_changelist_add_and_change_page_answers_200(superuser):
-    load_demo()
+def test_every_admin_changelist_add_and_change_page_answers_200(superuser, demo):
     client = client_for(superuser)
     for model, model_admin in admin.site._registry.items():
         meta = model._meta
@@ -33,8 +31,7 @@ def test_admin_speaks_swedish(superuser):
     assert "Planer och aktörer" in text and "Insatser" in text and "Logga ut" in text
 
 
-def test_budget_change_page_shows_the_funder_columns_and_totals(superuser):
-    load_demo()
+def test_budget_change_page_shows_the_funder_columns_and_totals(superuser, demo):
     from plans.models import Budget
 
     budget = Budget.objects.get()

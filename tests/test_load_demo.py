@@ -29,9 +29,8 @@ def _counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in MODELS}
 
 
-def test_load_demo_twice_gives_the_same_counts(capsys, settings):
+def test_load_demo_twice_gives_the_same_counts(demo, capsys, settings):
     settings.DEBUG = True
-    call_command("load_demo")
     first = _counts()
     call_command("load_demo")
     assert _counts() == first
@@ -40,8 +39,7 @@ def test_load_demo_twice_gives_the_same_counts(capsys, settings):
     assert "norberg-strateg" in out and "folkhalsa-demo" in out
 
 
-def test_norrbotten_has_four_sub_goals_arenas_and_all_measures():
-    load_demo()
+def test_norrbotten_has_four_sub_goals_arenas_and_all_measures(demo):
     plan = Plan.objects.get(title__startswith="Region Norrbottens handlingsplan")
     sub_goals = plan.focus_areas.filter(parent=None).order_by("order")
     assert [area.number for area in sub_goals] == ["1", "2", "3", "4"]
@@ -58,8 +56,7 @@ def test_norrbotten_has_four_sub_goals_arenas_and_all_measures():
     assert str(plan.revised_on) == "2019-04-11"
 
 
-def test_norrbotten_partners_keep_prerequisite_and_desirable():
-    load_demo()
+def test_norrbotten_partners_keep_prerequisite_and_desirable(demo):
     one_a = Measure.objects.get(code="1A", plan__title__startswith="Region Norrbotten")
     lead = one_a.responsibilities.get(
         role=Responsibility.Role.RESPONSIBLE, organisation__name="Folkhälsocentrum"
@@ -69,8 +66,7 @@ def test_norrbotten_partners_keep_prerequisite_and_desirable():
     assert {"forutsattning", "onskvard"} <= kinds
 
 
-def test_alingsas_budget_totals_are_1_050_000_for_both_funders():
-    load_demo()
+def test_alingsas_budget_totals_are_1_050_000_for_both_funders(demo):
     budget = Budget.objects.get(plan__title__startswith="Verksamhetsplan för folkhälsa")
     table = budget_table(budget=budget)
     assert table.funder_totals == [Decimal("1050000"), Decimal("1050000")]
@@ -78,8 +74,7 @@ def test_alingsas_budget_totals_are_1_050_000_for_both_funders():
     assert budget.plan.parent.title.startswith("Samverkansavtal")
 
 
-def test_norberg_strategy_has_five_focus_areas_with_directions_of_work():
-    load_demo()
+def test_norberg_strategy_has_five_focus_areas_with_directions_of_work(demo):
     plan = Plan.objects.get(owner__name="Norbergs kommun")
     assert plan.focus_areas.filter(parent=None).count() == 5
     assert plan.measures.filter(title="Utveckla familjecentralen").exists()
@@ -87,8 +82,7 @@ def test_norberg_strategy_has_five_focus_areas_with_directions_of_work():
     assert sorted(plan.global_goals.values_list("number", flat=True)) == [1, 3, 4, 5, 8, 10, 11]
 
 
-def test_each_organisation_is_loaded_once():
-    load_demo()
+def test_each_organisation_is_loaded_once(demo):
     assert Organisation.objects.filter(name="Region Norrbotten", parent=None).count() == 1
     assert Organisation.objects.get(name="Folkhälsocentrum").parent.name == "Utvecklingsavdelningen"
 
@@ -111,8 +105,7 @@ def test_load_demo_refuses_to_run_in_production(settings):
     assert not User.objects.filter(username="admin").exists()
 
 
-def test_load_demo_again_after_a_plan_was_deleted_restores_only_that_plan():
-    load_demo()
+def test_load_demo_again_after_a_plan_was_deleted_restores_only_that_plan(demo):
     Plan.objects.get(kind="verksamhetsplan").delete()
     report = load_demo()
     assert report.created == ["Verksamhetsplan för folkhälsa och social hållbarhet 2024"]
@@ -140,13 +133,11 @@ def _partners(code: str) -> dict[str, str]:
     return {r.organisation.path: r.role for r in measure.responsibilities.all()}
 
 
-def test_10b_lead_unit_is_written_as_the_document_writes_it():
-    load_demo()
+def test_10b_lead_unit_is_written_as_the_document_writes_it(demo):
     assert "Region Norrbotten › Regionala avdelningen › Kulturenheten" in _partners("10B")
 
 
-def test_sisu_is_one_organisation_of_its_own_in_both_documents():
-    load_demo()
+def test_sisu_is_one_organisation_of_its_own_in_both_documents(demo):
     sisu = Organisation.objects.get(name="SISU Idrottsutbildarna")
     assert sisu.parent is None
     measures = set(sisu.responsibilities.values_list("measure__code", flat=True))
@@ -155,24 +146,21 @@ def test_sisu_is_one_organisation_of_its_own_in_both_documents():
     assert not Organisation.objects.filter(name="RF SISU").exists()
 
 
-def test_one_unit_for_occupational_health_and_no_unit_for_the_regional_director():
-    load_demo()
+def test_one_unit_for_occupational_health_and_no_unit_for_the_regional_director(demo):
     region = Organisation.objects.get(name="Region Norrbotten")
     assert "Region Norrbotten › Företagshälsan" in _partners("16A")
     assert "Region Norrbotten › Företagshälsan" in _partners("17A")
     assert not region.children.filter(name__in=["Företagshälsovården", "Regiondirektören"]).exists()
 
 
-def test_norberg_partners_are_named_as_the_document_names_them():
-    load_demo()
+def test_norberg_partners_are_named_as_the_document_names_them(demo):
     assert not Organisation.objects.filter(name__endswith=" i Norberg").exists()
     business = Organisation.objects.get(name="Näringslivet", parent=None)
     owners = set(business.responsibilities.values_list("measure__plan__owner__name", flat=True))
     assert owners == {"Norbergs kommun", "Region Norrbotten"}
 
 
-def test_partners_the_text_names_are_there():
-    load_demo()
+def test_partners_the_text_names_are_there(demo):
     assert "Länsaktörer" in _partners("1D") and "Länsaktörer" in _partners("5B")
     assert "Privata utbildningsanordnare" in _partners("4D")
     assert "Aktörer för de samiska språken och meänkieli" in _partners("4G")
@@ -184,7 +172,6 @@ def test_partners_the_text_names_are_there():
     assert team.responsibilities.filter(organisation__name="Skolledningen").exists()
 
 
-def test_parties_named_beside_the_region_share_the_responsibility():
-    load_demo()
+def test_parties_named_beside_the_region_share_the_responsibility(demo):
     assert _partners("14A")["Skolor"] == Responsibility.Role.RESPONSIBLE
     assert _partners("4E")["Luleå tekniska universitet"] == Responsibility.Role.RESPONSIBLE

@@ -5,7 +5,6 @@ import re
 import pytest
 from django.urls import reverse
 
-from plans.demo.loader import load_demo
 from plans.models import FocusArea, Measure, Organisation, Plan, Responsibility, Role
 from plans.selectors import organisation_paths
 from tests.conftest import client_for
@@ -14,8 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def norrbotten(db) -> Plan:
-    load_demo()
+def norrbotten(demo) -> Plan:
     return Plan.objects.get(title__startswith="Region Norrbottens")
 
 

@@ -5,7 +5,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from plans.demo.loader import load_demo
 from plans.models import Plan, Responsibility
 from tests.conftest import client_for
 
@@ -19,8 +18,7 @@ def _queries(client, plan: Plan, **filters) -> tuple[int, str]:
     return len(captured), response.content.decode()
 
 
-def test_plan_page_query_count_does_not_grow_with_the_plan(measure):
-    load_demo()
+def test_plan_page_query_count_does_not_grow_with_the_plan(measure, demo):
     measure.plan.status = Plan.Status.ADOPTED
     measure.plan.save()
     small, _ = _queries(client_for(None), measure.plan)
@@ -31,8 +29,7 @@ def test_plan_page_query_count_does_not_grow_with_the_plan(measure):
     assert "Samverkan är en förutsättning" in text.replace("samverkan är en", "Samverkan är en")
 
 
-def test_plan_page_query_count_with_filters_does_not_grow_with_the_plan(measure):
-    load_demo()
+def test_plan_page_query_count_with_filters_does_not_grow_with_the_plan(demo, measure):
     measure.plan.status = Plan.Status.ADOPTED
     measure.plan.save()
     norrbotten = Plan.objects.get(title__startswith="Region Norrbottens")
@@ -46,8 +43,7 @@ def test_plan_page_query_count_with_filters_does_not_grow_with_the_plan(measure)
     assert counts == [10, 10]
 
 
-def test_plan_page_shows_the_budget_with_totals():
-    load_demo()
+def test_plan_page_shows_the_budget_with_totals(demo):
     plan = Plan.objects.get(title__startswith="Verksamhetsplan för folkhälsa")
     plan.status = Plan.Status.ADOPTED
     plan.save()
