@@ -10,7 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from plans.models import Measure, Plan
+from plans.models import FocusArea, Measure, Plan
 from plans.selectors import MeasureFilter
 from plans.services import (
     FieldConflict,
@@ -297,7 +297,8 @@ class MeasureForm(VersionedModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         plan = self.instance.plan
-        self.fields["focus_area"].queryset = plan.focus_areas.all()
+        # In document order, with the dotted numbers read in the same query.
+        self.fields["focus_area"].queryset = FocusArea.objects.of_plan(plan.pk)
         self.fields["result"].queryset = self.fields["result"].queryset.filter(
             focus_area__plan=plan
         )
