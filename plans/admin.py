@@ -350,6 +350,22 @@ class VersionedAdmin(ScopedAdmin):
         versioned_delete(instance=obj, expected_version=loaded)
 
 
+def _managed_organisations(request):
+    """Return the organisations the user administers (with their units): her choices for the
+    organisation of a role, an account or a new unit."""
+    managed = permissions.organisations_for(request.user, permissions.MANAGE_USERS)
+    return Organisation.objects.filter(pk__in=managed)
+
+
+class ManagedOrganisationChoices:
+    """Offer as the record's organisation only those the user administers."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation" and not request.user.is_superuser:
+            kwargs["queryset"] = _managed_organisations(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 # --- Organisations, people and roles -------------------------------------------------------
 
 
@@ -451,9 +467,7 @@ class OrganisationAdmin(ScopedAdmin, TreeOrderAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "parent" and not request.user.is_superuser:
-            kwargs["queryset"] = Organisation.objects.filter(
-                pk__in=self._orgs(request, permissions.MANAGE_USERS)
-            )
+            kwargs["queryset"] = _managed_organisations(request)
             kwargs["required"] = True  # only superusers create top-level organisations
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -511,7 +525,7 @@ class PersonAdmin(ScopedAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(ScopedAdmin):
+class RoleAdmin(ManagedOrganisationChoices, ScopedAdmin):
     owner_path = "organisation"
     edit_roles = permissions.MANAGE_USERS
     list_display = ["user", "kind", "organisation"]
@@ -532,10 +546,6 @@ class RoleAdmin(ScopedAdmin):
         return self.has_change_permission(request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organisation" and not request.user.is_superuser:
-            kwargs["queryset"] = Organisation.objects.filter(
-                pk__in=self._orgs(request, permissions.MANAGE_USERS)
-            )
         if db_field.name == "user":
             kwargs.update(_manageable_user_choices(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -554,7 +564,7 @@ def _manageable_user_choices(request) -> dict:
     }
 
 
-class UserRoleInline(FormRules, admin.TabularInline):
+class UserRoleInline(ManagedOrganisationChoices, FormRules, admin.TabularInline):
     """A user's roles; an organisation administrator sees and hands out those in her reach."""
 
     model = Role
@@ -567,14 +577,7 @@ class UserRoleInline(FormRules, admin.TabularInline):
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
-        managed = permissions.organisations_for(request.user, permissions.MANAGE_USERS)
-        return qs.filter(organisation__in=managed)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organisation" and not request.user.is_superuser:
-            managed = permissions.organisations_for(request.user, permissions.MANAGE_USERS)
-            kwargs["queryset"] = Organisation.objects.filter(pk__in=managed)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return qs.filter(organisation__in=_managed_organisations(request))
 
     def has_view_permission(self, request, obj=None) -> bool:
         return _manages(request, obj)
@@ -584,7 +587,7 @@ class UserRoleInline(FormRules, admin.TabularInline):
     has_delete_permission = has_view_permission
 
 
-class AccountInline(FormRules, admin.StackedInline):
+class AccountInline(ManagedOrganisationChoices, FormRules, admin.StackedInline):
     """The user's home organisation: its administrators manage the account."""
 
     model = Account
@@ -593,12 +596,6 @@ class AccountInline(FormRules, admin.StackedInline):
     formset = SafeInlineFormSet
     can_delete = False
     min_num = max_num = 1
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organisation" and not request.user.is_superuser:
-            managed = permissions.organisations_for(request.user, permissions.MANAGE_USERS)
-            kwargs["queryset"] = Organisation.objects.filter(pk__in=managed)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_view_permission(self, request, obj=None) -> bool:
         return _manages(request, obj)
@@ -664,8 +661,7 @@ class FolkhalsaUserAdmin(RulesAdmin, UserAdmin):
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         if obj is None and not request.user.is_superuser:
-            managed = permissions.organisations_for(request.user, permissions.MANAGE_USERS)
-            form.base_fields["organisation"].queryset = Organisation.objects.filter(pk__in=managed)
+            form.base_fields["organisation"].queryset = _managed_organisations(request)
         return form
 
     def get_readonly_fields(self, request, obj=None):
