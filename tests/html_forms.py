@@ -4,6 +4,7 @@ Used by the permission matrix and the fuzz test: they post each page's own curre
 with one field changed, and check the database, not only the answer.
 """
 
+import copy
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from django.apps import apps
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 # Tables a refused request may still write: the session and the login throttling's counters.
 UNTRACKED_APPS = {"sessions", "axes", "contenttypes"}
@@ -158,3 +159,17 @@ def recorded_writes() -> Iterator[set[str]]:
 
     with connection.execute_wrapper(record):
         yield tables
+
+
+def post_and_undo(client, url: str, data: dict, before: dict) -> tuple[object, list[str]]:
+    """POST, return the answer and the tables that stayed changed compared with `before`,
+    then undo it all: the database is rolled back and the client's cookies put back, so a
+    logout (or a login) leaves the client as it was."""
+    cookies = copy.deepcopy(client.cookies)
+    with transaction.atomic():
+        with recorded_writes() as touched:
+            response = client.post(url, data)
+        written = changed_tables(before, snapshot()) if touched else []
+        transaction.set_rollback(True)
+    client.cookies = cookies
+    return response, written

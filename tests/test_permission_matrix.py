@@ -8,15 +8,12 @@ municipality. Each POST sends the page's own current form data (as the superuser
 one field changed, and the database is compared before and after: a refused POST writes nothing.
 """
 
-import copy
-
 import pytest
-from django.db import transaction
 from django.urls import reverse
 
 from plans.models import Measure
 from tests.conftest import client_for
-from tests.html_forms import changed_tables, main_form, recorded_writes, snapshot
+from tests.html_forms import main_form, post_and_undo, snapshot
 from tests.routes import Route, all_routes, url_for
 
 pytestmark = pytest.mark.django_db
@@ -154,22 +151,6 @@ def _post_data(route: Route, url: str, root, records: dict) -> dict:
     return form.data(**changes)
 
 
-def _post_and_roll_back(client, url: str, data: dict, before: dict) -> dict:
-    """POST, note which tables stayed changed compared with `before`, then undo it all.
-
-    The session is rolled back with the rest; the client's cookies are put back too, so a
-    logout (or a login) leaves the client logged in as before.
-    """
-    cookies = copy.deepcopy(client.cookies)
-    with transaction.atomic():
-        with recorded_writes() as touched:
-            response = client.post(url, data)
-        tables = changed_tables(before, snapshot()) if touched else []
-        transaction.set_rollback(True)
-    client.cookies = cookies
-    return {"response": response, "tables": tables}
-
-
 def test_every_post_writes_only_where_the_rules_say(objects):
     root = client_for(objects["users"]["root"])
     clients = {user: client_for(objects["users"].get(user)) for user in USERS}
@@ -181,11 +162,9 @@ def test_every_post_writes_only_where_the_rules_say(objects):
             continue
         data = _post_data(route, url, root, objects["records"])
         for user in USERS:
-            written = _post_and_roll_back(clients[user], url, data, before)
-            response = written.pop("response")
+            response, written = post_and_undo(clients[user], url, data, before)
             checked += 1
             must_write = _post_writes(route, user)
-            written = written["tables"]
             if must_write and (response.status_code != 302 or not written):
                 wrong.append(f"{user:9} {route.name:40} {response.status_code} wrote nothing")
             if not must_write and written:
