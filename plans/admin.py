@@ -10,10 +10,15 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.models import Group, User
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    BadRequest,
+    FieldDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.core.paginator import Paginator
 from django.db import models, router
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import OuterRef, Prefetch, Q, Subquery, Sum
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import reverse
@@ -114,6 +119,21 @@ class FormRules:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+# Changelist parameters that are not filters on stored values.
+NOT_FILTERS = {"q", "o", "p", "e", "_popup", "_to_field", "_changelist_filters"}
+
+
+def _refuse_numbers_beyond_ids(request) -> None:
+    """Answer 400 to a list filter holding a number no id can have (SQLite raises on it)."""
+    for key, values in request.GET.lists():
+        if key in NOT_FILTERS:
+            continue
+        for item in (part for value in values for part in value.split(",")):
+            digits = item.strip().lstrip("-")
+            if digits.isascii() and digits.isdigit() and not is_id(digits):
+                raise BadRequest(_("Filtret innehåller ett tal som är för stort."))
+
+
 class SafeInlineFormSet(BaseInlineFormSet):
     """An inline formset that refuses, with form errors, what would break at the database."""
 
@@ -165,11 +185,17 @@ class RulesAdmin(FormRules):
         # it, bypassing change permission; an old version is only ever read.
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD"])
+        if not is_id(version_id):
+            raise Http404(_("Versionen finns inte."))
         self._object_or_404(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_change_history_permission(self, request, obj=None) -> bool:
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        _refuse_numbers_beyond_ids(request)
+        return super().changelist_view(request, extra_context)
 
     def lookup_allowed(self, lookup, value, request=None) -> bool:
         """Refuse filters through reverse relations the page does not offer as filters.
@@ -259,7 +285,9 @@ class ScopedAdmin(RulesAdmin, SimpleHistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        """Offer people of the user's organisations, and those already chosen."""
+        """Offer people of the user's organisations, and those already chosen; visible tags."""
+        if db_field.related_model is Tag:
+            kwargs["queryset"] = permissions.visible_tags(request.user)
         if db_field.related_model is Person and not request.user.is_superuser:
             readable = self._orgs(request, permissions.READ)
             object_id = request.resolver_match.kwargs.get("object_id")
@@ -267,6 +295,13 @@ class ScopedAdmin(RulesAdmin, SimpleHistoryAdmin):
             visible = Q(organisation__in=readable) | (Q(**chosen) if chosen else Q(pk__in=[]))
             kwargs["queryset"] = Person.objects.filter(visible).distinct()
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class VisibleTagsFilter(admin.RelatedFieldListFilter):
+    """The tag filter of a list: only tags the user may see (not another's draft's tags)."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(tag.pk, str(tag)) for tag in permissions.visible_tags(request.user)]
 
 
 class ScopedInline(FormRules, admin.TabularInline):
@@ -369,11 +404,30 @@ class ManagedOrganisationChoices:
 # --- Organisations, people and roles -------------------------------------------------------
 
 
+class PeopleFormSet(SafeInlineFormSet):
+    """People rows: one linked to a plan (a contact, say) is deleted on its own page only."""
+
+    def clean(self) -> None:
+        super().clean()
+        linked = [
+            str(form.instance)
+            for form in self.deleted_forms
+            if form.instance.pk is not None and _dependants(form.instance, links=True)
+        ]
+        if linked:
+            message = _(
+                "%(people)s är kopplade till planer och tas inte bort här. Ta bort dem på "
+                "personens egen sida, där du ser allt som försvinner med dem."
+            )
+            raise ValidationError(message % {"people": ", ".join(linked)})
+
+
 class PersonInline(ScopedInline):
     """The organisation's people: for those with a role there (names and e-mail addresses)."""
 
     model = Person
     fields = ["name", "title", "email"]
+    formset = PeopleFormSet
 
     def has_view_permission(self, request, obj=None) -> bool:
         if request.user.is_superuser:
@@ -499,7 +553,14 @@ class OrganisationAdmin(ScopedAdmin, TreeOrderAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         if obj is None:
             return super().has_delete_permission(request)
-        return self._moves(request, obj) and self.has_change_permission(request, obj)
+        # An organisation that has owned plans stays, so their history stays readable to its
+        # members; it is renamed or moved instead.
+        owned_plans = Plan.history.filter(owner_id=obj.pk).exists()
+        return (
+            not owned_plans
+            and self._moves(request, obj)
+            and self.has_change_permission(request, obj)
+        )
 
     def history_view(self, request, object_id, extra_context=None):
         self._members_only(request, object_id)
@@ -624,6 +685,15 @@ class AccountCreationForm(AdminUserCreationForm):
         help_text=_("Organisationen vars administratörer hanterar kontot."),
     )
 
+    # The organisations the creating user may choose; set on a class made for her request,
+    # never on this shared class's fields.
+    organisation_choices = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.organisation_choices is not None:
+            self.fields["organisation"].queryset = self.organisation_choices
+
     def _save_m2m(self) -> None:
         # Called by save() and, when the admin saves with commit=False, by save_m2m().
         super()._save_m2m()
@@ -661,7 +731,8 @@ class FolkhalsaUserAdmin(RulesAdmin, UserAdmin):
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         if obj is None and not request.user.is_superuser:
-            form.base_fields["organisation"].queryset = _managed_organisations(request)
+            choices = {"organisation_choices": _managed_organisations(request)}
+            form = type(form.__name__, (form,), choices)
         return form
 
     def get_readonly_fields(self, request, obj=None):
@@ -741,16 +812,7 @@ class TagAdmin(ScopedAdmin):
     search_fields = ["name"]
 
     def get_queryset(self, request):
-        # Tags are shared, but one used only on another organisation's draft would reveal
-        # what that draft is about: show unused tags and those on plans she may read.
-        tags = SimpleHistoryAdmin.get_queryset(self, request)
-        if request.user.is_superuser:
-            return tags
-        visible = Measure.objects.filter(
-            tags=OuterRef("pk"), plan__in=permissions.visible_plans(request.user)
-        )
-        used = Measure.objects.filter(tags=OuterRef("pk"))
-        return tags.filter(Exists(visible) | ~Exists(used))
+        return permissions.visible_tags(request.user)
 
     def has_view_permission(self, request, obj=None) -> bool:
         return permissions.has_any_role(request.user)
@@ -830,12 +892,13 @@ def _refusal_to_delete_row(form: VersionedModelForm) -> list[str]:
     return []
 
 
-def _dependants(record: models.Model) -> int:
-    """Return how many other records deleting this one would delete with it."""
+def _dependants(record: models.Model, *, links: bool = False) -> int:
+    """Return how many other records deleting this one would delete with it (and, with
+    `links`, the many-to-many links it would drop, such as a contact person's)."""
     collector = NestedObjects(using=router.db_for_write(type(record)))
     collector.collect([record])
     collected = sum(
-        len(objs) for model, objs in collector.data.items() if not model._meta.auto_created
+        len(objs) for model, objs in collector.data.items() if links or not model._meta.auto_created
     )
     return collected - 1
 
@@ -978,7 +1041,7 @@ class MeasureAdmin(VersionedAdmin):
     list_display_links = ["code", "title_short"]
     # Choices and the few tags only: a filter listing every plan in the country helps nobody;
     # the search finds a plan by its title, and the plan page links to its measures.
-    list_filter = ["status", "approach", "tags"]
+    list_filter = ["status", "approach", ("tags", VisibleTagsFilter)]
     search_fields = [
         "code",
         "title",

@@ -10,7 +10,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from plans.models import FocusArea, Measure, Plan
+from plans import permissions
+from plans.models import FocusArea, Measure, Plan, Result
 from plans.selectors import MeasureFilter
 from plans.services import (
     FieldConflict,
@@ -221,7 +222,7 @@ class VersionedModelForm(forms.ModelForm):
         records = list(newer.order_by("history_date"))
         # The admin builds its forms without the request; simple_history's middleware keeps it.
         viewer = getattr(getattr(HistoricalRecords.context, "request", None), "user", None)
-        names = dict.fromkeys(editor_name(r.history_user, viewer) for r in records)
+        names = dict.fromkeys(self._who(r.history_user, viewer) for r in records)
         return _(
             "%(who)s sparade ändringar %(when)s, efter att du öppnade sidan. Där ni båda har "
             "ändrat samma fält står det sparade vid fältet: välj för varje fält vad som ska "
@@ -230,6 +231,22 @@ class VersionedModelForm(forms.ModelForm):
             "who": capfirst(", ".join(names) or _("någon")),
             "when": local_time(records[-1].history_date) if records else "",
         }
+
+    def _who(self, editor, viewer) -> str:
+        """Return the editor's name, or "någon annan" to one who may not read the history."""
+        others = viewer is not None and editor is not None and editor.pk != viewer.pk
+        if others and not permissions.can_see_history(viewer, _plan_of(self.instance)):
+            return str(_("någon annan"))
+        return editor_name(editor, viewer)
+
+
+def _plan_of(record) -> Plan:
+    """Return the plan a versioned record belongs to."""
+    if isinstance(record, Plan):
+        return record
+    if isinstance(record, Result):
+        return record.focus_area.plan
+    return record.plan
 
 
 class PlanForm(VersionedModelForm):

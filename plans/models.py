@@ -309,10 +309,16 @@ class Plan(Versioned):
         return self.status in self.PUBLISHED_STATUSES
 
     def clean(self) -> None:
-        """Refuse an end before the start and a parent chain that loops back."""
+        """Refuse an end before the start, a parent chain that loops back, and a published
+        plan turned back into a draft (which would hide it and let it be deleted)."""
         errors = {}
         if self.start_year and self.end_year and self.end_year < self.start_year:
             errors["end_year"] = _("Slutåret kan inte vara före startåret.")
+        if self.status == self.Status.DRAFT and self._stored_status() in self.PUBLISHED_STATUSES:
+            errors["status"] = _(
+                "En antagen plan kan inte bli ett utkast igen. Avsluta den eller ersätt den med "
+                "en ny plan i stället."
+            )
         node = self.parent
         while node is not None:
             if self.pk is not None and node.pk == self.pk:
@@ -323,6 +329,12 @@ class Plan(Versioned):
             node = node.parent
         if errors:
             raise ValidationError(errors)
+
+    def _stored_status(self) -> str | None:
+        """Return the status as saved, or None for a new plan."""
+        if self.pk is None:
+            return None
+        return Plan.objects.filter(pk=self.pk).values_list("status", flat=True).first()
 
 
 class FocusAreaQuerySet(TreeQuerySet):

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from plans.models import Account, Measure, Organisation, Plan, Responsibility, Role
+from plans.models import Account, Measure, Organisation, Plan, Responsibility, Role, Tag
 
 AnyUser = User | AnonymousUser
 
@@ -140,3 +140,17 @@ def can_manage_user(user: AnyUser, account_user: User) -> bool:
         return False
     home = Account.objects.filter(user=account_user).values_list("organisation_id", flat=True)
     return home.first() in organisations_for(user, MANAGE_USERS)
+
+
+def visible_tags(user: AnyUser) -> QuerySet[Tag]:
+    """Return the tags the user may see: unused ones and those on plans she may read.
+
+    Tags are shared, but one used only on another organisation's draft would reveal what the
+    draft is about.
+    """
+    tags = Tag.objects.all()
+    if user.is_authenticated and user.is_superuser:
+        return tags
+    readable = Measure.objects.filter(tags=OuterRef("pk"), plan__in=visible_plans(user))
+    used = Measure.objects.filter(tags=OuterRef("pk"))
+    return tags.filter(Exists(readable) | ~Exists(used))

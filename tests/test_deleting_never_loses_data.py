@@ -4,7 +4,7 @@ was deleted stays readable in the history of its organisation."""
 import pytest
 from django.urls import reverse
 
-from plans.models import FocusArea, Measure, Plan
+from plans.models import FocusArea, Measure, Organisation, Person, Plan
 from plans.services import versioned_save
 from tests.conftest import client_for
 from tests.html_forms import main_form
@@ -128,3 +128,48 @@ def test_organisation_page_lists_what_was_deleted_and_by_whom(alice, charlie, me
     text = client.get(url).content.decode()
     assert measure.title in text and "alice" in text
     assert client_for(charlie).get(url).status_code == 403
+
+
+def test_adopted_plan_cannot_become_a_draft_again(alice, adopted_plan):
+    form = main_form(
+        client_for(alice).get(reverse("plans:plan_edit", args=[adopted_plan.pk])).content.decode()
+    )
+    response = client_for(alice).post(
+        reverse("plans:plan_edit", args=[adopted_plan.pk]), form.data(status=Plan.Status.DRAFT)
+    )
+    assert response.status_code == 400
+    assert "kan inte bli ett utkast igen" in response.content.decode()
+    assert Plan.objects.get(pk=adopted_plan.pk).status == Plan.Status.ADOPTED
+
+
+def test_organisation_that_owned_plans_is_not_deleted(diana, superuser, norberg, draft_plan):
+    unit = Organisation.objects.create(name="Testenhet", parent=norberg)
+    Plan.objects.filter(pk=draft_plan.pk).update(owner=unit)
+    draft_plan.refresh_from_db()
+    draft_plan.save()  # the history now names the unit as owner
+    _delete(client_for(diana), draft_plan)
+    for user in (diana, superuser):
+        url = reverse("admin:plans_organisation_delete", args=[unit.pk])
+        assert client_for(user).post(url, {"post": "yes"}).status_code == 403
+    assert Organisation.objects.filter(pk=unit.pk).exists()
+    history = client_for(diana).get(reverse("plans:plan_history", args=[draft_plan.pk]))
+    assert history.status_code == 200
+
+
+def test_person_linked_to_a_plan_is_not_deleted_from_the_organisation_page(
+    diana, norberg, focus_area
+):
+    person = Person.objects.create(name="Kontakt Karin", organisation=norberg)
+    focus_area.contacts.add(person)
+    url = reverse("admin:plans_organisation_change", args=[norberg.pk])
+    client = client_for(diana)
+    form = main_form(client.get(url).content.decode())
+    row = next(
+        n.removesuffix("-id")
+        for n, v in form.fields
+        if n.startswith("people-") and n.endswith("-id") and v == str(person.pk)
+    )
+    response = client.post(url, form.data(**{f"{row}-DELETE": "on"}))
+    assert response.status_code == 200
+    assert "är kopplade till planer" in response.content.decode()
+    assert focus_area.contacts.filter(pk=person.pk).exists()

@@ -254,3 +254,14 @@ def test_admin_conflict_offers_the_choice_and_takes_the_saved_value(alice, dora,
     assert client_for(alice).post(url, again).status_code == 302
     focus_area.refresh_from_db()
     assert (focus_area.title, focus_area.background) == ("Doras rubrik", "Alices bakgrund")
+
+
+def test_conflict_names_nobody_to_a_rapportor_who_may_not_read_the_history(alice, bob, measure):
+    loaded = measure.version
+    measure.status = Measure.Status.ONGOING
+    versioned_save(instance=measure, expected_version=loaded, user=alice)
+    url = reverse("plans:measure_report", args=[measure.pk])
+    response = client_for(bob).post(url, {"status": Measure.Status.DONE, "loaded_version": loaded})
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert "Någon annan sparade ändringar" in text and "alice" not in text.lower()

@@ -81,3 +81,13 @@ def test_tag_history_names_nobody_to_organisations(alice, superuser, measure):
     url = reverse("admin:plans_tag_history", args=[tag.pk])
     assert client_for(alice).get(url).status_code == 403
     assert client_for(superuser).get(url).status_code == 200
+
+
+def test_tag_filter_and_tag_choices_hide_another_organisations_draft_tags(charlie, measure):
+    secret = Tag.objects.create(name="Hemlig satsning")
+    measure.tags.add(secret)
+    client = client_for(charlie)
+    listing = client.get(reverse("admin:plans_measure_changelist")).content.decode()
+    assert "Hemlig satsning" not in listing
+    add = client.get(reverse("admin:plans_measure_add") + f"?tags={secret.pk}").content.decode()
+    assert "Hemlig satsning" not in add

@@ -71,3 +71,14 @@ def test_view_on_site_shortcut_reveals_nothing_of_another_organisations_draft(ch
     response = client_for(charlie).get(url)
     assert response.status_code == 404
     assert draft_plan.title not in response.content.decode()
+
+
+def test_list_filter_with_a_number_no_id_can_have_answers_400(alice):
+    for query in ("?owner=99999999999999999999999", "?id__in=1,-99999999999999999999999"):
+        response = client_for(alice).get(reverse("admin:plans_plan_changelist") + query)
+        assert response.status_code == 400, query
+
+
+def test_old_version_that_is_not_an_id_answers_404(alice, draft_plan):
+    url = reverse("admin:plans_plan_changelist") + f"{draft_plan.pk}/history/abc/"
+    assert client_for(alice).get(url).status_code == 404

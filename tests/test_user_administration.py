@@ -141,3 +141,11 @@ def test_administrator_saves_her_own_organisation(diana, norberg):
     assert client.post(url, form.data(name="Norbergs kommun (ny)")).status_code == 302
     norberg.refresh_from_db()
     assert norberg.name == "Norbergs kommun (ny)" and norberg.parent is None
+
+
+def test_one_administrators_choices_do_not_narrow_the_superusers(
+    norberg_admin, superuser, alingsas
+):
+    assert client_for(norberg_admin).get(reverse("admin:auth_user_add")).status_code == 200
+    page = client_for(superuser).get(reverse("admin:auth_user_add")).content.decode()
+    assert f'value="{alingsas.pk}"' in page or "Alingsås kommun" in page
