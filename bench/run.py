@@ -3,16 +3,22 @@
 Generates 290 municipalities, 21 regions and 87 000 measures beside the demo data, then
 prints per page the median and p95 time and the query count, beside two floors measured in
 the same run: a trivial view through the same middleware, and one raw SQL query returning a
-plan's measures as JSON.
+plan's measures as JSON. Runs with DEBUG off, as production does (DEBUG adds overhead).
+
+BENCH_RUNS sets the number of timed requests per page; BENCH_PROFILE=<words of a page's label>
+prints where that page spends its time (cProfile) after the table.
 """
 
+import cProfile
 import os
+import pstats
 import statistics
 import sys
 import time
 from collections.abc import Callable
 
 RUNS = int(os.environ.get("BENCH_RUNS", "30"))
+PROFILE = os.environ.get("BENCH_PROFILE", "")
 
 
 def setup() -> None:
@@ -21,6 +27,8 @@ def setup() -> None:
         sys.exit("bench: run through `make bench` (it starts a throwaway PostgreSQL)")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "folkhalsa.settings")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-for-a-throwaway-database-0123456789")
     import django
 
     django.setup()
@@ -43,6 +51,7 @@ def build() -> dict:
     load_demo()
     started = time.perf_counter()
     generate_national(size=NationalSize())
+    record_history()
     print(
         f"generated in {time.perf_counter() - started:.1f} s: {Organisation.objects.count()} "
         f"organisations, {Plan.objects.count()} plans, {Measure.objects.count()} measures"
@@ -54,6 +63,7 @@ def build() -> dict:
         kind=Role.Kind.STRATEGIST,
     )
     plan = Plan.objects.get(title__startswith="Region Norrbottens handlingsplan")
+    edit_measures(plan=plan, user=User.objects.get(username="admin"))
     return {
         "superuser": User.objects.get(username="admin"),
         "norrbotten": User.objects.get(username="norrbotten-strateg"),
@@ -61,6 +71,27 @@ def build() -> dict:
         "plan": plan,
         "measure": plan.measures.get(code="5B"),
     }
+
+
+def record_history() -> None:
+    """Give every generated record its "created" version, as saving it one by one would."""
+    from plans.models import FocusArea, Measure, Organisation, Plan, Responsibility, Result
+
+    for model in (Organisation, Plan, FocusArea, Result, Measure, Responsibility):
+        rows = model.objects.exclude(pk__in=model.history.values("id"))
+        model.history.bulk_history_create(list(rows), batch_size=5000, update=False)
+
+
+def edit_measures(*, plan, user) -> None:
+    """Change every measure of the plan twice, so a full page of history has diffs to show."""
+    from plans.models import Measure
+    from plans.services import versioned_save
+
+    for measure in plan.measures.order_by("order"):
+        for word in ("först", "sedan"):
+            measure.description = f"{measure.description} Ändrad {word}.".strip()
+            measure.status = Measure.Status.DONE if word == "först" else Measure.Status.ONGOING
+            versioned_save(instance=measure, expected_version=measure.version, user=user)
 
 
 def pages(data: dict) -> list[tuple[str, object, str]]:
@@ -76,7 +107,11 @@ def pages(data: dict) -> list[tuple[str, object, str]]:
             data["norrbotten"],
             reverse("plans:plan_detail", args=[plan.pk]),
         ),
-        ("history page", data["norrbotten"], reverse("plans:plan_history", args=[plan.pk])),
+        (
+            "history page (200 changes)",
+            data["norrbotten"],
+            reverse("plans:plan_history", args=[plan.pk]),
+        ),
         ("measure form", data["norrbotten"], reverse("plans:measure_edit", args=[measure.pk])),
         (
             "admin plan change",
@@ -102,20 +137,21 @@ def timed(action: Callable[[], object]) -> tuple[float, float, int]:
     connection.queries_log.clear()  # a full log (DEBUG keeps 9 000) would count nothing
     with CaptureQueriesContext(connection) as captured:
         action()
+    queries = len(captured)  # now: the next request clears the log it reads from
     times = []
     for _ in range(RUNS):
         started = time.perf_counter()
         action()
         times.append(time.perf_counter() - started)
     p95 = statistics.quantiles(times, n=20)[-1]
-    return statistics.median(times), p95, len(captured)
+    return statistics.median(times), p95, queries
 
 
 def fetch(client, url: str) -> Callable[[], object]:
     """Return an action that gets the page and insists on 200."""
 
     def action() -> object:
-        response = client.get(url)
+        response = client.get(url, secure=True)  # as behind TLS: no redirect to https
         if response.status_code != 200:
             raise SystemExit(f"bench: {url} answered {response.status_code}")
         return response
@@ -162,6 +198,18 @@ def main() -> None:
             f"| {label} | {median * 1000:.1f} | {p95 * 1000:.1f} | {queries} | "
             f"{median / trivial[0]:.1f} | {median / sql[0]:.0f} |"
         )
+        if PROFILE and any(words.strip() in label for words in PROFILE.split(",")):
+            profile(label, fetch(client, url))
+
+
+def profile(label: str, action: Callable[[], object]) -> None:
+    """Print the functions the page spends its time in, over ten requests."""
+    profiler = cProfile.Profile()
+    profiler.runcall(lambda: [action() for _ in range(10)])
+    print(f"\nprofile of {label}, 10 requests:")  # after its row: the table goes on below
+    stats = pstats.Stats(profiler).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(25)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from plans import permissions
@@ -69,6 +70,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     chosen = filters.measure_filter(mine=reportable)
     tree = plan_tree(plan=plan, measures=measures, shown=chosen.matches if chosen else None)
+    _link_measures(measures, can_edit=can_edit, reportable=reportable)
     context = {
         "plan": plan,
         "tree": tree,
@@ -86,6 +88,20 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["parent"] = _visible_parent(request, plan)
     context["can_see_history"] = permissions.can_see_history(request.user, plan)
     return render(request, "plans/plan_detail.html", context)
+
+
+def _link_measures(measures: list[Measure], *, can_edit: bool, reportable: set[int]) -> None:
+    """Give each measure the links she may follow, made here: a template tag per row costs more."""
+    for measure in measures:
+        measure.links = []
+        if can_edit:
+            text = _("Ändra insats %(code)s") % {"code": measure.code}
+            measure.links.append((reverse("plans:measure_edit", args=[measure.pk]), text))
+        if measure.pk in reportable:
+            text = _("Rapportera status %(code)s") % {"code": measure.code}
+            measure.links.append((reverse("plans:measure_report", args=[measure.pk]), text))
+        if measure.links:
+            measure.short_title = Truncator(measure.title).chars(80)
 
 
 def _visible_parent(request: HttpRequest, plan: Plan) -> Plan | None:
