@@ -3,10 +3,14 @@
 Fixtures and helpers for every journey:
 - `site`: the live server's address, with the demo data as loaded (restored before each test);
 - `page`: a Chromium tab at 1280 px that records every page it lands on;
+- `new_tab(beside=page)`: a second tab in the same browser (same login); `new_tab(**options)`: a
+  tab in a browser context of its own, e.g. `java_script_enabled=False`;
 - `log_in(page, username)`: log in through the login form as a demo account;
-- `check_page(page, name)`: axe-core finds no serious or critical violation, the page has no
+- `check_page(page, name)`: axe-core finds no serious or critical violation (on a tab without
+  JavaScript, reached by GET: in a twin tab with it, as axe needs it), the page has no
   horizontal overflow at 390 px, and a screenshot is saved to tests/browser/screenshots/ (not
   committed). Call it after every navigation: a test fails if it landed on a page it never checked;
+- `in_viewport(page, selector)`: whether the element's top is in the visible part of the window;
 - `focus_ring(page)`: the contrast of the focused element's outline against what surrounds it.
 """
 
@@ -95,16 +99,39 @@ def site(live_server, demo, demo_snapshot: sqlite3.Connection) -> str:
 
 
 @pytest.fixture
-def page(browser: Browser, site: str) -> Iterator[Page]:
-    context = browser.new_context(viewport=DESKTOP, base_url=site)
-    context.set_default_timeout(10_000)
-    tab = context.new_page()
-    tab.landed, tab.checked = [], set()
-    tab.on("framenavigated", lambda frame: _record_landing(tab, frame))
-    yield tab
-    context.close()
-    unchecked = [url for url in tab.landed if url not in tab.checked]
+def new_tab(browser: Browser, site: str) -> Iterator[Callable[..., Page]]:
+    """Return a helper that opens a tab recording every page it lands on.
+
+    `new_tab(java_script_enabled=False)` opens it in a browser context of its own, made with
+    those options; `new_tab(beside=page)` opens a second tab in the page's context (same cookies,
+    so the same login). A test fails if any of its tabs landed on a page it never checked.
+    """
+    contexts, tabs = [], []
+
+    def open_tab(*, beside: Page | None = None, **options) -> Page:
+        if beside is None:
+            contexts.append(browser.new_context(viewport=DESKTOP, base_url=site, **options))
+            contexts[-1].set_default_timeout(10_000)
+        tab = (beside.context if beside else contexts[-1]).new_page()
+        tab.landed, tab.checked = [], set()
+        tab.scripts_off = (
+            beside.scripts_off if beside else options.get("java_script_enabled") is False
+        )
+        tab.on("framenavigated", lambda frame: _record_landing(tab, frame))
+        tabs.append(tab)
+        return tab
+
+    yield open_tab
+    for context in contexts:
+        context.close()
+    unchecked = [url for tab in tabs for url in tab.landed if url not in tab.checked]
     assert not unchecked, f"pages visited but never checked with check_page: {unchecked}"
+
+
+@pytest.fixture
+def page(new_tab: Callable[..., Page]) -> Page:
+    """Return a Chromium tab at 1280 px, with JavaScript, on the live server."""
+    return new_tab()
 
 
 def _record_landing(tab: Page, frame) -> None:
@@ -149,13 +176,29 @@ def check_page_fixture() -> Callable[[Page, str], None]:
 
 
 def _assert_accessible(page: Page, name: str) -> None:
-    violations = Axe().run(page).response["violations"]
+    violations = _axe_violations(page)
     blocking = [
         f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
         for v in violations
         if v["impact"] in BLOCKING_IMPACTS
     ]
     assert not blocking, f"axe on {name} ({page.url}): {blocking}"
+
+
+def _axe_violations(page: Page) -> list[dict]:
+    """Return axe-core's violations; a tab without JavaScript is checked in a twin that has it."""
+    if not page.scripts_off:
+        return Axe().run(page).response["violations"]
+    # axe is JavaScript, and where scripts are off Chromium never settles its promises: the same
+    # address with the same cookies in a tab that runs scripts gets the same markup from the server.
+    twin = page.context.browser.new_context(viewport=page.viewport_size)
+    try:
+        twin.add_cookies(page.context.cookies())
+        tab = twin.new_page()
+        tab.goto(page.url)
+        return Axe().run(tab).response["violations"]
+    finally:
+        twin.close()
 
 
 def _assert_fits_phone(page: Page, name: str) -> None:
@@ -166,6 +209,12 @@ def _assert_fits_phone(page: Page, name: str) -> None:
         assert width <= PHONE_WIDTH, f"{name} ({page.url}) is {width} px wide at {PHONE_WIDTH} px"
     finally:
         page.set_viewport_size(viewport)
+
+
+def in_viewport(page: Page, selector: str) -> bool:
+    """Return whether the element's top is within the visible part of the window (to a pixel)."""
+    top = page.locator(selector).evaluate("e => e.getBoundingClientRect().top")
+    return -1 < top < page.viewport_size["height"]
 
 
 # The outline's colour against the first opaque background just outside the element's box, where
