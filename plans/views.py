@@ -182,12 +182,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     measure = _visible_measure(request, pk)
     if not permissions.can_edit_plan(request.user, measure.plan):
         raise PermissionDenied
-    context = {"measure": measure, "plan": measure.plan, "anchor": measure_anchor(measure)}
-    page, written = _edit(request, MeasureForm, measure, "plans/measure_form.html", context)
-    if page is not None:
-        return page
-    _saved_message(request, written, _measure_name(measure))
-    return redirect(_plan_url(measure.plan_id, measure_anchor(measure)))
+    return _edit_measure(request, measure, MeasureForm, "plans/measure_form.html")
 
 
 @login_required
@@ -196,12 +191,18 @@ def measure_report(request: HttpRequest, pk: int) -> HttpResponse:
     measure = _visible_measure(request, pk)
     if not permissions.can_report_on_measure(request.user, measure):
         raise PermissionDenied
-    context = {"measure": measure, "plan": measure.plan, "anchor": measure_anchor(measure)}
-    page, written = _edit(request, MeasureStatusForm, measure, "plans/measure_report.html", context)
+    return _edit_measure(request, measure, MeasureStatusForm, "plans/measure_report.html")
+
+
+def _edit_measure(request: HttpRequest, measure: Measure, form_class: type, template: str):
+    """Show and save a measure's form; once saved, back on the plan page at the measure."""
+    anchor = measure_anchor(measure)
+    context = {"measure": measure, "plan": measure.plan, "anchor": anchor}
+    page, written = _edit(request, form_class, measure, template, context)
     if page is not None:
         return page
     _saved_message(request, written, _measure_name(measure))
-    return redirect(_plan_url(measure.plan_id, measure_anchor(measure)))
+    return redirect(_plan_url(measure.plan_id, anchor))
 
 
 @login_required

@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.test import Client, override_settings
@@ -221,7 +221,6 @@ def objects(norberg, alice, bob, charlie, diana, superuser, measure, budget):
         "targetarea": TargetArea.objects.get(number=1),
         "globalgoal": GlobalGoal.objects.get(number=3),
         "user": alice,
-        "group": Group.objects.create(name="Grupp"),
         "accessattempt": AccessAttempt.objects.create(username="x", failures_since_start=1),
         "accesslog": AccessLog.objects.create(username="x"),
         "accessfailurelog": AccessFailureLog.objects.create(username="x"),

@@ -24,7 +24,7 @@ USERS = ["anonymous", "alice", "bob", "charlie", "diana"]
 # Records of Norbergs kommun (or shared ones) used for each model's object URLs.
 OWNED = {"plan", "focusarea", "result", "measure", "budget", "person"}
 SHARED_READ_ONLY = {"targetarea", "globalgoal"}
-DJANGO_ONLY = {"group", "accessattempt", "accesslog", "accessfailurelog"}
+DJANGO_ONLY = {"accessattempt", "accesslog", "accessfailurelog"}
 
 
 def _expected(route: Route, user: str) -> int:
