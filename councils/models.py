@@ -1,1 +1,651 @@
-"""Councils, their members, meetings, agendas and minutes (next step: see docs/ARCHITECTURE.md)."""
+"""Councils and other bodies: seats and who holds them, meetings, agendas, attendance, minutes."""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from tree_queries.query import TreeQuerySet
+
+from plans.models import Measure, Organisation, Person, Plan, Versioned
+
+# Kommunallagen 8 kap. 12 §: the announcement stays up until the time to appeal (three weeks
+# from the day it was posted, 13 kap. 5 §) has run out.
+APPEAL_PERIOD = datetime.timedelta(weeks=3)
+# The announcement is to be posted no later than the second day after the checking (8 kap. 12 §).
+POSTING_DEADLINE = datetime.timedelta(days=2)
+# Minutes not checked within this time are flagged to the secretary.
+CHECKING_DEADLINE = datetime.timedelta(days=14)
+
+
+def new_calendar_token() -> str:
+    """Return a fresh secret for a body's private calendar address."""
+    return secrets.token_urlsafe(24)
+
+
+class BodyQuerySet(TreeQuerySet):
+    """Bodies read as a tree (django-tree-queries): a council and its groups below it."""
+
+    def below(self, root_ids: list[int]) -> "BodyQuerySet":
+        """Return the bodies with one of the given ones at or above them."""
+        if not root_ids:
+            return self.none()
+        within = Q()
+        for pk in root_ids:
+            within |= Q(tree_path__contains=pk)
+        return self.with_tree_fields().filter(within)
+
+
+class Body(Versioned):
+    """A council, board, committee or working group owned by an organisation."""
+
+    class Kind(models.TextChoices):
+        BOARD = "namnd", _("Nämnd")
+        COMMITTEE = "utskott", _("Utskott")
+        DRAFTING = "beredning", _("Beredning")
+        COUNCIL = "rad", _("Råd")
+        COOPERATION = "samverkansorgan", _("Samverkansorgan")
+        WORKING_GROUP = "arbetsgrupp", _("Arbetsgrupp")
+
+    class Record(models.TextChoices):
+        MINUTES = "protokoll", _("Protokoll, justeras och signeras av ordföranden")
+        NOTES = "anteckningar", _("Minnesanteckningar")
+
+    # Bodies under the Local Government Act: checked minutes are announced on the notice board.
+    STATUTORY_KINDS = (Kind.BOARD, Kind.COMMITTEE, Kind.DRAFTING)
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="bodies",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("ingår i"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("T.ex. rådet som en styrgrupp eller arbetsgrupp hör till."),
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    mandate = models.TextField(_("uppdrag"), blank=True)
+    tasks = models.TextField(_("uppgifter"), blank=True)
+    reports_to = models.CharField(_("rapporterar till"), max_length=200, blank=True)
+    min_meetings_per_year = models.PositiveSmallIntegerField(
+        _("minsta antal möten per år"), default=0, validators=[MaxValueValidator(366)]
+    )
+    notice_days = models.PositiveSmallIntegerField(
+        _("kallelse, dagar före mötet"),
+        default=7,
+        validators=[MaxValueValidator(365)],
+        help_text=_(
+            "Kallelsen med föredragningslistan ska nå ledamöterna så här många dagar före."
+        ),
+    )
+    record = models.CharField(
+        _("dokumentation"), max_length=20, choices=Record.choices, default=Record.MINUTES
+    )
+    adjusters_count = models.PositiveSmallIntegerField(
+        _("antal justerare"), default=1, validators=[MaxValueValidator(5)]
+    )
+    minutes_kept_at = models.CharField(
+        _("protokollet förvaras"),
+        max_length=200,
+        blank=True,
+        help_text=_("Visas på anslagstavlan, t.ex. Kommunkansliet, kommunhuset."),
+    )
+    distribution_list = models.TextField(
+        _("sändlista för kännedom"),
+        blank=True,
+        help_text=_("En e-postadress per rad, t.ex. kommunstyrelsens registratur."),
+    )
+    is_public = models.BooleanField(
+        _("offentliga protokoll"),
+        default=False,
+        help_text=_("Justerade protokoll visas på de publika sidorna."),
+    )
+    calendar_token = models.CharField(
+        _("kalendernyckel"), max_length=64, unique=True, default=new_calendar_token, editable=False
+    )
+    history = HistoricalRecords(excluded_fields=["calendar_token"])
+
+    objects = BodyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organ")
+        verbose_name_plural = _("organ")
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                name="body_unique_name_in_organisation",
+                violation_error_message=_("Organisationen har redan ett organ med det namnet."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_statutory(self) -> bool:
+        """Return whether the body is under the Local Government Act (minutes announced)."""
+        return self.kind in self.STATUTORY_KINDS
+
+    @property
+    def keeps_minutes(self) -> bool:
+        """Return whether the body keeps minutes that are checked and signed."""
+        return self.record == self.Record.MINUTES
+
+    @property
+    def distribution_addresses(self) -> list[str]:
+        """Return the distribution list as addresses, one per non-empty line."""
+        return [line.strip() for line in self.distribution_list.splitlines() if line.strip()]
+
+    def clean(self) -> None:
+        """Refuse a parent that is the body itself or one below it, and bad addresses."""
+        errors = {}
+        for address in self.distribution_addresses:
+            try:
+                validate_email(address)
+            except ValidationError:
+                errors["distribution_list"] = _(
+                    "”%(address)s” är ingen e-postadress. Skriv en adress per rad."
+                ) % {"address": address[:100]}
+                break
+        if (
+            self.pk is not None
+            and self.parent_id is not None
+            and Body.objects.below([self.pk]).filter(pk=self.parent_id).exists()
+        ):
+            errors["parent"] = _("Ett organ kan inte ingå i sig självt eller i sina grupper.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Seat(models.Model):
+    """A function in a body on behalf of an organisation, held by persons over time."""
+
+    class Role(models.TextChoices):
+        CHAIR = "ordforande", _("Ordförande")
+        VICE_CHAIR = "vice_ordforande", _("Vice ordförande")
+        MEMBER = "ledamot", _("Ledamot")
+        SUBSTITUTE = "ersattare", _("Ersättare")
+        SECRETARY = "sekreterare", _("Sekreterare")
+        CO_OPTED = "adjungerad", _("Adjungerad")
+        PROCESS_LEADER = "processledare", _("Processledare")
+
+    body = models.ForeignKey(
+        Body, verbose_name=_("organ"), on_delete=models.CASCADE, related_name="seats"
+    )
+    function = models.CharField(
+        _("funktion"), max_length=200, help_text=_("T.ex. Chef för räddningstjänst.")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("för organisation"),
+        on_delete=models.PROTECT,
+        related_name="seats",
+    )
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    order = models.PositiveIntegerField(_("ordning"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("plats")
+        verbose_name_plural = _("platser")
+        ordering = ["body", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.function} ({self.get_role_display()}, {self.organisation.name})"
+
+
+class SeatHolding(models.Model):
+    """A person holding a seat from a date, until a date or for now."""
+
+    seat = models.ForeignKey(
+        Seat, verbose_name=_("plats"), on_delete=models.CASCADE, related_name="holdings"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="seat_holdings"
+    )
+    starts_on = models.DateField(_("från och med"))
+    ends_on = models.DateField(_("till och med"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("innehavare")
+        verbose_name_plural = _("innehavare")
+        ordering = ["seat", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="seat_holding_end_not_before_start",
+                violation_error_message=_("Slutdatumet kan inte vara före startdatumet."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.name}: {self.seat.function}"
+
+    def clean(self) -> None:
+        """Refuse an end before the start and a period overlapping another holder's."""
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("Slutdatumet kan inte vara före startdatumet.")})
+        if not (self.seat_id and self.starts_on):
+            return
+        others = SeatHolding.objects.filter(seat_id=self.seat_id).exclude(pk=self.pk)
+        overlapping = others.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=self.starts_on))
+        if self.ends_on is not None:
+            overlapping = overlapping.filter(starts_on__lte=self.ends_on)
+        if overlapping.exists():
+            raise ValidationError(
+                _("Platsen har redan en innehavare under den perioden. Avsluta den först.")
+            )
+
+
+class AgendaKind(models.TextChoices):
+    """What an agenda item asks of the meeting."""
+
+    DECISION = "beslut", _("Beslut")
+    INFORMATION = "information", _("Information")
+    REPORT = "rapport", _("Rapport")
+    OTHER = "ovrigt", _("Övrigt")
+
+
+class StandingItem(models.Model):
+    """An agenda item a body has on some meetings every year (the situation report on the
+    second meeting, next year's dates on the last)."""
+
+    class Rule(models.TextChoices):
+        EVERY = "varje", _("Varje möte")
+        NTH = "nummer", _("Årets möte nummer …")
+        LAST = "sista", _("Årets sista möte")
+
+    body = models.ForeignKey(
+        Body, verbose_name=_("organ"), on_delete=models.CASCADE, related_name="standing_items"
+    )
+    title = models.CharField(_("rubrik"), max_length=300)
+    kind = models.CharField(
+        _("typ"), max_length=20, choices=AgendaKind.choices, default=AgendaKind.INFORMATION
+    )
+    text = models.TextField(_("text"), blank=True)
+    presenter = models.CharField(_("föredragande"), max_length=200, blank=True)
+    rule = models.CharField(_("regel"), max_length=20, choices=Rule.choices, default=Rule.EVERY)
+    nth = models.PositiveSmallIntegerField(
+        _("mötets nummer"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(366)],
+    )
+    order = models.PositiveIntegerField(_("ordning"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("stående punkt")
+        verbose_name_plural = _("stående punkter")
+        ordering = ["body", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def applies_to(self, number: int, count: int) -> bool:
+        """Return whether the item belongs on the year's meeting `number` of `count`."""
+        if self.rule == self.Rule.EVERY:
+            return True
+        if self.rule == self.Rule.LAST:
+            return number == count
+        return number == self.nth
+
+    def clean(self) -> None:
+        """Ask for the meeting's number with the n-th rule, and only then."""
+        if self.rule == self.Rule.NTH and not self.nth:
+            raise ValidationError({"nth": _("Ange vilket av årets möten punkten hör till.")})
+        if self.rule != self.Rule.NTH and self.nth:
+            raise ValidationError(
+                {"nth": _("Mötets nummer anges bara med regeln ”Årets möte nummer …”.")}
+            )
+
+
+class Meeting(Versioned):
+    """A meeting of a body: planned → notice sent → held → minutes checked → registered."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planerat", _("Planerat")
+        NOTICE_SENT = "kallat", _("Kallelse skickad")
+        HELD = "genomfort", _("Genomfört")
+        CHECKED = "justerat", _("Protokollet justerat")
+        REGISTERED = "diariefort", _("Diariefört")
+
+    # From checking on, the minutes are locked: a correction is an amendment.
+    LOCKED_STATUSES = (Status.CHECKED, Status.REGISTERED)
+
+    body = models.ForeignKey(
+        Body, verbose_name=_("organ"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    starts_at = models.DateTimeField(_("börjar"))
+    ends_at = models.DateTimeField(_("slutar"), null=True, blank=True)
+    place = models.CharField(_("plats"), max_length=300, blank=True)
+    remote_link = models.URLField(_("länk för distansdeltagande"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    # The notice: when it went out and whether the secretary confirmed a late one.
+    notice_sent_at = models.DateTimeField(_("kallelse skickad"), null=True, blank=True)
+    notice_late = models.BooleanField(_("kallelsen skickades sent"), default=False)
+    # The minutes.
+    minutes_opening = models.TextField(_("protokollets inledning"), blank=True)
+    checked_on = models.DateField(_("justerat den"), null=True, blank=True)
+    case_number = models.CharField(_("diarienummer"), max_length=100, blank=True)
+    registered_on = models.DateField(_("diariefört den"), null=True, blank=True)
+    # The notice board (bodies under the Local Government Act only).
+    posted_on = models.DateField(_("anslaget den"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("möte")
+        verbose_name_plural = _("möten")
+        ordering = ["body", "starts_at"]
+        indexes = [models.Index(fields=["body", "starts_at"], name="meeting_body_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gte=models.F("starts_at")),
+                name="meeting_end_not_before_start",
+                violation_error_message=_("Mötet kan inte sluta innan det börjar."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        from django.utils import timezone
+
+        local = timezone.localtime(self.starts_at)
+        return f"{self.body.name} {local:%Y-%m-%d}"
+
+    @property
+    def is_locked(self) -> bool:
+        """Return whether the minutes are checked and may only be amended."""
+        return self.status in self.LOCKED_STATUSES
+
+    @property
+    def takes_down_on(self) -> datetime.date | None:
+        """Return the day the announcement comes down: the appeal period after posting."""
+        return self.posted_on + APPEAL_PERIOD if self.posted_on else None
+
+    def clean(self) -> None:
+        """Refuse an end before the start."""
+        if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
+            raise ValidationError({"ends_at": _("Mötet kan inte sluta innan det börjar.")})
+
+
+class AgendaItem(Versioned):
+    """A numbered item on a meeting's agenda, and in the minutes its paragraph (§)."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("möte"), on_delete=models.CASCADE, related_name="items"
+    )
+    order = models.PositiveIntegerField(_("ordning"), default=0)
+    kind = models.CharField(
+        _("typ"), max_length=20, choices=AgendaKind.choices, default=AgendaKind.INFORMATION
+    )
+    title = models.CharField(_("ärende"), max_length=300)
+    presenter = models.CharField(_("föredragande"), max_length=200, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    case_number = models.CharField(_("diarienummer"), max_length=100, blank=True)
+    plans = models.ManyToManyField(Plan, verbose_name=_("planer"), blank=True, related_name="+")
+    measures = models.ManyToManyField(
+        Measure, verbose_name=_("insatser"), blank=True, related_name="agenda_items"
+    )
+    standing_item = models.ForeignKey(
+        StandingItem,
+        verbose_name=_("stående punkt"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The minutes: the paragraph number runs on through the body's year.
+    paragraph = models.PositiveIntegerField(_("paragraf"), null=True, blank=True)
+    note = models.TextField(_("anteckning"), blank=True)
+    decision = models.TextField(
+        _("beslut"), blank=True, help_text=_("För rådgivande organ: organets rekommendation.")
+    )
+    history = HistoricalRecords(m2m_fields=[plans, measures])
+
+    class Meta:
+        verbose_name = _("ärende")
+        verbose_name_plural = _("ärenden")
+        ordering = ["meeting", "order", "id"]
+
+    def __str__(self) -> str:
+        if self.paragraph:
+            return f"§ {self.paragraph} {self.title}"
+        return self.title
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    """Store attachments under a random name; the name the user gave is kept in the row."""
+    return f"councils/attachments/{secrets.token_hex(16)}"
+
+
+class Attachment(models.Model):
+    """A file on an agenda item: PDF, Word, Excel or an image, type checked by content."""
+
+    item = models.ForeignKey(
+        AgendaItem, verbose_name=_("ärende"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("fil"), upload_to=attachment_path, max_length=200)
+    name = models.CharField(_("filnamn"), max_length=200)
+    content_type = models.CharField(_("filtyp"), max_length=100)
+    size = models.PositiveBigIntegerField(_("storlek (byte)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uppladdad av"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("bilaga")
+        verbose_name_plural = _("bilagor")
+        ordering = ["item", "name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Attendance(models.Model):
+    """Who attended in a seat, or a co-opted guest without a seat."""
+
+    class Status(models.TextChoices):
+        PRESENT = "narvarande", _("Närvarande")
+        ABSENT = "franvarande", _("Frånvarande")
+        EXCUSED = "anmalt_forhinder", _("Anmält förhinder")
+        REPLACED = "ersatt", _("Ersatt av ersättare")
+        REMOTE = "distans", _("Närvarande på distans")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("möte"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    seat = models.ForeignKey(
+        Seat,
+        verbose_name=_("plats"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attendances",
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attendances",
+        help_text=_("Den som innehade platsen den dagen."),
+    )
+    status = models.CharField(
+        _("närvaro"), max_length=20, choices=Status.choices, default=Status.PRESENT
+    )
+    substitute = models.ForeignKey(
+        Person,
+        verbose_name=_("ersättare"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="substitutions",
+    )
+    guest_name = models.CharField(_("gäst"), max_length=200, blank=True)
+    guest_organisation = models.CharField(_("gästens organisation"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("närvaro")
+        verbose_name_plural = _("närvaro")
+        ordering = ["meeting", "seat__order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "seat"],
+                condition=Q(seat__isnull=False),
+                name="attendance_one_per_seat",
+                violation_error_message=_("Platsen har redan en närvarorad på mötet."),
+            ),
+            models.CheckConstraint(
+                condition=Q(seat__isnull=False) | ~Q(guest_name=""),
+                name="attendance_seat_or_guest",
+                violation_error_message=_("Ange en plats eller en gästs namn."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.person.name if self.person_id else self.guest_name
+        return f"{who}: {self.get_status_display()}"
+
+    def clean(self) -> None:
+        """Ask for the substitute when the seat was replaced, and a seat or a guest's name."""
+        if not self.seat_id and not self.guest_name.strip():
+            raise ValidationError(_("Ange en plats eller en gästs namn."))
+        if self.status == self.Status.REPLACED and not self.substitute_id:
+            raise ValidationError({"substitute": _("Ange vem som ersatte.")})
+        if self.status != self.Status.REPLACED and self.substitute_id:
+            raise ValidationError(
+                {"substitute": _("En ersättare anges bara när platsen ersattes.")}
+            )
+
+
+class MinutesCheck(models.Model):
+    """An adjuster appointed at the meeting, or the chair, and when they checked the minutes."""
+
+    class Role(models.TextChoices):
+        ADJUSTER = "justerare", _("Justerare")
+        CHAIR = "ordforande", _("Ordförande")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("möte"), on_delete=models.CASCADE, related_name="checks"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="minutes_checks"
+    )
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
+    checked_at = models.DateTimeField(_("justerat"), null=True, blank=True)
+    on_paper = models.BooleanField(_("på papper"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrerat av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("justering")
+        verbose_name_plural = _("justeringar")
+        ordering = ["meeting", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person", "role"],
+                name="minutes_check_unique",
+                violation_error_message=_("Personen har redan den uppgiften för protokollet."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.name} ({self.get_role_display()})"
+
+
+class Amendment(models.Model):
+    """A correction of checked minutes: what, why, by whom and when; shown with them."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("möte"), on_delete=models.CASCADE, related_name="amendments"
+    )
+    item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("ärende"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="amendments",
+    )
+    what = models.TextField(_("rättelse"))
+    why = models.TextField(_("skäl"))
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gjord av"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    made_at = models.DateTimeField(_("gjord"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rättelse")
+        verbose_name_plural = _("rättelser")
+        ordering = ["meeting", "made_at", "id"]
+
+    def __str__(self) -> str:
+        return self.what[:80]
+
+
+class Dispatch(models.Model):
+    """A notice or the minutes sent out: when, by whom and to whom."""
+
+    class Kind(models.TextChoices):
+        NOTICE = "kallelse", _("Kallelse")
+        MINUTES = "protokoll", _("Protokoll")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("möte"), on_delete=models.CASCADE, related_name="dispatches"
+    )
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    sent_at = models.DateTimeField(_("skickat"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("skickat av"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recipients = models.JSONField(_("mottagare"), default=list)
+    late = models.BooleanField(_("sent skickad"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("utskick")
+        verbose_name_plural = _("utskick")
+        ordering = ["meeting", "sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.sent_at:%Y-%m-%d}"

@@ -583,6 +583,8 @@ class PersonAdmin(ScopedAdmin):
     list_display = ["name", "title", "organisation", "email"]
     search_fields = ["name", "title", "email", "organisation__name"]
     autocomplete_fields = ["organisation"]
+    # Linking an account is for the account's administrators: see councils (issue 8).
+    exclude = ["user"]
 
 
 @admin.register(Role)

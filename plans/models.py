@@ -126,6 +126,15 @@ class Person(models.Model):
         on_delete=models.PROTECT,
         related_name="people",
     )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("användarkonto"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        help_text=_("Kontot personen loggar in med, t.ex. för att se sina möten och justera."),
+    )
     history = HistoricalRecords()
 
     class Meta:
