@@ -20,6 +20,18 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.test import Client, override_settings
 
+from councils.models import (
+    AgendaItem,
+    Amendment,
+    Attendance,
+    Body,
+    Dispatch,
+    Meeting,
+    MinutesCheck,
+    Seat,
+    SeatHolding,
+    StandingItem,
+)
 from plans.demo.loader import load_demo
 from plans.models import (
     Account,
@@ -203,18 +215,84 @@ def budget(draft_plan, norberg, alingsas) -> Budget:
     return budget
 
 
+@pytest.fixture
+def council(norberg) -> Body:
+    return Body.objects.create(
+        organisation=norberg,
+        name="Folkhälsorådet",
+        kind=Body.Kind.COUNCIL,
+        min_meetings_per_year=4,
+        minutes_kept_at="Kommunkansliet",
+    )
+
+
+@pytest.fixture
+def eva(norberg) -> Person:
+    """A member of Norberg's council without an account."""
+    return Person.objects.create(name="Eva Ek", title="Ordförande", organisation=norberg)
+
+
+@pytest.fixture
+def meeting(council, eva, measure) -> Meeting:
+    """A held meeting of Norberg's council, with one item and minutes not yet checked."""
+    import datetime
+
+    from django.utils import timezone
+
+    starts = timezone.make_aware(datetime.datetime(2025, 3, 12, 13, 0))
+    meeting = Meeting.objects.create(
+        body=council, starts_at=starts, place="Kommunhuset", status=Meeting.Status.HELD
+    )
+    seat = Seat.objects.create(
+        body=council,
+        function="Kommunstyrelsens ordförande",
+        organisation=council.organisation,
+        role=Seat.Role.CHAIR,
+    )
+    SeatHolding.objects.create(seat=seat, person=eva, starts_on=datetime.date(2023, 1, 1))
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        order=1,
+        kind="beslut",
+        title="Uppföljning av handlingsplanen",
+        paragraph=1,
+    )
+    item.measures.add(measure)
+    Attendance.objects.create(meeting=meeting, seat=seat, person=eva)
+    MinutesCheck.objects.create(meeting=meeting, person=eva, role=MinutesCheck.Role.CHAIR)
+    return meeting
+
+
 # One record of every model, for the pages that show one: Norberg's, or shared ones.
 @pytest.fixture
-def objects(norberg, alice, bob, charlie, diana, superuser, measure, budget):
+def objects(norberg, alice, bob, charlie, diana, superuser, measure, budget, meeting):
     tag = Tag.objects.create(name="Färdplan 2035")
     measure.tags.add(tag)
+    item = meeting.items.get()
+    council_records = {
+        "body": meeting.body,
+        "seat": meeting.body.seats.get(),
+        "seatholding": SeatHolding.objects.get(),
+        "standingitem": StandingItem.objects.create(body=meeting.body, title="Lägesbild"),
+        "meeting": meeting,
+        "agendaitem": item,
+        "attendance": meeting.attendances.get(),
+        "minutescheck": meeting.checks.get(),
+        "amendment": Amendment.objects.create(
+            meeting=meeting, item=item, what="Rättat datum", why="Skrivfel", made_by=alice
+        ),
+        "dispatch": Dispatch.objects.create(
+            meeting=meeting, kind=Dispatch.Kind.NOTICE, sent_at=meeting.starts_at, sent_by=alice
+        ),
+    }
     records = {
+        **council_records,
         "plan": measure.plan,
         "focusarea": measure.focus_area,
         "result": measure.result,
         "measure": measure,
         "budget": budget,
-        "person": Person.objects.create(name="Eva Ek", organisation=norberg),
+        "person": Person.objects.get(name="Eva Ek"),
         "organisation": norberg,
         "role": Role.objects.get(user=alice),
         "tag": tag,

@@ -49,7 +49,15 @@ def _admin_for(prefix: str) -> ModelAdmin | None:
 
 
 # Which record a site URL shows, by the start of its path; plans otherwise.
-SITE_RECORDS = {"/insatser/": "measure", "/organisationer/": "organisation"}
+SITE_RECORDS = {
+    "/insatser/": "measure",
+    "/organisationer/": "organisation",
+    "/organ/": "body",
+    "/moten/": "meeting",
+    "/arenden/": "agendaitem",
+    "/bilagor/": "attachment",
+}
+SITE_NAMESPACES = ("plans:", "councils:", "reports:")
 
 
 def url_for(route: Route, records: dict) -> str | None:
@@ -65,7 +73,7 @@ def url_for(route: Route, records: dict) -> str | None:
             return reverse(route.name, args=[obj.pk, history.pk])
         key = "id" if "id" in route.params else "object_id"
         return reverse(route.name, kwargs={key: obj.pk})
-    if route.name.startswith("plans:") and route.params:
+    if route.name.startswith(SITE_NAMESPACES) and route.params:
         path = reverse(route.name, args=[1])
         kind = next((k for prefix, k in SITE_RECORDS.items() if path.startswith(prefix)), "plan")
         return reverse(route.name, args=[records[kind].pk])
