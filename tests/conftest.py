@@ -229,7 +229,7 @@ def council(norberg) -> Body:
 @pytest.fixture
 def eva(norberg) -> Person:
     """A member of Norberg's council without an account."""
-    return Person.objects.create(name="Eva Ek", title="Ordförande", organisation=norberg)
+    return Person.objects.create(name="Eva Ordförande", title="Kommunstyrelsens ordförande", organisation=norberg)
 
 
 @pytest.fixture
@@ -292,7 +292,7 @@ def objects(norberg, alice, bob, charlie, diana, superuser, measure, budget, mee
         "result": measure.result,
         "measure": measure,
         "budget": budget,
-        "person": Person.objects.get(name="Eva Ek"),
+        "person": Person.objects.create(name="Per Ek", organisation=norberg),
         "organisation": norberg,
         "role": Role.objects.get(user=alice),
         "tag": tag,
