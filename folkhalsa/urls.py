@@ -10,5 +10,6 @@ urlpatterns = [
     path("konto/logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("sprak/", set_language, name="set_language"),
+    path("", include("councils.urls")),
     path("", include("plans.urls")),
 ]

@@ -1,0 +1,1 @@
+"""The councils admin, for administrators: every view under the same rules as the site."""

@@ -1,0 +1,1 @@
+"""Council workflows: meetings, notices, minutes; atomic, with their side effects."""

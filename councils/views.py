@@ -1,0 +1,1 @@
+"""The council pages: bodies, meetings, minutes and documents."""
