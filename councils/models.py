@@ -373,6 +373,17 @@ class Meeting(Versioned):
         """Return whether the minutes are checked and may only be amended."""
         return self.status in self.LOCKED_STATUSES
 
+    def ensure_unlocked(self) -> None:
+        """Refuse any change to checked minutes: every front and service calls this first."""
+        if self.is_locked:
+            raise ValidationError(
+                _(
+                    "Protokollet är justerat och kan inte ändras. Gör en rättelse i stället, "
+                    "så syns vad som ändrades, varför och av vem."
+                ),
+                code="locked",
+            )
+
     @property
     def takes_down_on(self) -> datetime.date | None:
         """Return the day the announcement comes down: the appeal period after posting."""
