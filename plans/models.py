@@ -25,7 +25,8 @@ class OrganisationQuerySet(TreeQuerySet):
     def below(self, root_ids: list[int]) -> "OrganisationQuerySet":
         """Return the organisations with one of the given ones at or above them."""
         if not root_ids:
-            return self.none()
+            # Still with the tree fields, so callers may read `tree_path` of no rows.
+            return self.with_tree_fields().none()
         within = Q()
         for pk in root_ids:
             within |= Q(tree_path__contains=pk)

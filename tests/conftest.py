@@ -229,7 +229,9 @@ def council(norberg) -> Body:
 @pytest.fixture
 def eva(norberg) -> Person:
     """A member of Norberg's council without an account."""
-    return Person.objects.create(name="Eva Ordförande", title="Kommunstyrelsens ordförande", organisation=norberg)
+    return Person.objects.create(
+        name="Eva Ordförande", title="Kommunstyrelsens ordförande", organisation=norberg
+    )
 
 
 @pytest.fixture
