@@ -12,4 +12,5 @@ urlpatterns = [
     path("sprak/", set_language, name="set_language"),
     path("", include("councils.urls")),
     path("", include("plans.urls")),
+    path("", include("reports.urls")),
 ]

@@ -56,6 +56,7 @@ SITE_RECORDS = {
     "/moten/": "meeting",
     "/arenden/": "agendaitem",
     "/bilagor/": "attachment",
+    "/indikatorer/": "indicator",
 }
 SITE_NAMESPACES = ("plans:", "councils:", "reports:")
 
