@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from plans import permissions
 from plans.admin import FormRules, SafeInlineFormSet, ScopedAdmin
 from plans.forms import is_id
-from plans.models import FocusArea, Measure, Organisation
+from plans.models import FocusArea, Measure
 from reports.models import Indicator, IndicatorTarget, IndicatorValue
 
 
@@ -95,9 +95,3 @@ class IndicatorAdmin(ScopedAdmin):
             )
             kwargs["queryset"] = choices.filter(Q(plan__owner__in=editable) | Q(pk__in=linked))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "owner" and not request.user.is_superuser:
-            editable = self._orgs(request, self.edit_roles)
-            kwargs["queryset"] = Organisation.objects.filter(pk__in=editable)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)

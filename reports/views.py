@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from plans import permissions as plan_permissions
 from reports.forms import KoladaImportForm
@@ -19,6 +20,7 @@ from reports.services import indicator_values_import_kolada
 INDICATORS_PER_PAGE = 50
 
 
+@require_safe
 def indicator_list(request: HttpRequest) -> HttpResponse:
     """List the indicators the visitor may read, a page at a time."""
     indicators = readable_indicators(request.user).select_related("owner")

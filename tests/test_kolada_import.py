@@ -206,7 +206,7 @@ def test_without_an_organisation_for_the_code_the_import_is_refused(kolada):
     assert kolada.requests == []  # refused before asking Kolada
 
 
-def test_an_owner_keeps_the_indicator_name_kolada_gives(kolada, norberg):
+def test_existing_indicator_takes_the_title_kolada_gives(kolada, norberg):
     kolada.serve_norberg()
     Indicator.objects.create(
         owner=norberg, name="Gammalt namn", source="kolada", kolada_kpi="N00957"
