@@ -1,13 +1,27 @@
 """The council pages: bodies, meetings, minutes, documents and the public notice board."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from councils import views  # noqa: F401
+from councils import views
 
 app_name = "councils"
 
 urlpatterns: list = [
     # Bodies, seats, the year's meetings, agenda, attachments, attendance (wt-meetings).
     # Minutes, checking, amendments, registration, notice board, public pages (wt-minutes).
+    path("moten/<int:pk>/protokoll/", views.minutes, name="minutes"),
+    path("moten/<int:pk>/justera/", views.minutes_check, name="minutes_check"),
+    path(
+        "moten/<int:pk>/justera-pa-papper/",
+        views.minutes_paper_check,
+        name="minutes_paper_check",
+    ),
+    path("moten/<int:pk>/rattelse/", views.minutes_amend, name="minutes_amend"),
+    path("moten/<int:pk>/diariefor/", views.minutes_register, name="minutes_register"),
+    path("moten/<int:pk>/anslag/", views.notice_board_post, name="notice_board_post"),
+    path("anslagstavla/", views.notice_board, name="notice_board"),
+    path("protokoll/", views.public_minutes_list, name="public_minutes_list"),
+    path("protokoll/<int:pk>/", views.public_minutes, name="public_minutes"),
+    path("mina-moten/", views.my_meetings, name="my_meetings"),
     # PDFs, notice and minutes by e-mail, calendars (wt-documents).
 ]
