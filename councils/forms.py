@@ -73,6 +73,7 @@ class AdjustersForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["adjusters"]
         field.queryset = present
+        field.label_from_instance = lambda person: person.name
         field.help_text = _("Välj %(count)s bland de närvarande.") % {"count": count}
         self.count = count
 

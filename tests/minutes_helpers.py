@@ -59,3 +59,19 @@ def adjuster_with_account(meeting: Meeting, name: str = "Adam Justerare", userna
 def meeting_of(body: Body, when: str, *, status: str = Meeting.Status.PLANNED) -> Meeting:
     """Return a new meeting of the body at the Stockholm time given."""
     return Meeting.objects.create(body=body, starts_at=at(when), status=status)
+
+
+def check_on_paper(meeting: Meeting, by: User, on: str = "2025-03-14") -> Meeting:
+    """Appoint an adjuster present at the meeting and record every check on paper: locked."""
+    from councils.services import minutes_appoint_adjusters, minutes_check_on_paper
+
+    if meeting.body.adjusters_count and not meeting.checks.filter(role="justerare").exists():
+        person = seat_member(meeting.body, "Pia Pappersjusterare")
+        present(meeting, person)
+        minutes_appoint_adjusters(meeting=meeting, adjusters=[person], user=by)
+    for check in meeting.checks.filter(checked_at__isnull=True):
+        minutes_check_on_paper(
+            meeting=meeting, check=check, on=datetime.date.fromisoformat(on), user=by
+        )
+    meeting.refresh_from_db()
+    return meeting

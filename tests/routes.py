@@ -57,6 +57,7 @@ SITE_RECORDS = {
     "/arenden/": "agendaitem",
     "/bilagor/": "attachment",
     "/indikatorer/": "indicator",
+    "/protokoll/": "meeting",
 }
 SITE_NAMESPACES = ("plans:", "councils:", "reports:")
 

@@ -39,7 +39,42 @@ def _expected(route: Route, user: str) -> int:
     return _expected_site(name, user)
 
 
+# Minutes, checking, notice board, public pages (wt-minutes).
+MINUTES_PUBLIC = {"councils:notice_board", "councils:public_minutes_list"}
+MINUTES_MANAGE = {
+    "councils:minutes_paper_check",
+    "councils:minutes_amend",
+    "councils:minutes_register",
+    "councils:notice_board_post",
+}
+MINUTES_MEMBERS = {"councils:minutes", "councils:minutes_check", "councils:my_meetings"}
+
+
+def _expected_minutes(name: str, user: str) -> int | None:
+    """Return the answer on a minutes page; None for pages that are not the minutes'."""
+    if name in MINUTES_PUBLIC:
+        return 200
+    if name == "councils:public_minutes":
+        return 404  # the standing meeting is not checked, and its council is not public
+    if name not in MINUTES_MANAGE | MINUTES_MEMBERS:
+        return None
+    if user == "anonymous":
+        return 302
+    if name == "councils:my_meetings":
+        return 200
+    if user in {"bob", "charlie"}:
+        return 404  # neither reads Norberg's council
+    if name == "councils:minutes":
+        return 200  # diana writes them, alice reads them
+    if name == "councils:minutes_check":
+        return 403  # nobody of them is appointed to check
+    return 200 if user == "diana" else 403
+
+
 def _expected_site(name: str, user: str) -> int:
+    minutes = _expected_minutes(name, user)
+    if minutes is not None:
+        return minutes
     if name in {"login", "plans:home"}:
         return 200
     if name.startswith("reports:"):
@@ -128,6 +163,9 @@ SITE_WRITES = {
     "plans:measure_report": {*EDITORS, "bob"},
     # reports:indicator_detail posts a Kolada import: the changed field is no longer a year and
     # no Kolada answers here, so it writes for nobody; tests/test_indicators.py imports.
+    # The minutes editor of the standing (held) meeting; the other minutes forms refuse its
+    # state (not checked, an advisory body, no date given) and write nothing.
+    "councils:minutes": {"diana"},
 }
 
 
