@@ -127,10 +127,12 @@ def _editor(meeting: Meeting, data=None) -> dict:
     adjusters = None
     if meeting.body.keeps_minutes:
         appointed = meeting.checks.filter(role=MinutesCheck.Role.ADJUSTER)
+        chair = meeting.checks.filter(role=MinutesCheck.Role.CHAIR).values("person_id")
         adjusters = council_forms.AdjustersForm(
             data,
             prefix="justering",
-            present=selectors.present_people(meeting=meeting),
+            # The chair signs: she is not offered as an adjuster.
+            present=selectors.present_people(meeting=meeting).exclude(pk__in=chair),
             count=meeting.body.adjusters_count,
             initial={"adjusters": list(appointed.values_list("person_id", flat=True))},
         )
