@@ -47,7 +47,7 @@ def _refusal(error: ValidationError | StaleVersionError) -> list[str]:
     return error.messages
 
 
-def _minutes_context(meeting: Meeting, user) -> dict:
+def _minutes_context(meeting: Meeting) -> dict:
     """Return what every page showing the minutes needs (a fixed number of queries)."""
     return {
         "meeting": meeting,
@@ -156,7 +156,7 @@ def _minutes_page(
     status: int = 200,
 ) -> HttpResponse:
     """Show the editor to managers of a held meeting, else the minutes to read."""
-    context = _minutes_context(meeting, request.user)
+    context = _minutes_context(meeting)
     editing = manages and meeting.status == Meeting.Status.HELD
     if editing:
         editor = editor or _editor(meeting)
@@ -198,7 +198,7 @@ def minutes_check(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Du har justerat protokollet."))
         return redirect(_minutes_url(meeting))
-    context = {**_minutes_context(meeting, request.user), "appointment": appointment}
+    context = {**_minutes_context(meeting), "appointment": appointment}
     return render(request, "councils/minutes_check.html", context)
 
 
@@ -221,7 +221,7 @@ def _form_page(
             messages.success(request, done)
             return redirect(_minutes_url(meeting))
     meeting.refresh_from_db()
-    context = {**_minutes_context(meeting, request.user), "form": form}
+    context = {**_minutes_context(meeting), "form": form}
     return render(request, template, context, status=400 if form.errors else 200)
 
 
@@ -311,7 +311,7 @@ def public_minutes_list(request: HttpRequest) -> HttpResponse:
 def public_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     """Show checked minutes of a public body with their amendments (public); others 404."""
     meeting = get_object_or_404(selectors.public_minutes_list(), pk=pk)
-    context = _minutes_context(meeting, request.user)
+    context = _minutes_context(meeting)
     return render(request, "councils/public_minutes.html", context)
 
 
