@@ -32,9 +32,7 @@ def _role_scopes(user: AnyUser) -> dict[str, set[int]]:
         cached = {kind: set() for kind in direct}
         roots = set().union(*direct.values())
         # One recursive query for every role: the units below each organisation with a role.
-        # A member with an account of her own may hold no role at all: nothing to look up.
-        below = Organisation.objects.below(list(roots)) if roots else []
-        for pk, path in below and below.values_list("pk", "tree_path"):
+        for pk, path in Organisation.objects.below(list(roots)).values_list("pk", "tree_path"):
             for kind, ids in direct.items():
                 if ids.intersection(path):
                     cached[kind].add(pk)
