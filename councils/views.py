@@ -95,7 +95,8 @@ def _save_minutes(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     """Validate every part of the editor, then save them all or nothing."""
     editor = _editor(meeting, data=request.POST)
     errors: list[str] = []
-    if all(form.is_valid() for form in editor["forms"]):
+    valid = [form.is_valid() for form in editor["forms"]]  # every form, so each shows its errors
+    if all(valid):
         texts = [(form.save(commit=False), form.expected_version()) for form in editor["texts"]]
         adjusters = editor["adjusters"].cleaned_data["adjusters"] if editor["adjusters"] else []
         try:

@@ -129,3 +129,20 @@ def test_two_secretaries_editing_one_paragraph_see_each_other_s_change(meeting, 
     assert "Dianas text" in response.content.decode()
     item.refresh_from_db()
     assert item.note == "Dianas text"
+
+
+def test_every_refused_part_of_the_editor_says_why_at_once(meeting, diana):
+    client = client_for(diana)
+    form = _editor(client, meeting)
+    adam, bea = seat_member(meeting.body, "Adam"), seat_member(meeting.body, "Bea")
+    present(meeting, adam)
+    present(meeting, bea)
+    data = form.data(
+        **{"protokoll-loaded_version": "", "justering-adjusters": [str(adam.pk), str(bea.pk)]}
+    )
+    before = snapshot()
+    response = client.post(_url(meeting), data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Formuläret saknar versionsuppgift" in page and "Välj högst 1 justerare" in page
+    assert changed_tables(before, snapshot()) == []
