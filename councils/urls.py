@@ -1,8 +1,8 @@
 """The council pages: bodies, meetings, minutes, documents and the public notice board."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from councils import views  # noqa: F401
+from councils import views
 
 app_name = "councils"
 
@@ -10,4 +10,16 @@ urlpatterns: list = [
     # Bodies, seats, the year's meetings, agenda, attachments, attendance (wt-meetings).
     # Minutes, checking, amendments, registration, notice board, public pages (wt-minutes).
     # PDFs, notice and minutes by e-mail, calendars (wt-documents).
+    path("moten/<int:pk>/kallelse.pdf", views.notice_pdf, name="notice_pdf"),
+    path("moten/<int:pk>/protokoll.pdf", views.minutes_pdf, name="minutes_pdf"),
+    path("arenden/<int:pk>/utdrag.pdf", views.extract_pdf, name="extract_pdf"),
+    path("moten/<int:pk>/skicka-kallelse/", views.notice_send, name="notice_send"),
+    path("moten/<int:pk>/skicka-protokoll/", views.minutes_send, name="minutes_send"),
+    path("moten/<int:pk>/mote.ics", views.meeting_ics, name="meeting_ics"),
+    path("kalender/<slug:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path(
+        "organ/<int:pk>/ny-kalendernyckel/",
+        views.calendar_token_renew,
+        name="calendar_token_renew",
+    ),
 ]
