@@ -50,7 +50,9 @@ def notice_deadline(*, meeting: Meeting) -> datetime.datetime:
 
 def notice_is_late(*, meeting: Meeting, now: datetime.datetime | None = None) -> bool:
     """Return whether a notice sent now would be later than the body's rule."""
-    return (now or timezone.now()) > notice_deadline(meeting=meeting)
+    # Compared in UTC: Python compares two times of the same zone by their wall clock.
+    now = (now or timezone.now()).astimezone(datetime.UTC)
+    return now > notice_deadline(meeting=meeting).astimezone(datetime.UTC)
 
 
 def local_datetime_text(value: datetime.datetime) -> str:
@@ -206,7 +208,7 @@ def meeting_send_notice(
     Refused, writing nothing, for a checked or past meeting, for nobody to reach, or when late
     and not confirmed; if the mail server fails, nothing is recorded either.
     """
-    now = now or timezone.now()
+    now = (now or timezone.now()).astimezone(datetime.UTC)
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
         plan = notice_plan(meeting=meeting, now=now)
