@@ -257,8 +257,8 @@ def _notice_messages(meeting: Meeting, addresses: list[str]) -> list[EmailMessag
     messages = []
     for address in addresses:
         message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        message.attach(_document_name(_("kallelse"), meeting, "pdf"), pdf, "application/pdf")
-        message.attach(_document_name(_("mote"), meeting, "ics"), ics, "text/calendar")
+        message.attach(_document_name("kallelse", meeting, "pdf"), pdf, "application/pdf")
+        message.attach(_document_name("mote", meeting, "ics"), ics, "text/calendar")
         messages.append(message)
     return messages
 
@@ -308,7 +308,7 @@ def _minutes_messages(meeting: Meeting, addresses: list[str]) -> list[EmailMessa
     messages = []
     for address in addresses:
         message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        message.attach(_document_name(_("protokoll"), meeting, "pdf"), pdf, "application/pdf")
+        message.attach(_document_name("protokoll", meeting, "pdf"), pdf, "application/pdf")
         for name, content, content_type in files:
             message.attach(name, content, content_type)
         messages.append(message)

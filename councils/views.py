@@ -97,7 +97,7 @@ def extract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         context={"document": extract_document(item=item)},
         variant=EXTRACT_VARIANT,
     )
-    stem = _("utdrag") + (f"-{item.paragraph}" if item.paragraph else "")
+    stem = "utdrag" + (f"-{item.paragraph}" if item.paragraph else "")
     return _pdf_response(content, _file_name(stem, meeting, "pdf"))
 
 
