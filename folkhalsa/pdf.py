@@ -37,8 +37,19 @@ class OwnFilesFetcher(URLFetcher):
 
 def render_pdf(*, template_name: str, context: dict, variant: str | None = None) -> bytes:
     """Render the template with the context to PDF bytes, as `variant` (e.g. "pdf/a-2a")."""
+    return html_to_pdf(
+        html=render_html(template_name=template_name, context=context), variant=variant
+    )
+
+
+def render_html(*, template_name: str, context: dict) -> str:
+    """Return the document's HTML, in the documents' language."""
     with translation.override(DOCUMENT_LANGUAGE):
-        html = render_to_string(template_name, {**context, "document_language": DOCUMENT_LANGUAGE})
+        return render_to_string(template_name, {**context, "document_language": DOCUMENT_LANGUAGE})
+
+
+def html_to_pdf(*, html: str, variant: str | None = None) -> bytes:
+    """Return the HTML typeset by WeasyPrint with the shared stylesheet and our own font."""
     fetcher = OwnFilesFetcher(fail_on_errors=True)
     fonts = FontConfiguration()
     stylesheet = CSS(filename=str(STYLESHEET), font_config=fonts, url_fetcher=fetcher)
