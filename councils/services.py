@@ -15,11 +15,13 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from councils.models import Body, Dispatch, Meeting
+from councils.models import AgendaItem, Body, Dispatch, Meeting, new_calendar_token
 from councils.selectors import (
     STOCKHOLM,
     Member,
+    extract_document,
     meeting_attachments,
+    members_on_day,
     minutes_document,
     minutes_participants,
     notice_document,
@@ -81,6 +83,15 @@ def render_minutes_pdf(*, meeting: Meeting) -> bytes:
         template_name="councils/pdf/minutes.html",
         context={"document": document},
         variant=MINUTES_VARIANT,
+    )
+
+
+def render_extract_pdf(*, item: AgendaItem) -> bytes:
+    """Return one paragraph of the minutes with the checking lines, as an archival PDF."""
+    return render_pdf(
+        template_name="councils/pdf/extract.html",
+        context={"document": extract_document(item=item)},
+        variant=EXTRACT_VARIANT,
     )
 
 
@@ -167,8 +178,6 @@ class NoticePlan:
 
 def notice_plan(*, meeting: Meeting, now: datetime.datetime | None = None) -> NoticePlan:
     """Return who the notice would reach now and whether it would be late."""
-    from councils.selectors import members_on_day
-
     return NoticePlan(
         members=members_on_day(meeting=meeting),
         deadline=notice_deadline(meeting=meeting),
@@ -322,8 +331,6 @@ def _read(file) -> bytes:
 
 def body_renew_calendar_token(*, body: Body) -> str:
     """Give the body a new private calendar address; the old one stops working at once."""
-    from councils.models import new_calendar_token
-
     token = new_calendar_token()
     # update(): the token is a secret, kept out of the history and the version on purpose.
     Body.objects.filter(pk=body.pk).update(calendar_token=token)

@@ -15,21 +15,19 @@ from councils.forms import MinutesSendForm, NoticeSendForm
 from councils.models import AgendaItem, Body, Meeting
 from councils.selectors import (
     body_meetings_for_calendar,
-    extract_document,
     meeting_day,
     minutes_participants,
 )
 from councils.services import (
-    EXTRACT_VARIANT,
     SendingFailed,
     body_renew_calendar_token,
     meeting_send_notice,
     meetings_calendar,
     notice_plan,
+    render_extract_pdf,
     render_minutes_pdf,
     render_notice_pdf,
 )
-from folkhalsa.pdf import render_pdf
 
 
 class LoginFirst(Exception):
@@ -92,11 +90,7 @@ def extract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(AgendaItem.objects.only("pk", "meeting_id", "paragraph"), pk=pk)
     meeting = _document_meeting(request, item.meeting_id, public=True)
     item.meeting = meeting
-    content = render_pdf(
-        template_name="councils/pdf/extract.html",
-        context={"document": extract_document(item=item)},
-        variant=EXTRACT_VARIANT,
-    )
+    content = render_extract_pdf(item=item)
     stem = "utdrag" + (f"-{item.paragraph}" if item.paragraph else "")
     return _pdf_response(content, _file_name(stem, meeting, "pdf"))
 
