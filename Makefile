@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: install demo test lint format pytest pytest-postgres browser messages clean bench
+.PHONY: install demo test lint format pytest pytest-postgres browser messages clean bench bench-documents
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ test: lint pytest pytest-postgres browser
 # By hand, not in `make test`: the main pages timed at national size on a throwaway PostgreSQL.
 bench: install
 	scripts/with-postgres.sh $(PY) -m bench.run
+
+# By hand: the council's PDFs at 10 and 100 items (selector, HTML and WeasyPrint timed apart).
+bench-documents: install
+	$(PY) -m bench.documents
 
 # After changing user-facing strings (needs GNU gettext): update and compile the English catalogue.
 messages: install

@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import (
@@ -22,8 +23,10 @@ from councils.models import (
     POSTING_DEADLINE,
     AgendaItem,
     Amendment,
+    Attachment,
     Attendance,
     Body,
+    Dispatch,
     Meeting,
     MinutesCheck,
     Seat,
@@ -227,3 +230,400 @@ def _to_check(person: Person) -> list[MinutesCheck]:
         .select_related("meeting__body__organisation")
         .order_by("meeting__starts_at", "pk")
     )
+
+
+# --- Documents: the notice, the minutes, the extract; e-mail recipients (wt-documents) ---------
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+@dataclass(frozen=True)
+class Member:
+    """A person holding a seat on the meeting's day, as the documents and e-mails name her."""
+
+    name: str
+    title: str
+    function: str
+    role: str
+    organisation: str
+    email: str
+
+
+@dataclass(frozen=True)
+class DocumentItem:
+    """An agenda item, or in the minutes its paragraph, with every text the documents show."""
+
+    pk: int
+    number: int
+    paragraph: int | None
+    kind: str
+    is_decision: bool
+    title: str
+    presenter: str
+    text: str
+    case_number: str
+    note: str
+    decision: str
+    attachments: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    """What every document of a meeting says about the meeting and its body."""
+
+    pk: int
+    body: str
+    body_kind: str
+    organisation: str
+    is_advisory: bool
+    keeps_minutes: bool
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime | None
+    place: str
+    remote_link: str
+    is_checked: bool
+    checked_on: datetime.date | None
+    case_number: str
+    registered_on: datetime.date | None
+    minutes_kept_at: str
+    opening: str
+
+
+@dataclass(frozen=True)
+class AttendanceLine:
+    """One line of the attendance list in the minutes."""
+
+    name: str
+    function: str
+    organisation: str
+    status: str
+    remote: bool = False
+    replaces: str = ""
+
+
+@dataclass(frozen=True)
+class CheckLine:
+    """A signature line (secretary, chair or adjuster) and how the minutes were checked."""
+
+    role: str
+    name: str
+    checked_at: datetime.datetime | None = None
+    on_paper: bool = False
+
+
+@dataclass(frozen=True)
+class AmendmentLine:
+    """A correction of the checked minutes, shown with them."""
+
+    paragraph: int | None
+    what: str
+    why: str
+    made_by: str
+    made_at: datetime.datetime
+
+
+@dataclass(frozen=True)
+class NoticeDocument:
+    """Everything the notice with the agenda shows."""
+
+    meeting: MeetingFacts
+    items: list[DocumentItem]
+    members: list[Member]
+
+
+@dataclass(frozen=True)
+class MinutesDocument:
+    """Everything the minutes show."""
+
+    meeting: MeetingFacts
+    items: list[DocumentItem]
+    present: list[AttendanceLine]
+    not_present: list[AttendanceLine]
+    guests: list[AttendanceLine]
+    signatures: list[CheckLine]
+    amendments: list[AmendmentLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ExtractDocument:
+    """Everything an extract of one paragraph shows."""
+
+    meeting: MeetingFacts
+    item: DocumentItem
+    signatures: list[CheckLine]
+    certifier: str
+
+
+def members_on_day(*, meeting: Meeting) -> list[Member]:
+    """Return the persons holding a seat of the meeting's body on its day, in seat order."""
+    day = meeting_day(meeting)
+    holdings = (
+        SeatHolding.objects.filter(seat__body_id=meeting.body_id, starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .select_related("person", "seat__organisation")
+        .order_by("seat__order", "seat_id")
+    )
+    return [_member(holding) for holding in holdings]
+
+
+def _member(holding: SeatHolding) -> Member:
+    seat, person = holding.seat, holding.person
+    return Member(
+        name=person.name,
+        title=person.title,
+        function=seat.function,
+        role=seat.get_role_display(),
+        organisation=seat.organisation.name,
+        email=person.email.strip(),
+    )
+
+
+def _meeting_facts(meeting: Meeting) -> MeetingFacts:
+    """Return the meeting's facts; the body and its organisation are selected with it."""
+    body = meeting.body
+    return MeetingFacts(
+        pk=meeting.pk,
+        body=body.name,
+        body_kind=body.get_kind_display(),
+        organisation=body.organisation.name,
+        is_advisory=not body.is_statutory,
+        keeps_minutes=body.keeps_minutes,
+        starts_at=timezone.localtime(meeting.starts_at, STOCKHOLM),
+        ends_at=timezone.localtime(meeting.ends_at, STOCKHOLM) if meeting.ends_at else None,
+        place=meeting.place,
+        remote_link=meeting.remote_link,
+        is_checked=meeting.is_locked,
+        checked_on=meeting.checked_on,
+        case_number=meeting.case_number,
+        registered_on=meeting.registered_on,
+        minutes_kept_at=body.minutes_kept_at,
+        opening=meeting.minutes_opening,
+    )
+
+
+def _with_body(meeting: Meeting) -> Meeting:
+    """Return the meeting read again with its body and the body's organisation (one query)."""
+    return Meeting.objects.select_related("body__organisation").get(pk=meeting.pk)
+
+
+def _items(meeting: Meeting) -> list[DocumentItem]:
+    """Return the meeting's items in order with their attachment names (two queries)."""
+    attachments = Prefetch("attachments", queryset=Attachment.objects.order_by("name", "id"))
+    items = AgendaItem.objects.filter(meeting=meeting).prefetch_related(attachments)
+    return [_item(item, number) for number, item in enumerate(items.order_by("order", "id"), 1)]
+
+
+def _item(item: AgendaItem, number: int) -> DocumentItem:
+    return DocumentItem(
+        pk=item.pk,
+        number=number,
+        paragraph=item.paragraph,
+        kind=item.get_kind_display(),
+        is_decision=item.kind == "beslut",
+        title=item.title,
+        presenter=item.presenter,
+        text=item.text,
+        case_number=item.case_number,
+        note=item.note,
+        decision=item.decision,
+        attachments=tuple(a.name for a in item.attachments.all()),
+    )
+
+
+def notice_document(*, meeting: Meeting) -> NoticeDocument:
+    """Gather the notice: the meeting, the numbered agenda and the members called."""
+    meeting = _with_body(meeting)
+    return NoticeDocument(
+        meeting=_meeting_facts(meeting),
+        items=_items(meeting),
+        members=members_on_day(meeting=meeting),
+    )
+
+
+def minutes_document(*, meeting: Meeting) -> MinutesDocument:
+    """Gather the minutes: attendance, every paragraph, the signatures and the amendments."""
+    meeting = _with_body(meeting)
+    items = _items(meeting)
+    present, not_present, guests = _attendance(meeting)
+    return MinutesDocument(
+        meeting=_meeting_facts(meeting),
+        items=items,
+        present=present,
+        not_present=not_present,
+        guests=guests,
+        signatures=_signatures(meeting),
+        amendments=_amendments(meeting, {item.pk: item.paragraph for item in items}),
+    )
+
+
+def extract_document(*, item: AgendaItem) -> ExtractDocument:
+    """Gather an extract of one paragraph with the checking lines."""
+    meeting = _with_body(item.meeting)
+    attachments = Prefetch("attachments", queryset=Attachment.objects.order_by("name", "id"))
+    items = AgendaItem.objects.filter(meeting=meeting).prefetch_related(attachments)
+    ordered = list(items.order_by("order", "id"))
+    number = next(n for n, other in enumerate(ordered, 1) if other.pk == item.pk)
+    signatures = _signatures(meeting)
+    return ExtractDocument(
+        meeting=_meeting_facts(meeting),
+        item=_item(ordered[number - 1], number),
+        signatures=signatures,
+        certifier=next((s.name for s in signatures if s.role == _secretary_role()), ""),
+    )
+
+
+def _attendance(meeting: Meeting) -> tuple[list, list, list]:
+    """Return the present (substitutes included), the absent and excused, and the guests."""
+    rows = Attendance.objects.filter(meeting=meeting).select_related(
+        "seat__organisation", "person", "substitute"
+    )
+    present, not_present, guests = [], [], []
+    for row in rows.order_by("seat__order", "seat_id", "id"):
+        if row.seat_id is None:
+            guests.append(AttendanceLine(row.guest_name, "", row.guest_organisation, ""))
+        elif row.status in (Attendance.Status.PRESENT, Attendance.Status.REMOTE):
+            present.append(_line(row, remote=row.status == Attendance.Status.REMOTE))
+        elif row.status == Attendance.Status.REPLACED:
+            absent = _line(row)
+            not_present.append(absent)
+            present.append(_substitute_line(row, replaces=absent.name))
+        else:
+            not_present.append(_line(row))
+    return present, not_present, guests
+
+
+def _line(row: Attendance, remote: bool = False) -> AttendanceLine:
+    name = row.person.name if row.person_id else ""
+    return AttendanceLine(
+        name=name,
+        function=row.seat.function,
+        organisation=row.seat.organisation.name,
+        status=row.get_status_display(),
+        remote=remote,
+    )
+
+
+def _substitute_line(row: Attendance, *, replaces: str) -> AttendanceLine:
+    return AttendanceLine(
+        name=row.substitute.name,
+        function=row.seat.function,
+        organisation=row.seat.organisation.name,
+        status=str(Attendance.Status.PRESENT.label),
+        replaces=replaces or row.seat.function,
+    )
+
+
+def _secretary_role() -> str:
+    return str(Seat.Role.SECRETARY.label)
+
+
+def _signatures(meeting: Meeting) -> list[CheckLine]:
+    """Return the signature lines: the secretary, then the chair, then the adjusters."""
+    day = meeting_day(meeting)
+    secretary = (
+        SeatHolding.objects.filter(
+            seat__body_id=meeting.body_id, seat__role=Seat.Role.SECRETARY, starts_on__lte=day
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .select_related("person")
+        .order_by("seat__order", "seat_id")
+        .first()
+    )
+    lines = [CheckLine(role=_secretary_role(), name=secretary.person.name if secretary else "")]
+    checks = MinutesCheck.objects.filter(meeting=meeting).select_related("person")
+    # The chair signs first, then the adjusters in the order they were appointed.
+    ordered = sorted(checks, key=lambda c: (c.role != MinutesCheck.Role.CHAIR, c.pk))
+    for check in ordered:
+        checked_at = timezone.localtime(check.checked_at, STOCKHOLM) if check.checked_at else None
+        lines.append(
+            CheckLine(check.get_role_display(), check.person.name, checked_at, check.on_paper)
+        )
+    return lines
+
+
+def _amendments(meeting: Meeting, paragraphs: dict[int, int | None]) -> list[AmendmentLine]:
+    rows = meeting.amendments.select_related("made_by").order_by("made_at", "id")
+    return [
+        AmendmentLine(
+            paragraph=paragraphs.get(row.item_id),
+            what=row.what,
+            why=row.why,
+            made_by=(row.made_by.get_full_name() or row.made_by.username) if row.made_by else "",
+            made_at=timezone.localtime(row.made_at, STOCKHOLM),
+        )
+        for row in rows
+    ]
+
+
+def minutes_participants(*, meeting: Meeting) -> list[Member]:
+    """Return who took part (present, remote, substitutes), with addresses, for the minutes."""
+    rows = Attendance.objects.filter(meeting=meeting, seat__isnull=False).select_related(
+        "seat__organisation", "person", "substitute"
+    )
+    taking_part = (Attendance.Status.PRESENT, Attendance.Status.REMOTE)
+    people = []
+    for row in rows.order_by("seat__order", "seat_id", "id"):
+        person = row.substitute if row.status == Attendance.Status.REPLACED else row.person
+        if person is not None and (row.status in taking_part or row.substitute_id):
+            seat = row.seat
+            people.append(
+                Member(
+                    person.name,
+                    person.title,
+                    seat.function,
+                    seat.get_role_display(),
+                    seat.organisation.name,
+                    person.email.strip(),
+                )
+            )
+    return people
+
+
+def meeting_attachments(*, meeting: Meeting) -> list[Attachment]:
+    """Return the files of the meeting's items, in agenda order, to send with the minutes."""
+    return list(
+        Attachment.objects.filter(item__meeting=meeting).order_by(
+            "item__order", "item_id", "name", "id"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class MeetingDocuments:
+    """What the meeting page shows of its documents: dispatches, the late flag, who may send."""
+
+    meeting_pk: int
+    body_pk: int
+    can_manage: bool
+    minutes_checked: bool
+    notice_sent_at: datetime.datetime | None
+    notice_late: bool
+    dispatches: list[Dispatch]
+    calendar_token: str
+
+
+def meeting_documents(*, meeting: Meeting, can_manage: bool) -> MeetingDocuments:
+    """Gather the documents part of the meeting page (councils/includes/meeting_documents.html)."""
+    dispatches = list(meeting.dispatches.select_related("sent_by").order_by("sent_at", "id"))
+    token = Body.objects.filter(pk=meeting.body_id).values_list("calendar_token", flat=True)
+    return MeetingDocuments(
+        meeting_pk=meeting.pk,
+        body_pk=meeting.body_id,
+        can_manage=can_manage,
+        minutes_checked=meeting.is_locked,
+        notice_sent_at=meeting.notice_sent_at,
+        notice_late=meeting.notice_late,
+        dispatches=dispatches,
+        calendar_token=token.get(),
+    )
+
+
+def body_meetings_for_calendar(*, body: Body) -> list[Meeting]:
+    """Return every meeting of the body with its items' titles, for the calendar feed."""
+    items = Prefetch(
+        "items",
+        queryset=AgendaItem.objects.order_by("order", "id").only(
+            "id", "meeting_id", "title", "order"
+        ),
+    )
+    return list(Meeting.objects.filter(body=body).select_related("body").prefetch_related(items))

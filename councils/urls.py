@@ -24,4 +24,16 @@ urlpatterns: list = [
     path("protokoll/<int:pk>/", views.public_minutes, name="public_minutes"),
     path("mina-moten/", views.my_meetings, name="my_meetings"),
     # PDFs, notice and minutes by e-mail, calendars (wt-documents).
+    path("moten/<int:pk>/kallelse.pdf", views.notice_pdf, name="notice_pdf"),
+    path("moten/<int:pk>/protokoll.pdf", views.minutes_pdf, name="minutes_pdf"),
+    path("arenden/<int:pk>/utdrag.pdf", views.extract_pdf, name="extract_pdf"),
+    path("moten/<int:pk>/skicka-kallelse/", views.notice_send, name="notice_send"),
+    path("moten/<int:pk>/skicka-protokoll/", views.minutes_send, name="minutes_send"),
+    path("moten/<int:pk>/mote.ics", views.meeting_ics, name="meeting_ics"),
+    path("kalender/<slug:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path(
+        "organ/<int:pk>/ny-kalendernyckel/",
+        views.calendar_token_renew,
+        name="calendar_token_renew",
+    ),
 ]

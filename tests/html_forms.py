@@ -120,6 +120,14 @@ def main_form(html: str) -> HtmlForm | None:
     return max(posts, key=lambda f: len(f.all_fields), default=None)
 
 
+def page_form(response) -> HtmlForm | None:
+    """Return the main form of a page answered with 200; None for other answers and for files
+    (a PDF, a calendar) that are no page."""
+    if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
+        return None
+    return main_form(response.content.decode())
+
+
 def tracked_models() -> list[type[models.Model]]:
     """Return every model whose rows a refused request must leave as they were."""
     return [m for m in apps.get_models() if m._meta.app_label not in UNTRACKED_APPS]

@@ -75,6 +75,9 @@ def url_for(route: Route, records: dict) -> str | None:
             return reverse(route.name, args=[obj.pk, history.pk])
         key = "id" if "id" in route.params else "object_id"
         return reverse(route.name, kwargs={key: obj.pk})
+    if route.name == "councils:calendar_feed":
+        # The body's private calendar address: its token, not an id.
+        return reverse(route.name, args=[records["body"].calendar_token])
     if route.name.startswith(SITE_NAMESPACES) and route.params:
         path = reverse(route.name, args=[1])
         kind = next((k for prefix, k in SITE_RECORDS.items() if path.startswith(prefix)), "plan")
