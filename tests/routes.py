@@ -57,6 +57,9 @@ SITE_RECORDS = {
     "/arenden/": "agendaitem",
     "/bilagor/": "attachment",
     "/indikatorer/": "indicator",
+    "/platser/": "seat",
+    "/innehav/": "seatholding",
+    "/staende-punkter/": "standingitem",
 }
 SITE_NAMESPACES = ("plans:", "councils:", "reports:")
 

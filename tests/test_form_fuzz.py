@@ -83,7 +83,8 @@ def _forms(objects) -> list[tuple[str, str, object]]:
             client = client_for(objects["users"][who])
             client.raise_request_exception = False
             page = client.get(url)
-            form = main_form(page.content.decode()) if page.status_code == 200 else None
+            readable = page.status_code == 200 and not page.streaming  # a download has no form
+            form = main_form(page.content.decode()) if readable else None
             if form is not None:
                 found.append((who, url, form))
                 break
