@@ -192,16 +192,20 @@ class MeetingSeriesForm(forms.Form):
 
     def clean_dates(self) -> list[datetime.date]:
         lines = [line.strip() for line in self.cleaned_data["dates"].splitlines() if line.strip()]
-        wrong = [line for line in lines if not DATE_LINE.match(line)]
-        if not wrong:
-            try:
-                return [datetime.date.fromisoformat(line) for line in lines]
-            except ValueError as error:
-                wrong = [str(error)]
-        raise ValidationError(
-            _("”%(line)s” är inget datum. Skriv ett datum per rad, t.ex. 2026-02-12.")
-            % {"line": wrong[0][:40]}
-        )
+        return [_date_line(line) for line in lines]
+
+
+def _date_line(line: str) -> datetime.date:
+    """Return the date a line holds (ÅÅÅÅ-MM-DD, digits 0–9); refuse anything else."""
+    try:
+        if DATE_LINE.match(line):
+            return datetime.date.fromisoformat(line)
+    except ValueError:
+        pass  # a day that does not exist, e.g. 2026-02-30
+    raise ValidationError(
+        _("”%(line)s” är inget datum. Skriv ett datum per rad, t.ex. 2026-02-12.")
+        % {"line": line[:40]}
+    )
 
 
 class MeetingForm(CouncilVersionedForm):
