@@ -38,8 +38,9 @@ def _refused(response) -> str:
 def test_a_program_renamed_pdf_is_refused_and_nothing_saved(meeting, diana):
     response = _upload(diana, meeting.items.get(), "protokoll.pdf", EXE_BYTES)
     text = _refused(response)
-    assert "Filen är inte en PDF, ett Word- eller Excel-dokument eller en PNG- eller JPEG-bild." in (
-        text
+    assert (
+        "Filen är inte en PDF, ett Word- eller Excel-dokument eller en PNG- eller JPEG-bild."
+        in (text)
     )
 
 

@@ -83,7 +83,9 @@ def test_every_page_refuses_a_change_to_a_checked_meeting(checked, diana):
     before = snapshot()
     for url, data in posts.items():
         response = client.post(url, data, follow=True)
-        assert response.redirect_chain[-1][0] == reverse("councils:meeting_detail", args=[checked.pk])
+        assert response.redirect_chain[-1][0] == reverse(
+            "councils:meeting_detail", args=[checked.pk]
+        )
         assert LOCKED in response.content.decode(), url
     assert changed_tables(before, snapshot()) == []
 
