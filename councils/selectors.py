@@ -73,6 +73,13 @@ def seats_on(*, body: Body, on: datetime.date) -> list[SeatOnDay]:
     return [SeatOnDay(seat, seat.held[0] if seat.held else None) for seat in seats]
 
 
+def seats_with_holdings(*, body: Body) -> list[Seat]:
+    """Return the body's seats in order, each with every holding (`all_holdings`), oldest first."""
+    holdings = SeatHolding.objects.select_related("person").order_by("starts_on", "pk")
+    seats = Seat.objects.filter(body=body).select_related("organisation")
+    return list(seats.prefetch_related(Prefetch("holdings", holdings, to_attr="all_holdings")))
+
+
 def year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
     """Return the first moment of the year and of the next, in Swedish time."""
     start = datetime.datetime(year, 1, 1, tzinfo=STOCKHOLM)

@@ -4,6 +4,7 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +27,7 @@ from councils.models import (
     StandingItem,
 )
 from councils.permissions import (
+    can_create_bodies,
     can_manage_body,
     readable_bodies,
     readable_meetings,
@@ -35,6 +37,7 @@ from councils.selectors import (
     meeting_attendance,
     meeting_items,
     seats_on,
+    seats_with_holdings,
     sub_bodies,
     year_meetings,
 )
@@ -137,25 +140,22 @@ def body_list(request: HttpRequest) -> HttpResponse:
     """List the bodies she reads as a tree, councils with their groups below them."""
     context = {
         "tree": body_tree(user=request.user),
-        "can_create": request.user.is_superuser or _manages_any(request),
+        "can_create": can_create_bodies(request.user),
     }
     return render(request, "councils/body_list.html", context)
-
-
-def _manages_any(request: HttpRequest) -> bool:
-    from plans.permissions import MANAGE_COUNCILS, organisations_for
-
-    return bool(organisations_for(request.user, MANAGE_COUNCILS))
 
 
 @login_required
 @transaction.atomic
 def body_create(request: HttpRequest) -> HttpResponse:
     """Create a body in an organisation whose councils she manages."""
-    if not (request.user.is_superuser or _manages_any(request)):
+    if not can_create_bodies(request.user):
         raise PermissionDenied
     form = council_forms.BodyForm(request.POST or None, user=request.user)
-    save = lambda: services.body_save(body=form.instance, expected_version=1, user=request.user)  # noqa: E731
+
+    def save() -> None:
+        services.body_save(body=form.instance, expected_version=1, user=request.user)
+
     if request.method == "POST" and _saved(form, save):
         messages.success(request, _("%(name)s skapat.") % {"name": form.instance.name})
         return redirect("councils:body_detail", form.instance.pk)
@@ -168,7 +168,9 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
     body = _readable_body(request, pk)
     choice = council_forms.BodyPageForm(request.GET or None)
     day, year = choice.chosen()
-    parent = readable_bodies(request.user).filter(pk=body.parent_id).first()
+    parent = None
+    if body.parent_id:  # shown only if she reads it too
+        parent = readable_bodies(request.user).filter(pk=body.parent_id).first()
     context = {
         "body": body,
         "choice": choice,
@@ -177,7 +179,7 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "seats": seats_on(body=body, on=day),
         "meetings": year_meetings(body=body, year=year),
         "children": sub_bodies(body=body, user=request.user),
-        "parent": parent if body.parent_id else None,
+        "parent": parent,
         "can_manage": can_manage_body(request.user, body),
     }
     return render(request, "councils/body_detail.html", context)
@@ -224,13 +226,7 @@ def body_seats(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("Platsen %(name)s har lagts till.") % {"name": form.instance.function}
         )
         return redirect("councils:body_seats", body.pk)
-    holdings = SeatHolding.objects.filter(seat__body=body).select_related("person")
-    by_seat: dict[int, list[SeatHolding]] = {}
-    for holding in holdings.order_by("starts_on", "pk"):
-        by_seat.setdefault(holding.seat_id, []).append(holding)
-    seats = list(body.seats.select_related("organisation"))
-    for seat in seats:
-        seat.all_holdings = by_seat.get(seat.pk, [])
+    seats = seats_with_holdings(body=body)
     context = {"body": body, "form": form, "seats": seats}
     return _page(request, "councils/body_seats.html", context)
 
@@ -568,7 +564,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "meeting": item.meeting,
         "item": item,
-        "limit": services.settings.ATTACHMENT_MAX_BYTES,
+        "limit": settings.ATTACHMENT_MAX_BYTES,
     }
     return _page(request, "councils/attachment_form.html", context)
 

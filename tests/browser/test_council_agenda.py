@@ -7,6 +7,7 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from councils.models import Attendance, Body, Meeting, Seat, SeatHolding
 from plans.demo.loader import DEMO_PASSWORD
@@ -61,6 +62,17 @@ def test_secretary_builds_an_agenda_with_an_attachment_and_takes_attendance(
     check_page(page, "council-meeting-two-items")
     agenda = page.locator("#dagordning")
     assert re.search(r"1\.\s+Gemensam lägesbild.*2\.\s+Uppföljning", agenda.inner_text(), re.S)
+
+    # Moving an item swaps the agenda in place (htmx, the same document); the order is saved.
+    page.evaluate("() => { document.body.dataset.sameDocument = 'yes'; }")
+    first_title = page.locator("#dagordning .agenda-item h3").first
+    page.get_by_role("button", name="Flytta ärende 2 upp").click()
+    expect(first_title).to_contain_text("Uppföljning av handlingsplanen")
+    assert page.evaluate("() => document.body.dataset.sameDocument") == "yes"
+    titles = list(council_meeting.items.order_by("order").values_list("title", flat=True))
+    assert titles == ["Uppföljning av handlingsplanen", "Gemensam lägesbild brott och trygghet"]
+    page.get_by_role("button", name="Flytta ärende 2 upp").click()
+    expect(first_title).to_contain_text("Gemensam lägesbild")
 
     page.get_by_role("link", name="Ny bilaga till ärende 1").click()
     check_page(page, "council-attachment-form")
