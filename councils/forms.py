@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from councils.models import AgendaItem, Attendance, Body, Meeting, Seat, StandingItem
 from councils.permissions import can_manage_body, manageable_bodies
 from councils.selectors import seat_organisations, seats_on
+from councils.services import GuestAttendance, SeatAttendance
 from plans.forms import AsciiIntegerField, IdChoiceField, IdMultipleChoiceField, VersionedModelForm
 from plans.models import Measure, Organisation, Person, Plan
 from plans.permissions import MANAGE_COUNCILS, AnyUser, organisations_for, visible_plans
@@ -409,10 +410,8 @@ class AttendanceSheet:
         rows = any(form.errors for _entry, form in self.rows)
         return rows or (self.guests.is_bound and not self.guests.is_valid())
 
-    def seat_rows(self) -> list:
+    def seat_rows(self) -> list[SeatAttendance]:
         """Return each seat's attendance as the service takes it."""
-        from councils.services import SeatAttendance
-
         return [
             SeatAttendance(
                 seat=entry.seat,
@@ -423,10 +422,8 @@ class AttendanceSheet:
             for entry, form in self.rows
         ]
 
-    def guest_rows(self) -> list:
+    def guest_rows(self) -> list[GuestAttendance]:
         """Return the guests to keep, add and remove; empty new rows are left out."""
-        from councils.services import GuestAttendance
-
         rows = []
         for data in (form.cleaned_data for form in self.guests):
             if not data or not (data.get("name") or data.get("guest_id")):

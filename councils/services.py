@@ -49,6 +49,11 @@ def _save(record: models.Model, *, user: User) -> models.Model:
     return record
 
 
+def _lock_row(model: type[models.Model], pk: int) -> None:
+    """Take the record's row lock until the transaction ends (no join: only that row)."""
+    model.objects.select_for_update().filter(pk=pk).order_by("pk").first()
+
+
 def meeting_lock(*, meeting_id: int) -> Meeting:
     """Return the meeting under a row lock; refuse when its minutes are checked.
 
@@ -87,7 +92,7 @@ def seat_holding_create(
     (name, title, e-mail) at the seat's organisation. Overlapping periods are refused."""
     with transaction.atomic():
         # Two secretaries giving the same seat a holder at once: the second waits and is refused.
-        Seat.objects.select_for_update().filter(pk=seat.pk).first()
+        _lock_row(Seat, seat.pk)
         if person is None:
             person = _save(Person(organisation=seat.organisation, **(new_person or {})), user=user)
         holding = SeatHolding(seat=seat, person=person, starts_on=starts_on, ends_on=ends_on)
@@ -97,7 +102,7 @@ def seat_holding_create(
 def seat_holding_end(*, holding: SeatHolding, ends_on: datetime.date, user: User) -> SeatHolding:
     """End a holding on the day given; the seat is vacant after it until someone else holds it."""
     with transaction.atomic():
-        Seat.objects.select_for_update().filter(pk=holding.seat_id).first()
+        _lock_row(Seat, holding.seat_id)
         holding.ends_on = ends_on
         return _save(holding, user=user)
 
@@ -150,7 +155,7 @@ def meeting_series_create(
     situation report lands on the year's second meeting and next year's dates on its last.
     """
     with transaction.atomic():
-        Body.objects.select_for_update().filter(pk=body.pk).first()
+        _lock_row(Body, body.pk)
         taken = {_local_day(m.starts_at) for m in year_meetings(body=body, year=year)}
         _check_series(year=year, dates=dates, taken=taken, starts=starts, ends=ends)
         meetings = [
