@@ -64,6 +64,8 @@ def _expected_reports(name: str, user: str) -> int:
     if name == "reports:indicator_list":
         return 200
     return 404 if user in {"anonymous", "charlie"} else 200
+
+
 # --- Council pages: bodies, seats, meetings, agenda, attachments, attendance (wt-meetings) ---
 # alice reads Norberg's council (strateg), diana manages it (administratör); bob (at the
 # library) reads no body he does not sit in, charlie is of another municipality.
