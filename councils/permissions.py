@@ -23,6 +23,13 @@ def manageable_bodies(user: AnyUser) -> QuerySet[Body]:
     return Body.objects.filter(organisation__in=organisations_for(user, MANAGE_COUNCILS))
 
 
+def can_create_bodies(user: AnyUser) -> bool:
+    """Return whether the user may create bodies: she manages councils somewhere."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return bool(organisations_for(user, MANAGE_COUNCILS))
+
+
 def can_manage_body(user: AnyUser, body: Body) -> bool:
     """Return whether the user manages the body: its meetings, seats, notices and minutes."""
     if user.is_authenticated and user.is_superuser:

@@ -17,12 +17,14 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib.auth.models import Permission, User
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.test import Client, override_settings
 
 from councils.models import (
     AgendaItem,
     Amendment,
+    Attachment,
     Attendance,
     Body,
     Dispatch,
@@ -96,6 +98,29 @@ def _delete_all_but_migration_data() -> None:
 def _fast_passwords(settings) -> None:
     settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.AXES_ENABLED = False
+
+
+# --- Council attachments (wt-meetings) ---
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path) -> None:
+    """Store uploaded files in the test's own folder, never in the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+# A PDF as small as one can be: enough for its type to be read from the content.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def attach_pdf(item: AgendaItem, name: str = "Lägesbild.pdf") -> Attachment:
+    """Return a PDF attachment on the agenda item, its file in storage."""
+    attachment = Attachment(
+        item=item, name=name, content_type="application/pdf", size=len(PDF_BYTES)
+    )
+    attachment.file.save(name, ContentFile(PDF_BYTES), save=False)
+    attachment.save()
+    return attachment
 
 
 @pytest.fixture
@@ -288,6 +313,7 @@ def objects(norberg, alice, bob, charlie, diana, superuser, measure, budget, mee
         "dispatch": Dispatch.objects.create(
             meeting=meeting, kind=Dispatch.Kind.NOTICE, sent_at=meeting.starts_at, sent_by=alice
         ),
+        "attachment": attach_pdf(item),
     }
     records = {
         **council_records,

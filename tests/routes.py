@@ -58,6 +58,9 @@ SITE_RECORDS = {
     "/bilagor/": "attachment",
     "/indikatorer/": "indicator",
     "/protokoll/": "meeting",
+    "/platser/": "seat",
+    "/innehav/": "seatholding",
+    "/staende-punkter/": "standingitem",
 }
 SITE_NAMESPACES = ("plans:", "councils:", "reports:")
 

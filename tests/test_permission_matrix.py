@@ -107,6 +107,8 @@ def _expected_site(name: str, user: str) -> int:
         return 200
     if name.startswith("reports:"):
         return _expected_reports(name, user)
+    if name.startswith("councils:"):
+        return _expected_council(name, user)
     if user == "anonymous":
         return 404 if name == "plans:plan_detail" else 302
     if name == "plans:organisation_deleted":
@@ -125,6 +127,33 @@ def _expected_reports(name: str, user: str) -> int:
     if name == "reports:indicator_list":
         return 200
     return 404 if user in {"anonymous", "charlie"} else 200
+
+
+# --- Council pages: bodies, seats, meetings, agenda, attachments, attendance (wt-meetings) ---
+# alice reads Norberg's council (strateg), diana manages it (administratör); bob (at the
+# library) reads no body he does not sit in, charlie is of another municipality.
+COUNCIL_READ_PAGES = {
+    "councils:body_detail",
+    "councils:meeting_detail",
+    "councils:attachment_download",
+}
+COUNCIL_POST_ONLY = {"councils:agenda_item_move"}
+
+
+def _expected_council(name: str, user: str) -> int:
+    if user == "anonymous":
+        return 302  # to the login page
+    if name == "councils:body_list":
+        return 200  # her bodies, none for bob and charlie
+    if name in COUNCIL_POST_ONLY:
+        return 405
+    if name == "councils:body_create":
+        return 200 if user == "diana" else 403
+    if user in {"bob", "charlie"}:
+        return 404  # a body or meeting they may not read does not exist for them
+    if name in COUNCIL_READ_PAGES:
+        return 200
+    return 200 if user == "diana" else 403
 
 
 def _expected_admin(route: Route, user: str) -> int:
@@ -197,6 +226,28 @@ SITE_WRITES = {
     # The page's own form renews the body's calendar address (sending is refused here: the
     # fixture's meeting is past and its minutes unchecked; tests/test_notice_*.py send).
     "councils:calendar_token_renew": {"diana"},
+    #
+    # Council pages: the secretary's (diana's) own form with one text changed is saved. The
+    # pages whose form needs more than that (a new body's organisation, the series' dates, a
+    # seat's holder for a free period, a file) write for nobody here; their own tests save.
+    **dict.fromkeys(
+        [
+            "councils:body_edit",
+            "councils:body_seats",
+            "councils:seat_edit",
+            "councils:seat_holding_end",
+            "councils:body_standing_items",
+            "councils:standing_item_edit",
+            "councils:standing_item_delete",
+            "councils:meeting_edit",
+            "councils:agenda_item_create",
+            "councils:agenda_item_edit",
+            "councils:agenda_item_delete",
+            "councils:attachment_delete",
+            "councils:meeting_attendance",
+        ],
+        {"diana"},
+    ),
 }
 
 
