@@ -23,6 +23,7 @@ from django.test import Client, override_settings
 from councils.models import (
     AgendaItem,
     Amendment,
+    Attachment,
     Attendance,
     Body,
     Dispatch,
@@ -287,6 +288,15 @@ def objects(norberg, alice, bob, charlie, diana, superuser, measure, budget, mee
         ),
         "dispatch": Dispatch.objects.create(
             meeting=meeting, kind=Dispatch.Kind.NOTICE, sent_at=meeting.starts_at, sent_by=alice
+        ),
+        # council-admin: the attachment admin shows its details; no file is written.
+        "attachment": Attachment.objects.create(
+            item=item,
+            file="councils/attachments/0123456789abcdef",
+            name="Lägesbild.pdf",
+            content_type="application/pdf",
+            size=1024,
+            uploaded_by=alice,
         ),
     }
     records = {
