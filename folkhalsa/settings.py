@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "plans",
     "councils",
     "reports",
+    # The project's own app: commands across the apps (load_demo).
+    "folkhalsa.apps.FolkhalsaConfig",
 ]
 
 MIDDLEWARE = [
