@@ -219,3 +219,25 @@ def test_loading_the_councils_again_changes_nothing(demo, settings, capsys):
     assert {model.__name__: model.objects.count() for model in MODELS} == before
     out = capsys.readouterr().out
     assert "norsjo-sekreterare" in out and "norsjo-justerare" in out and "norberg-admin" in out
+
+
+def test_a_broken_council_file_loads_nothing_not_even_the_plans(tmp_path, monkeypatch, settings):
+    from django.core.management.base import CommandError
+
+    from folkhalsa import demo
+    from plans.models import Plan
+
+    (tmp_path / "a.yaml").write_text(
+        "organisations: [{name: X, kind: kommun}]\n"
+        "bodies: [{name: Råd, organisation: X, kind: rad, seats:\n"
+        "  [{function: Ordförande, organisation: X, role: ordforande, holder: okänd}]}]\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(
+        demo, "load_councils", lambda password: load_demo(directory=tmp_path, password=password)
+    )
+    settings.DEBUG = True
+    with pytest.raises(CommandError, match="okänd"):
+        call_command("load_demo")
+    assert not Plan.objects.exists() and not Body.objects.exists()
+    assert not User.objects.filter(username="admin").exists()
