@@ -32,9 +32,7 @@ def _role_scopes(user: AnyUser) -> dict[str, set[int]]:
         cached = {kind: set() for kind in direct}
         roots = set().union(*direct.values())
         # One recursive query for every role: the units below each organisation with a role.
-        # A user without roles (a council member who only checks minutes) needs none.
-        below = Organisation.objects.below(list(roots)) if roots else None
-        for pk, path in below.values_list("pk", "tree_path") if below is not None else ():
+        for pk, path in Organisation.objects.below(list(roots)).values_list("pk", "tree_path"):
             for kind, ids in direct.items():
                 if ids.intersection(path):
                     cached[kind].add(pk)
