@@ -9,7 +9,7 @@ Dispatches, attachments and the checking itself are records of what happened, on
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from councils import permissions as council_permissions
@@ -27,8 +27,16 @@ from councils.models import (
     StandingItem,
 )
 from plans import permissions
-from plans.admin import ScopedAdmin, ScopedInline, VersionedAdmin, VersionedInline
-from plans.forms import VersionedModelForm
+from plans.admin import (
+    SafeAutocompleteSelect,
+    SafeInlineFormSet,
+    ScopedAdmin,
+    ScopedInline,
+    VersionedAdmin,
+    VersionedInline,
+    VersionedInlineFormSet,
+)
+from plans.forms import VersionedModelForm, is_id
 from plans.models import Measure, Organisation, Person, Plan
 from plans.services import editor_name
 
@@ -143,9 +151,11 @@ class CouncilChoices:
 
 def _organisations_managed(user) -> QuerySet[Organisation]:
     """Return the organisations whose bodies the user manages: the owners she may choose."""
+    # Each is named by its path: read all of them in one recursive query.
+    organisations = Organisation.objects.with_paths()
     if user.is_superuser:
-        return Organisation.objects.all()
-    return Organisation.objects.filter(
+        return organisations
+    return organisations.filter(
         pk__in=permissions.organisations_for(user, permissions.MANAGE_COUNCILS)
     )
 
@@ -218,14 +228,74 @@ class ReadOnlyRecordAdmin(CouncilAdmin):
         return False
 
 
-class CouncilInline(CouncilChoices, ScopedInline):
+class RowAutocompleteSelect(SafeAutocompleteSelect):
+    """An autocomplete in an inline's row that names its chosen record from the row as read
+    for the page (`known`), not with a query per row."""
+
+    known: dict[str, str] | None = None
+
+    def optgroups(self, name, value, attr=None):
+        chosen = [str(v) for v in value if is_id(v)]
+        if self.known is None or not all(v in self.known for v in chosen):
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for pk in chosen:
+            options.append(self.create_option(name, pk, self.known[pk], True, len(options)))
+        return [(None, options, 0)]
+
+
+class RowChoicesOnce:
+    """Read the choices of an inline's rows once for the page: a select's options are shared
+    by the rows, and an autocomplete names the record its row already holds."""
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        for name, field in form.fields.items():
+            if not isinstance(field, forms.ModelChoiceField) or field.widget.is_hidden:
+                continue  # the row's own id is a hidden choice among the page's rows
+            widget = getattr(field.widget, "widget", field.widget)  # inside the "+" wrapper
+            if isinstance(widget, RowAutocompleteSelect):
+                chosen = getattr(form.instance, name, None) if form.instance.pk else None
+                widget.known = {str(chosen.pk): field.label_from_instance(chosen)} if chosen else {}
+            else:
+                field.choices = widget.choices = self._shared_choices(name, field)
+
+    def _shared_choices(self, name: str, field: forms.ModelChoiceField) -> list:
+        shared = self.__dict__.setdefault("_row_choices", {})
+        if name not in shared:
+            shared[name] = list(field.choices)
+        return shared[name]
+
+
+class CouncilFormSet(RowChoicesOnce, SafeInlineFormSet):
+    """Rows of a council page."""
+
+
+class CouncilVersionedFormSet(RowChoicesOnce, VersionedInlineFormSet):
+    """Versioned rows of a council page."""
+
+
+class RowWidgets:
+    """An inline whose autocompletes name their records without a query per row."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            using = kwargs.get("using")
+            kwargs["widget"] = RowAutocompleteSelect(db_field, self.admin_site, using=using)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class CouncilInline(RowWidgets, CouncilChoices, ScopedInline):
     """A row on a council page, following the page's permissions."""
 
+    formset = CouncilFormSet
 
-class CouncilVersionedInline(CouncilChoices, VersionedInline):
+
+class CouncilVersionedInline(RowWidgets, CouncilChoices, VersionedInline):
     """A versioned row on a council page, saved only if nobody saved it since it was shown."""
 
     form = CouncilForm
+    formset = CouncilVersionedFormSet
 
 
 # --- Bodies and seats ----------------------------------------------------------------------
@@ -238,7 +308,9 @@ class SeatInline(CouncilInline):
     show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("organisation")
+        # Each row names its organisation by path: read all of them in one recursive query.
+        with_paths = Prefetch("organisation", queryset=Organisation.objects.with_paths())
+        return super().get_queryset(request).prefetch_related(with_paths)
 
 
 class SubBodyInline(CouncilVersionedInline):
@@ -285,7 +357,7 @@ class SeatHoldingInline(CouncilInline):
     autocomplete_fields = ["person"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("person__organisation")
+        return super().get_queryset(request).select_related("seat", "person__organisation")
 
 
 @admin.register(Seat)
