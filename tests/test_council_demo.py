@@ -241,3 +241,25 @@ def test_a_broken_council_file_loads_nothing_not_even_the_plans(tmp_path, monkey
         call_command("load_demo")
     assert not Plan.objects.exists() and not Body.objects.exists()
     assert not User.objects.filter(username="admin").exists()
+
+
+def test_the_secretary_works_on_the_council_in_the_admin(demo):
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    client = client_for(User.objects.get(username="norsjo-sekreterare"))
+    council = _council()
+    waiting = Meeting.objects.get(body=council, status=Meeting.Status.HELD)
+    checked = _meetings(2025)[0]
+    for url in (
+        reverse("admin:councils_body_change", args=[council.pk]),
+        reverse("admin:councils_meeting_change", args=[waiting.pk]),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200 and 'name="_save"' in page.content.decode()
+        assert "Gruppchef för områdespolis" in page.content.decode()
+    # The police officer holding a seat of her council is hers to name, though not her colleague.
+    assert "Demo: Gruppchef för områdespolis (Polismyndigheten)" in page.content.decode()
+    page = client.get(reverse("admin:councils_meeting_change", args=[checked.pk]))
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
