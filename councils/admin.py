@@ -1,1 +1,563 @@
-"""The councils admin, for administrators: every view under the same rules as the site."""
+"""The councils admin, for administrators: every view under the same rules as the site.
+
+The secretary of a body (sekreterare or administratör of its organisation, or of one above it)
+manages the body and everything below it; the organisation's other members read it; everyone
+else meets 404. Checked minutes are locked here as in every front: a correction is an amendment.
+Dispatches, attachments and the checking itself are records of what happened, only read here.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Model, Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from councils import permissions as council_permissions
+from councils.models import (
+    AgendaItem,
+    Amendment,
+    Attachment,
+    Attendance,
+    Body,
+    Dispatch,
+    Meeting,
+    MinutesCheck,
+    Seat,
+    SeatHolding,
+    StandingItem,
+)
+from plans import permissions
+from plans.admin import (
+    SafeAutocompleteSelect,
+    SafeInlineFormSet,
+    ScopedAdmin,
+    ScopedInline,
+    VersionedAdmin,
+    VersionedInline,
+    VersionedInlineFormSet,
+)
+from plans.forms import VersionedModelForm, is_id
+from plans.models import Measure, Organisation, Person, Plan
+from plans.services import editor_name
+
+# The plans pages' templates: the per-field choice on a conflict, and a delete confirmation
+# that posts the version it showed.
+CHANGE_FORM = "admin/plans/change_form.html"
+DELETE_CONFIRMATION = "admin/plans/delete_confirmation.html"
+
+
+class CouncilForm(VersionedModelForm):
+    """A versioned council record's form: a conflict names whoever saved, for whoever may
+    edit the body also reads its history."""
+
+    def _who(self, editor, viewer) -> str:
+        return editor_name(editor, viewer)
+
+
+class OpenMinutesRule:
+    """Refuse any save touching checked minutes, with the lock's own message.
+
+    The meeting is read again under a row lock, so a forged POST, or one racing the checking
+    of the minutes, is refused like every other front refuses it (`Meeting.ensure_unlocked`).
+    """
+
+    def _meeting_ids(self, cleaned: dict) -> set[int]:
+        instance = self.instance
+        stored = instance.pk if isinstance(instance, Meeting) else instance.meeting_id
+        chosen = cleaned.get("meeting")
+        return {stored, chosen.pk if isinstance(chosen, Meeting) else None} - {None}
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        meetings = Meeting.objects.select_for_update().filter(pk__in=self._meeting_ids(cleaned))
+        for meeting in meetings:
+            try:
+                meeting.ensure_unlocked()
+            except ValidationError as error:
+                self.add_error(None, error)
+                break
+        return cleaned
+
+
+class MeetingForm(OpenMinutesRule, CouncilForm):
+    """A meeting's own fields, refused once its minutes are checked."""
+
+
+class AgendaItemForm(OpenMinutesRule, CouncilForm):
+    """An agenda item, refused on (or moved onto) a meeting whose minutes are checked."""
+
+
+class OpenMinutesForm(OpenMinutesRule, forms.ModelForm):
+    """A row of a meeting (attendance, an appointed adjuster), refused on checked minutes."""
+
+
+class AmendmentForm(forms.ModelForm):
+    """A correction: of checked minutes only, and of an item of that meeting."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        meeting, item = cleaned.get("meeting"), cleaned.get("item")
+        if meeting is not None and not meeting.is_locked:
+            raise ValidationError(
+                _(
+                    "Rättelser görs i justerade protokoll. Så länge protokollet inte är "
+                    "justerat ändras det direkt."
+                )
+            )
+        if meeting is not None and item is not None and item.meeting_id != meeting.pk:
+            self.add_error("item", _("Ärendet hör till ett annat möte."))
+        return cleaned
+
+
+def _manageable_choices(user, model: type[Model]) -> QuerySet | None:
+    """Return the records of the model the user may choose in a council form, if it is one
+    of ours or a person; None for any other model."""
+    if model is Person:
+        return council_permissions.choosable_people(user).select_related("organisation")
+    bodies = council_permissions.manageable_bodies(user)
+    within = {
+        Body: lambda: bodies,
+        Seat: lambda: Seat.objects.filter(body__in=bodies).select_related("organisation"),
+        StandingItem: lambda: StandingItem.objects.filter(body__in=bodies),
+        Meeting: lambda: Meeting.objects.filter(body__in=bodies).select_related("body"),
+        AgendaItem: lambda: AgendaItem.objects.filter(meeting__body__in=bodies),
+    }
+    return within[model]() if model in within else None
+
+
+class CouncilChoices:
+    """Choices of every council form: bodies and what is in them that the user manages, the
+    people she may name, plans she may read, and as a body's owner her own organisations."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        user = request.user
+        if "queryset" not in kwargs:
+            choices = _manageable_choices(user, db_field.related_model)
+            if db_field.model is Body and db_field.name == "organisation":
+                choices = _organisations_managed(user)
+            if choices is not None:
+                kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # Any plan she may read, such as the region's adopted one; never another's draft.
+        visible = permissions.visible_plans(request.user)
+        if db_field.related_model is Plan:
+            kwargs["queryset"] = visible
+        elif db_field.related_model is Measure:
+            kwargs["queryset"] = Measure.objects.filter(plan__in=visible)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def _organisations_managed(user) -> QuerySet[Organisation]:
+    """Return the organisations whose bodies the user manages: the owners she may choose."""
+    # Each is named by its path: read all of them in one recursive query.
+    organisations = Organisation.objects.with_paths()
+    if user.is_superuser:
+        return organisations
+    return organisations.filter(
+        pk__in=permissions.organisations_for(user, permissions.MANAGE_COUNCILS)
+    )
+
+
+class CouncilRules(CouncilChoices):
+    """What every councils admin shares: the body decides who reads and who manages.
+
+    `body_path` leads from the record to its body; `_locked` says whether the record belongs
+    to checked minutes, which nobody changes here (not even a superuser).
+    """
+
+    body_path = "body"
+    edit_roles = permissions.MANAGE_COUNCILS
+    change_form_template = CHANGE_FORM
+    delete_confirmation_template = DELETE_CONFIRMATION
+
+    def _body(self, obj: Model) -> Body:
+        for part in filter(None, self.body_path.split("__")):
+            obj = getattr(obj, part)
+        return obj
+
+    def _locked(self, obj: Model) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is None:
+            return super().has_change_permission(request)
+        body = self._body(obj)
+        return council_permissions.can_manage_body(request.user, body) and not self._locked(obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self.has_change_permission(request, obj)
+
+    def get_actions(self, request):
+        # Deleting goes through the record's own page, which lists what goes with it and
+        # refuses what belongs to checked minutes.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read only: the version fields guard a save that cannot happen.
+        hidden = {"loaded_version", "seen_version"}
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]})
+            for name, opts in fieldsets
+        ]
+
+
+class CouncilAdmin(CouncilRules, ScopedAdmin):
+    """A councils admin of records without a version of their own."""
+
+
+class CouncilVersionedAdmin(CouncilRules, VersionedAdmin):
+    """A councils admin of versioned records: a save over a newer one is merged or refused."""
+
+    form = CouncilForm
+
+
+class ReadOnlyRecordAdmin(CouncilAdmin):
+    """What happened (a dispatch, an uploaded file's details): read, never written by hand."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class RowAutocompleteSelect(SafeAutocompleteSelect):
+    """An autocomplete in an inline's row that names its chosen record from the row as read
+    for the page (`known`), not with a query per row."""
+
+    known: dict[str, str] | None = None
+
+    def optgroups(self, name, value, attr=None):
+        chosen = [str(v) for v in value if is_id(v)]
+        if self.known is None or not all(v in self.known for v in chosen):
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for pk in chosen:
+            options.append(self.create_option(name, pk, self.known[pk], True, len(options)))
+        return [(None, options, 0)]
+
+
+class RowChoicesOnce:
+    """Read the choices of an inline's rows once for the page: a select's options are shared
+    by the rows, and an autocomplete names the record its row already holds."""
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        for name, field in form.fields.items():
+            if not isinstance(field, forms.ModelChoiceField) or field.widget.is_hidden:
+                continue  # the row's own id is a hidden choice among the page's rows
+            widget = getattr(field.widget, "widget", field.widget)  # inside the "+" wrapper
+            if isinstance(widget, RowAutocompleteSelect):
+                chosen = getattr(form.instance, name, None) if form.instance.pk else None
+                widget.known = {str(chosen.pk): field.label_from_instance(chosen)} if chosen else {}
+            else:
+                field.choices = widget.choices = self._shared_choices(name, field)
+
+    def _shared_choices(self, name: str, field: forms.ModelChoiceField) -> list:
+        shared = self.__dict__.setdefault("_row_choices", {})
+        if name not in shared:
+            shared[name] = list(field.choices)
+        return shared[name]
+
+
+class CouncilFormSet(RowChoicesOnce, SafeInlineFormSet):
+    """Rows of a council page."""
+
+
+class CouncilVersionedFormSet(RowChoicesOnce, VersionedInlineFormSet):
+    """Versioned rows of a council page."""
+
+
+class RowWidgets:
+    """An inline whose autocompletes name their records without a query per row."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            using = kwargs.get("using")
+            kwargs["widget"] = RowAutocompleteSelect(db_field, self.admin_site, using=using)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class CouncilInline(RowWidgets, CouncilChoices, ScopedInline):
+    """A row on a council page, following the page's permissions."""
+
+    formset = CouncilFormSet
+
+
+class CouncilVersionedInline(RowWidgets, CouncilChoices, VersionedInline):
+    """A versioned row on a council page, saved only if nobody saved it since it was shown."""
+
+    form = CouncilForm
+    formset = CouncilVersionedFormSet
+
+
+# --- Bodies and seats ----------------------------------------------------------------------
+
+
+class SeatInline(CouncilInline):
+    model = Seat
+    fields = ["function", "organisation", "role", "order"]
+    autocomplete_fields = ["organisation"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        # Each row names its organisation by path: read all of them in one recursive query.
+        with_paths = Prefetch("organisation", queryset=Organisation.objects.with_paths())
+        return super().get_queryset(request).prefetch_related(with_paths)
+
+
+class SubBodyInline(CouncilVersionedInline):
+    """The groups under a body, such as a council's styrgrupp."""
+
+    model = Body
+    fk_name = "parent"
+    fields = ["name", "kind", "organisation"]
+    show_change_link = True
+    verbose_name = _("grupp under organet")
+    verbose_name_plural = _("grupper under organet")
+
+
+@admin.register(Body)
+class BodyAdmin(CouncilVersionedAdmin):
+    body_path = ""
+    owner_path = "organisation"
+    list_display = ["name", "kind", "organisation", "parent", "min_meetings_per_year"]
+    list_filter = ["kind"]
+    list_select_related = ["organisation", "parent"]
+    search_fields = ["name", "organisation__name", "mandate", "tasks"]
+    autocomplete_fields = ["organisation"]
+    inlines = [SeatInline, SubBodyInline]
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "organisation", "parent", "is_public"]}),
+        (_("Uppdrag"), {"fields": ["mandate", "tasks", "reports_to"]}),
+        (
+            _("Arbetsformer"),
+            {
+                "fields": [
+                    ("min_meetings_per_year", "notice_days"),
+                    ("record", "adjusters_count"),
+                    "minutes_kept_at",
+                    "distribution_list",
+                ]
+            },
+        ),
+    ]
+
+
+class SeatHoldingInline(CouncilInline):
+    model = SeatHolding
+    fields = ["person", "starts_on", "ends_on"]
+    autocomplete_fields = ["person"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("seat", "person__organisation")
+
+
+@admin.register(Seat)
+class SeatAdmin(CouncilAdmin):
+    owner_path = "body__organisation"
+    list_display = ["function", "role", "organisation", "body"]
+    list_filter = ["role"]
+    list_select_related = ["organisation", "body"]
+    search_fields = ["function", "body__name", "organisation__name"]
+    autocomplete_fields = ["organisation"]
+    fields = ["body", "function", "organisation", "role", "order"]
+    inlines = [SeatHoldingInline]
+
+
+@admin.register(SeatHolding)
+class SeatHoldingAdmin(CouncilAdmin):
+    body_path = "seat__body"
+    owner_path = "seat__body__organisation"
+    list_display = ["person", "seat", "starts_on", "ends_on"]
+    list_select_related = ["person__organisation", "seat__organisation"]
+    search_fields = ["person__name", "seat__function", "seat__body__name"]
+    autocomplete_fields = ["person"]
+    fields = ["seat", "person", "starts_on", "ends_on"]
+
+
+@admin.register(StandingItem)
+class StandingItemAdmin(CouncilAdmin):
+    owner_path = "body__organisation"
+    list_display = ["title", "body", "rule", "nth", "kind"]
+    list_filter = ["rule", "kind"]
+    list_select_related = ["body"]
+    search_fields = ["title", "body__name", "text"]
+    fields = ["body", "title", "kind", "presenter", ("rule", "nth"), "order", "text"]
+
+
+# --- Meetings and minutes ------------------------------------------------------------------
+
+
+class MeetingRowRules:
+    """A record of a meeting: locked with the meeting's minutes."""
+
+    body_path = "meeting__body"
+    owner_path = "meeting__body__organisation"
+
+    def _locked(self, obj: Model) -> bool:
+        return obj.meeting.is_locked
+
+
+class AgendaItemInline(CouncilVersionedInline):
+    model = AgendaItem
+    form = AgendaItemForm
+    fields = ["order", "title", "kind", "presenter", "paragraph", "case_number"]
+    show_change_link = True
+
+
+class AttendanceInline(CouncilInline):
+    model = Attendance
+    form = OpenMinutesForm
+    fields = ["seat", "person", "status", "substitute", "guest_name", "guest_organisation"]
+    autocomplete_fields = ["person", "substitute"]
+
+    def get_queryset(self, request):
+        related = ["seat__organisation", "person__organisation", "substitute__organisation"]
+        return super().get_queryset(request).select_related(*related)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        meeting_id = request.resolver_match.kwargs.get("object_id")
+        if db_field.name == "seat" and meeting_id:
+            # The seats of this meeting's body, not of every body she manages.
+            seats = _manageable_choices(request.user, Seat)
+            kwargs["queryset"] = seats.filter(body__meetings=meeting_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# What the notice, the checking and the registration record: set by those workflows only.
+MEETING_WORKFLOW_FIELDS = [
+    "status",
+    "notice_sent_at",
+    "notice_late",
+    "checked_on",
+    "case_number",
+    "registered_on",
+    "posted_on",
+]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(CouncilVersionedAdmin):
+    owner_path = "body__organisation"
+    form = MeetingForm
+    list_display = ["__str__", "starts_at", "status", "case_number"]
+    list_filter = ["status"]
+    list_select_related = ["body"]
+    search_fields = ["body__name", "place", "case_number"]
+    inlines = [AgendaItemInline, AttendanceInline]
+    readonly_fields = MEETING_WORKFLOW_FIELDS
+    fieldsets = [
+        (None, {"fields": ["body", "place", ("starts_at", "ends_at"), "remote_link"]}),
+        (_("Protokoll"), {"fields": ["minutes_opening"]}),
+        (_("Förlopp"), {"fields": MEETING_WORKFLOW_FIELDS}),
+    ]
+
+    def _locked(self, obj: Meeting) -> bool:
+        return obj.is_locked
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(MeetingRowRules, CouncilVersionedAdmin):
+    form = AgendaItemForm
+    list_display = ["__str__", "meeting", "kind", "case_number"]
+    list_filter = ["kind"]
+    list_select_related = ["meeting__body"]
+    search_fields = ["title", "text", "case_number", "meeting__body__name"]
+    autocomplete_fields = ["plans", "measures"]
+    fieldsets = [
+        (None, {"fields": ["meeting", "title", "kind", "order", "presenter", "standing_item"]}),
+        (_("Ärendet"), {"fields": ["text", "case_number", "plans", "measures"]}),
+        (_("Protokoll"), {"fields": ["paragraph", "note", "decision"]}),
+    ]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(MeetingRowRules, CouncilAdmin):
+    form = OpenMinutesForm
+    list_display = ["__str__", "meeting", "seat"]
+    list_filter = ["status"]
+    list_select_related = ["meeting__body", "person__organisation", "seat__organisation"]
+    search_fields = ["person__name", "guest_name", "seat__function", "meeting__body__name"]
+    autocomplete_fields = ["person", "substitute"]
+    fields = [
+        "meeting",
+        "seat",
+        "person",
+        "status",
+        "substitute",
+        "guest_name",
+        "guest_organisation",
+    ]
+
+
+@admin.register(MinutesCheck)
+class MinutesCheckAdmin(MeetingRowRules, CouncilAdmin):
+    """Who is appointed to check the minutes; the checking itself is done on the site."""
+
+    form = OpenMinutesForm
+    list_display = ["__str__", "meeting", "checked_at", "on_paper"]
+    list_filter = ["role", "on_paper"]
+    list_select_related = ["meeting__body", "person__organisation"]
+    search_fields = ["person__name", "meeting__body__name"]
+    autocomplete_fields = ["person"]
+    fields = ["meeting", "person", "role", "checked_at", "on_paper", "recorded_by"]
+    readonly_fields = ["checked_at", "on_paper", "recorded_by"]
+
+    def _locked(self, obj: MinutesCheck) -> bool:
+        # A checking done is a record of what happened, even before the minutes lock.
+        return obj.checked_at is not None or obj.meeting.is_locked
+
+
+@admin.register(Amendment)
+class AmendmentAdmin(MeetingRowRules, CouncilAdmin):
+    """Corrections of checked minutes: made here or on the site, never changed afterwards."""
+
+    form = AmendmentForm
+    list_display = ["__str__", "meeting", "made_by", "made_at"]
+    list_select_related = ["meeting__body", "made_by"]
+    search_fields = ["what", "why", "meeting__body__name"]
+    fields = ["meeting", "item", "what", "why", "made_by", "made_at"]
+    readonly_fields = ["made_by", "made_at"]
+
+    def _locked(self, obj: Amendment) -> bool:
+        return True  # what was corrected, why and by whom stays as it was written
+
+    def save_model(self, request, obj: Amendment, form, change) -> None:
+        obj.made_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Dispatch)
+class DispatchAdmin(MeetingRowRules, ReadOnlyRecordAdmin):
+    list_display = ["__str__", "meeting", "sent_by", "late"]
+    list_filter = ["kind", "late"]
+    list_select_related = ["meeting__body", "sent_by"]
+    search_fields = ["meeting__body__name"]
+    fields = readonly_fields = ["meeting", "kind", "sent_at", "sent_by", "recipients", "late"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyRecordAdmin):
+    """An attachment's details; the file itself is uploaded and read on the site."""
+
+    body_path = "item__meeting__body"
+    owner_path = "item__meeting__body__organisation"
+    list_display = ["name", "item", "content_type", "size", "uploaded_at"]
+    list_select_related = ["item"]
+    search_fields = ["name", "item__title"]
+    fields = readonly_fields = [
+        "item",
+        "name",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+    ]

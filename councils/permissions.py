@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from councils.models import Body, Meeting, MinutesCheck, SeatHolding
+from plans.models import Person
 from plans.permissions import MANAGE_COUNCILS, READ, AnyUser, organisations_for
 
 
@@ -91,3 +92,19 @@ def can_check_minutes(user: AnyUser, meeting: Meeting) -> MinutesCheck | None:
 def public_meetings() -> QuerySet[Meeting]:
     """Return the meetings whose minutes anyone may read: checked, of public bodies."""
     return Meeting.objects.filter(body__is_public=True, status__in=Meeting.LOCKED_STATUSES)
+
+
+def choosable_people(user: AnyUser) -> QuerySet[Person]:
+    """Return the people the user may name in her bodies: seat holders, attendants, adjusters.
+
+    Those of the organisations she reads, and those already holding a seat in a body she
+    manages (the police officer on the council), never the people of any other organisation.
+    """
+    if user.is_authenticated and user.is_superuser:
+        return Person.objects.all()
+    holders = SeatHolding.objects.filter(
+        person=OuterRef("pk"), seat__body__in=manageable_bodies(user)
+    )
+    return Person.objects.filter(
+        Q(organisation__in=organisations_for(user, READ)) | Exists(holders)
+    )

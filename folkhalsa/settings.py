@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "plans",
     "councils",
     "reports",
+    # The project's own app: commands across the apps (load_demo).
+    "folkhalsa.apps.FolkhalsaConfig",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +126,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
+
+# Addresses typed without a scheme (a meeting's remote link) are read as https, as Django 6 will.
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

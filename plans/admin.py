@@ -582,9 +582,30 @@ class PersonAdmin(ScopedAdmin):
     owner_path = "organisation"
     list_display = ["name", "title", "organisation", "email"]
     search_fields = ["name", "title", "email", "organisation__name"]
-    autocomplete_fields = ["organisation"]
-    # Linking an account is for the account's administrators: see councils (issue 8).
-    exclude = ["user"]
+    autocomplete_fields = ["organisation", "user"]
+
+    def get_exclude(self, request, obj=None):
+        # The account a person logs in with (to see her meetings and check minutes) is linked
+        # by those who manage accounts; others do not even see the choice.
+        return [] if _manages(request, None) else ["user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        linked = obj is not None and obj.user_id is not None
+        if linked and not permissions.can_manage_user(request.user, obj.user):
+            readonly.append("user")  # linked by another organisation's administrator
+        return readonly
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = permissions.manageable_users(request.user)
+            kwargs["error_messages"] = {
+                "invalid_choice": _(
+                    "Kontot hör till en organisation som du inte administrerar. Be den "
+                    "organisationens administratör, eller en superanvändare, att koppla kontot."
+                )
+            }
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Role)

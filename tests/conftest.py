@@ -34,7 +34,7 @@ from councils.models import (
     SeatHolding,
     StandingItem,
 )
-from plans.demo.loader import load_demo
+from folkhalsa.demo import load_demo
 from plans.models import (
     Account,
     Budget,
@@ -67,7 +67,7 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker) -> None:
-    """Load the demo once, after the test database is created."""
+    """Load the demo (plans and councils) once, after the test database is created."""
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         load_demo()
 

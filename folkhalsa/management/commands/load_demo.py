@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from plans.demo.loader import DEMO_PASSWORD, DemoDataError, load_demo
+from folkhalsa.demo import load_demo
+from plans.demo.loader import DEMO_PASSWORD, DemoDataError
 
 
 class Command(BaseCommand):
@@ -24,14 +25,14 @@ class Command(BaseCommand):
                 "produktion. Använd --force om det verkligen är en demoinstallation."
             )
         try:
-            report = load_demo(password=password)
+            demo = load_demo(password=password)
         except DemoDataError as error:
             raise CommandError(f"Demodata kunde inte läsas in, inget sparades: {error}") from error
-        for title in report.created:
+        for title in demo.plans.created + demo.councils.created:
             self.stdout.write(f"Inläst: {title}")
-        for title in report.existing:
+        for title in demo.plans.existing + demo.councils.existing:
             self.stdout.write(f"Fanns redan: {title}")
         self.stdout.write(self.style.SUCCESS(f"\nDemokonton (lösenord: {password}):"))
-        width = max(len(name) for name, _, _ in report.users)
-        for username, role, organisation in report.users:
+        width = max(len(name) for name, _, _ in demo.users)
+        for username, role, organisation in demo.users:
             self.stdout.write(f"  {username:<{width}}  {role}, {organisation}")
