@@ -10,6 +10,7 @@ is deleted inside the test's transaction). Either way the transaction is rolled 
 test, so the demo is loaded once and never changes between tests.
 """
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -51,6 +52,7 @@ from plans.models import (
     Tag,
     TargetArea,
 )
+from reports.models import FollowUpRound, MeasureReport
 
 PASSWORD = "ett-långt-testlösenord"
 
@@ -287,8 +289,22 @@ def objects(norberg, alice, bob, charlie, diana, superuser, measure, budget, mee
             meeting=meeting, kind=Dispatch.Kind.NOTICE, sent_at=meeting.starts_at, sent_by=alice
         ),
     }
+    follow_up = FollowUpRound.objects.create(
+        plan=measure.plan, year=2025, due_on=datetime.date(2026, 1, 31), opened_by=alice
+    )
+    report_records = {
+        "followupround": follow_up,
+        "measurereport": MeasureReport.objects.create(
+            round=follow_up,
+            measure=measure,
+            state=MeasureReport.State.DRAFT,
+            status=MeasureReport.Status.ON_TRACK,
+            progress="Läsombud utbildade på två förskolor.",
+        ),
+    }
     records = {
         **council_records,
+        **report_records,
         "plan": measure.plan,
         "focusarea": measure.focus_area,
         "result": measure.result,

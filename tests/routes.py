@@ -56,6 +56,8 @@ SITE_RECORDS = {
     "/moten/": "meeting",
     "/arenden/": "agendaitem",
     "/bilagor/": "attachment",
+    "/uppfoljning/": "followupround",
+    "/rapporter/": "measurereport",
 }
 SITE_NAMESPACES = ("plans:", "councils:", "reports:")
 

@@ -1,0 +1,19 @@
+"""Follow-up pages: rounds, the owners' reports and the strategist's review."""
+
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    # Follow-up rounds and measure reports.
+    path("uppfoljning/", views.followup_home, name="followup_home"),
+    path("uppfoljning/mina-insatser/", views.my_reports, name="my_reports"),
+    path("planer/<int:pk>/uppfoljning/ny/", views.round_create, name="round_create"),
+    path("uppfoljning/<int:pk>/", views.round_detail, name="round_detail"),
+    path("uppfoljning/<int:pk>/paminn/", views.round_remind, name="round_remind"),
+    path("uppfoljning/<int:pk>/stang/", views.round_close_view, name="round_close"),
+    path("rapporter/<int:pk>/", views.report_edit, name="report_edit"),
+    path("rapporter/<int:pk>/granska/", views.report_review_view, name="report_review"),
+]

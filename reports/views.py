@@ -1,0 +1,187 @@
+"""Follow-up pages: the owners' own measures, the report form, the strategist's rounds."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from plans import permissions as plan_permissions
+from plans.services import StaleVersionError
+from reports import permissions
+from reports.forms import MeasureReportForm, ReviewForm, RoundForm
+from reports.models import FollowUpRound, MeasureReport
+from reports.selectors import managed_rounds, my_open_reports, round_overview
+from reports.services import (
+    report_review,
+    report_save,
+    round_close,
+    round_open,
+    round_send_reminders,
+)
+
+
+def _managed_round(request: HttpRequest, pk: int) -> FollowUpRound:
+    """Return the round if the user manages its plan; 404 otherwise, so ids reveal nothing."""
+    round_ = get_object_or_404(FollowUpRound.objects.select_related("plan__owner"), pk=pk)
+    if not permissions.can_manage_round(request.user, round_):
+        raise Http404
+    return round_
+
+
+def _readable_report(request: HttpRequest, pk: int) -> MeasureReport:
+    """Return the report if the user writes or reviews it; 404 otherwise."""
+    reports = permissions.readable_reports(request.user).select_related(
+        "round__plan__owner", "measure"
+    )
+    return get_object_or_404(reports, pk=pk)
+
+
+@login_required
+def followup_home(request: HttpRequest) -> HttpResponse:
+    """List the plans whose follow-up she manages, with their rounds."""
+    plans, rounds = managed_rounds(user=request.user)
+    if not plans:
+        return redirect("reports:my_reports")
+    return render(request, "reports/followup_home.html", {"plans": plans, "rounds": rounds})
+
+
+@login_required
+def my_reports(request: HttpRequest) -> HttpResponse:
+    """Show "Mina insatser": the measures she reports on in the open rounds."""
+    grouped = my_open_reports(user=request.user)
+    return render(request, "reports/my_reports.html", {"grouped": grouped})
+
+
+@login_required
+def round_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a follow-up round for one of her plans."""
+    plan = get_object_or_404(plan_permissions.visible_plans(request.user), pk=pk)
+    if not plan_permissions.can_edit_plan(request.user, plan):
+        raise Http404
+    form = RoundForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            round_ = round_open(
+                plan=plan,
+                year=data["year"],
+                period=data["period"],
+                due_on=data["due_on"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Uppföljningen är öppnad. Rapportörerna ser den nu."))
+            return redirect("reports:round_detail", round_.pk)
+    status = 400 if form.errors else 200
+    return render(request, "reports/round_form.html", {"plan": plan, "form": form}, status=status)
+
+
+@login_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the round: per organisation what is reported and what is missing."""
+    round_ = _managed_round(request, pk)
+    reports, owners = round_overview(round_=round_)
+    context = {"round": round_, "reports": reports, "owners": owners}
+    return render(request, "reports/round_detail.html", context)
+
+
+@login_required
+@require_POST
+def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    """E-mail the owners who have not reported."""
+    round_ = _managed_round(request, pk)
+    try:
+        reminders = round_send_reminders(round_=round_, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Påminnelse skickad till %(count)s rapportörer.") % {"count": len(reminders)},
+        )
+    return redirect("reports:round_detail", round_.pk)
+
+
+@login_required
+@require_POST
+def round_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close the round."""
+    round_ = _managed_round(request, pk)
+    round_close(round_=round_, user=request.user)
+    messages.success(request, _("Uppföljningen är stängd."))
+    return redirect("reports:round_detail", round_.pk)
+
+
+@login_required
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Write a report as a draft, or submit it to the strategist."""
+    report = _readable_report(request, pk)
+    if not permissions.can_write_report(request.user, report):
+        raise Http404
+    form = MeasureReportForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        submit = request.POST.get("action") == "submit"
+        if _save_report(request, form, submit=submit):
+            return redirect(reverse("reports:my_reports") + f"#rapport-{report.pk}")
+    status = 400 if form.errors else 200
+    context = {"report": report, "form": form, "measure": report.measure}
+    return render(request, "reports/report_form.html", context, status=status)
+
+
+@transaction.atomic
+def _save_report(request: HttpRequest, form: MeasureReportForm, *, submit: bool) -> bool:
+    """Save the form through the service; put its refusal on the form; say what was done."""
+    report = form.save(commit=False)
+    try:
+        report_save(
+            report=report,
+            expected_version=form.expected_version(),
+            user=request.user,
+            submit=submit,
+        )
+    except StaleVersionError as error:
+        form.add_error(None, error.describe())
+        return False
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    name = report.measure.code or _("insatsen")
+    if submit:
+        messages.success(request, _("Rapporten om %(name)s är inskickad.") % {"name": name})
+    else:
+        messages.success(request, _("Utkastet för %(name)s är sparat.") % {"name": name})
+    return True
+
+
+@login_required
+def report_review_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept a submitted report or return it with a comment."""
+    report = _readable_report(request, pk)
+    if not permissions.can_manage_round(request.user, report.round):
+        raise Http404
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        accept = request.POST.get("action") == "accept"
+        try:
+            report_review(
+                report=report,
+                user=request.user,
+                accept=accept,
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            done = _("godkänd") if accept else _("returnerad")
+            messages.success(request, _("Rapporten är %(done)s.") % {"done": done})
+            return redirect(reverse("reports:round_detail", args=[report.round_id]))
+    status = 400 if form.errors else 200
+    context = {"report": report, "form": form, "measure": report.measure}
+    return render(request, "reports/report_review.html", context, status=status)
