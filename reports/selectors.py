@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 
-from plans.models import Plan, Responsibility
+from plans.models import FocusArea, Measure, Plan, Responsibility
 from plans.permissions import EDIT_PLANS, AnyUser, organisations_for, visible_plans
-from plans.selectors import organisation_paths
+from plans.selectors import organisation_paths, plan_measures
 from reports.models import FollowUpRound, MeasureReport
 from reports.permissions import writable_reports
 
@@ -74,3 +74,47 @@ def managed_rounds(*, user: AnyUser) -> tuple[list[Plan], list[FollowUpRound]]:
         .order_by("-year", "period", "plan__title")
     )
     return plans, rounds
+
+
+# A year's periods in the order they end: the full year's report is the latest of its year.
+PERIOD_ORDER = {
+    FollowUpRound.Period.T1: 1,
+    FollowUpRound.Period.T2: 2,
+    FollowUpRound.Period.T3: 3,
+    FollowUpRound.Period.YEAR: 4,
+}
+REPORTED_STATES = (MeasureReport.State.SUBMITTED, MeasureReport.State.ACCEPTED)
+
+
+def latest_reports(*, plan: Plan) -> dict[int, MeasureReport]:
+    """Return, per measure of the plan, its latest submitted or accepted report."""
+    reports = MeasureReport.objects.filter(
+        round__plan=plan, state__in=REPORTED_STATES
+    ).select_related("round")
+    latest: dict[int, MeasureReport] = {}
+    for report in reports:
+        key = (report.round.year, PERIOD_ORDER[report.round.period])
+        kept = latest.get(report.measure_id)
+        if kept is None or key > (kept.round.year, PERIOD_ORDER[kept.round.period]):
+            latest[report.measure_id] = report
+    return latest
+
+
+@dataclass
+class MeasureRow:
+    """One measure as the spreadsheet shows it, with its latest report."""
+
+    measure: Measure
+    focus_area: str
+    report: MeasureReport | None
+
+
+def plan_measure_rows(*, plan: Plan) -> list[MeasureRow]:
+    """Return the plan's measures in document order, each with its focus area and latest report."""
+    measures = plan_measures(plan=plan)
+    areas = {a.pk: str(a) for a in FocusArea.objects.of_plan(plan.pk)}
+    latest = latest_reports(plan=plan)
+    return [
+        MeasureRow(measure=m, focus_area=areas.get(m.focus_area_id, ""), report=latest.get(m.pk))
+        for m in measures
+    ]

@@ -16,4 +16,6 @@ urlpatterns = [
     path("uppfoljning/<int:pk>/stang/", views.round_close_view, name="round_close"),
     path("rapporter/<int:pk>/", views.report_edit, name="report_edit"),
     path("rapporter/<int:pk>/granska/", views.report_review_view, name="report_review"),
+    # Exports.
+    path("planer/<int:pk>/insatser.xlsx", views.plan_measures_xlsx, name="plan_measures_xlsx"),
 ]

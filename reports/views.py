@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +16,7 @@ from plans.services import StaleVersionError
 from reports import permissions
 from reports.forms import MeasureReportForm, ReviewForm, RoundForm
 from reports.models import FollowUpRound, MeasureReport
-from reports.selectors import managed_rounds, my_open_reports, round_overview
+from reports.selectors import managed_rounds, my_open_reports, plan_measure_rows, round_overview
 from reports.services import (
     report_review,
     report_save,
@@ -23,6 +24,7 @@ from reports.services import (
     round_open,
     round_send_reminders,
 )
+from reports.spreadsheets import measures_workbook
 
 
 def _managed_round(request: HttpRequest, pk: int) -> FollowUpRound:
@@ -185,3 +187,16 @@ def report_review_view(request: HttpRequest, pk: int) -> HttpResponse:
     status = 400 if form.errors else 200
     context = {"report": report, "form": form, "measure": report.measure}
     return render(request, "reports/report_review.html", context, status=status)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def plan_measures_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download the plan's measures with their latest reports as an Excel file."""
+    plan = get_object_or_404(plan_permissions.visible_plans(request.user), pk=pk)
+    content = measures_workbook(title=plan.title, rows=plan_measure_rows(plan=plan))
+    response = HttpResponse(content, content_type=XLSX)
+    filename = f"insatser-{plan.pk}-{slugify(plan.title)[:60]}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
