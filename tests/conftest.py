@@ -52,6 +52,7 @@ from plans.models import (
     Tag,
     TargetArea,
 )
+from reports.demo.loader import load_follow_up_demo
 from reports.models import FollowUpRound, MeasureReport
 
 PASSWORD = "ett-långt-testlösenord"
@@ -68,6 +69,7 @@ def django_db_setup(django_db_setup, django_db_blocker) -> None:
     """Load the demo once, after the test database is created."""
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         load_demo()
+        load_follow_up_demo()
 
 
 @pytest.fixture
