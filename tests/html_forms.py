@@ -173,3 +173,10 @@ def post_and_undo(client, url: str, data: dict, before: dict) -> tuple[object, l
         transaction.set_rollback(True)
     client.cookies = cookies
     return response, written
+
+
+def page_form(response) -> "HtmlForm | None":
+    """Return the main form of an HTML page answered 200; None for other answers and files."""
+    if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
+        return None
+    return main_form(response.content.decode())

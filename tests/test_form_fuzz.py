@@ -7,7 +7,7 @@ import pytest
 
 from plans.models import Plan
 from tests.conftest import client_for
-from tests.html_forms import main_form, post_and_undo, snapshot
+from tests.html_forms import page_form, post_and_undo, snapshot
 from tests.routes import all_routes, url_for
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,7 @@ def _forms(objects) -> list[tuple[str, str, object]]:
             client = client_for(objects["users"][who])
             client.raise_request_exception = False
             page = client.get(url)
-            form = main_form(page.content.decode()) if page.status_code == 200 else None
+            form = page_form(page)
             if form is not None:
                 found.append((who, url, form))
                 break
