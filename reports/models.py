@@ -161,3 +161,32 @@ class MeasureReport(Versioned):
     def is_editable(self) -> bool:
         """Return whether the owner may still write the report."""
         return self.round.is_open and self.state in self.EDITABLE_STATES
+
+
+class PublishedFollowUp(models.Model):
+    """A published yearly follow-up: what it showed and the PDF, frozen as they were."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="published_follow_ups"
+    )
+    year = models.PositiveSmallIntegerField(_("år"), validators=YEAR_VALIDATORS)
+    # Every figure the report shows, as the selector gathered it (reports/documents.py).
+    content = models.JSONField(_("innehåll"))
+    pdf = models.BinaryField(_("pdf"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("publicerad av"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("publicerad"))
+    history = HistoricalRecords(excluded_fields=["pdf", "content"])
+
+    class Meta:
+        verbose_name = _("publicerad uppföljning")
+        verbose_name_plural = _("publicerade uppföljningar")
+        ordering = ["plan", "-year", "-published_at"]
+
+    def __str__(self) -> str:
+        return _("Uppföljning %(year)s – %(plan)s") % {"year": self.year, "plan": self.plan.title}

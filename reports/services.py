@@ -15,9 +15,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from folkhalsa.pdf import render_pdf
 from plans.models import Measure, Organisation, Plan, Responsibility, Role
 from plans.services import versioned_save
-from reports.models import FollowUpRound, MeasureReport
+from reports.documents import follow_up_document
+from reports.models import FollowUpRound, MeasureReport, PublishedFollowUp
 
 
 def round_open(
@@ -184,3 +186,29 @@ def _send_reminder_mails(*, round_: FollowUpRound, reminders: list[Reminder]) ->
     ]
     if messages:
         get_connection().send_messages(messages)
+
+
+def follow_up_render(*, content: dict) -> bytes:
+    """Return the follow-up as a tagged, accessible PDF (PDF/UA-1) from its gathered content."""
+    return render_pdf(
+        template_name="reports/pdf/follow_up.html", context=content, variant="pdf/ua-1"
+    )
+
+
+def follow_up_publish(*, plan: Plan, year: int, user: AbstractBaseUser) -> PublishedFollowUp:
+    """Freeze the follow-up as it reads now: its content and its PDF, stored together."""
+    now = timezone.now()
+    content = follow_up_document(plan=plan, year=year)
+    content["published_on"] = timezone.localdate(now).isoformat()
+    content["published_by"] = user.get_full_name() or user.get_username()
+    published = PublishedFollowUp(
+        plan=plan,
+        year=year,
+        content=content,
+        pdf=follow_up_render(content=content),
+        published_by=user,
+        published_at=now,
+    )
+    published._history_user = user
+    published.save()
+    return published

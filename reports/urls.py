@@ -16,6 +16,20 @@ urlpatterns = [
     path("uppfoljning/<int:pk>/stang/", views.round_close_view, name="round_close"),
     path("rapporter/<int:pk>/", views.report_edit, name="report_edit"),
     path("rapporter/<int:pk>/granska/", views.report_review_view, name="report_review"),
+    # The yearly follow-up: preview, publish, read what was published.
+    path("planer/<int:pk>/uppfoljning/", views.plan_follow_up, name="plan_follow_up"),
+    path(
+        "planer/<int:pk>/uppfoljning/<int:year>.pdf",
+        views.follow_up_preview,
+        name="follow_up_preview",
+    ),
+    path(
+        "planer/<int:pk>/uppfoljning/<int:year>/publicera/",
+        views.follow_up_publish_view,
+        name="follow_up_publish",
+    ),
+    path("uppfoljningar/<int:pk>.pdf", views.published_pdf, name="published_pdf"),
+    path("uppfoljningar/<int:pk>/jamfor/", views.published_compare, name="published_compare"),
     # Exports.
     path("planer/<int:pk>/insatser.xlsx", views.plan_measures_xlsx, name="plan_measures_xlsx"),
 ]

@@ -14,10 +14,13 @@ from django.views.decorators.http import require_POST
 from plans import permissions as plan_permissions
 from plans.services import StaleVersionError
 from reports import permissions
+from reports.documents import follow_up_document, status_changes
 from reports.forms import MeasureReportForm, ReviewForm, RoundForm
-from reports.models import FollowUpRound, MeasureReport
+from reports.models import FollowUpRound, MeasureReport, PublishedFollowUp
 from reports.selectors import managed_rounds, my_open_reports, plan_measure_rows, round_overview
 from reports.services import (
+    follow_up_publish,
+    follow_up_render,
     report_review,
     report_save,
     round_close,
@@ -200,3 +203,92 @@ def plan_measures_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     filename = f"insatser-{plan.pk}-{slugify(plan.title)[:60]}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+PDF = "application/pdf"
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=PDF)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def plan_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a plan's follow-up: published reports for its readers; rounds and drafts for editors."""
+    plan = get_object_or_404(plan_permissions.visible_plans(request.user), pk=pk)
+    can_edit = plan_permissions.can_edit_plan(request.user, plan)
+    published = list(
+        PublishedFollowUp.objects.filter(plan=plan)
+        .select_related("published_by")
+        .defer("pdf", "content")
+    )
+    rounds = list(plan.follow_up_rounds.all()) if can_edit else []
+    years = list(range(plan.end_year, plan.start_year - 1, -1))
+    context = {
+        "plan": plan,
+        "published": published,
+        "rounds": rounds,
+        "years": years,
+        "can_edit": can_edit,
+    }
+    return render(request, "reports/plan_follow_up.html", context)
+
+
+def _edited_plan(request: HttpRequest, pk: int, year: int):
+    """Return the plan if the user edits it and the year is in its period; 404 otherwise."""
+    plan = get_object_or_404(plan_permissions.visible_plans(request.user), pk=pk)
+    if not plan_permissions.can_edit_plan(request.user, plan):
+        raise Http404
+    if not plan.start_year <= year <= plan.end_year:
+        raise Http404
+    return plan
+
+
+@login_required
+def follow_up_preview(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """Render the year's follow-up as it reads now, without publishing it."""
+    plan = _edited_plan(request, pk, year)
+    content = follow_up_document(plan=plan, year=year)
+    return _pdf_response(follow_up_render(content=content), f"uppfoljning-{year}-utkast.pdf")
+
+
+@login_required
+@require_POST
+def follow_up_publish_view(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """Publish the year's follow-up: its content and PDF are frozen from now on."""
+    plan = _edited_plan(request, pk, year)
+    published = follow_up_publish(plan=plan, year=year, user=request.user)
+    messages.success(
+        request, _("Uppföljningen för %(year)s är publicerad.") % {"year": published.year}
+    )
+    return redirect(
+        reverse("reports:plan_follow_up", args=[plan.pk]) + f"#publicerad-{published.pk}"
+    )
+
+
+def _published(request: HttpRequest, pk: int) -> PublishedFollowUp:
+    """Return the published follow-up if the user may read its plan; 404 otherwise."""
+    visible = plan_permissions.visible_plans(request.user)
+    return get_object_or_404(
+        PublishedFollowUp.objects.select_related("plan"), pk=pk, plan__in=visible
+    )
+
+
+def published_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Return the PDF exactly as it was published."""
+    published = _published(request, pk)
+    return _pdf_response(bytes(published.pdf), f"uppfoljning-{published.year}.pdf")
+
+
+def published_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """Compare a published follow-up with the one published for the year before."""
+    published = _published(request, pk)
+    previous = (
+        PublishedFollowUp.objects.filter(plan=published.plan, year__lt=published.year)
+        .order_by("-year", "-published_at")
+        .first()
+    )
+    changes = status_changes(before=previous.content, after=published.content) if previous else []
+    context = {"published": published, "previous": previous, "changes": changes}
+    return render(request, "reports/published_compare.html", context)

@@ -53,7 +53,7 @@ from plans.models import (
     TargetArea,
 )
 from reports.demo.loader import load_follow_up_demo
-from reports.models import FollowUpRound, MeasureReport
+from reports.models import FollowUpRound, MeasureReport, PublishedFollowUp
 
 PASSWORD = "ett-långt-testlösenord"
 
@@ -295,6 +295,22 @@ def objects(norberg, alice, bob, charlie, diana, superuser, measure, budget, mee
         plan=measure.plan, year=2025, due_on=datetime.date(2026, 1, 31), opened_by=alice
     )
     report_records = {
+        # Published follow-ups are of adopted plans, so public.
+        "publishedfollowup": PublishedFollowUp.objects.create(
+            plan=Plan.objects.create(
+                owner=norberg,
+                kind=Plan.Kind.STRATEGY,
+                title="Antagen strategi",
+                start_year=2022,
+                end_year=2026,
+                status=Plan.Status.ADOPTED,
+            ),
+            year=2024,
+            content={"areas": []},
+            pdf=b"%PDF-1.7 publicerad",
+            published_by=alice,
+            published_at=follow_up.opened_at,
+        ),
         "followupround": follow_up,
         "measurereport": MeasureReport.objects.create(
             round=follow_up,

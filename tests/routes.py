@@ -58,7 +58,10 @@ SITE_RECORDS = {
     "/bilagor/": "attachment",
     "/uppfoljning/": "followupround",
     "/rapporter/": "measurereport",
+    "/uppfoljningar/": "publishedfollowup",
 }
+# The year in addresses that take one (a plan's yearly follow-up): within the standing plan.
+YEAR = 2025
 SITE_NAMESPACES = ("plans:", "councils:", "reports:")
 
 
@@ -76,7 +79,8 @@ def url_for(route: Route, records: dict) -> str | None:
         key = "id" if "id" in route.params else "object_id"
         return reverse(route.name, kwargs={key: obj.pk})
     if route.name.startswith(SITE_NAMESPACES) and route.params:
-        path = reverse(route.name, args=[1])
+        extra = [YEAR] if route.params[1:] == ("year",) else []
+        path = reverse(route.name, args=[1, *extra])
         kind = next((k for prefix, k in SITE_RECORDS.items() if path.startswith(prefix)), "plan")
-        return reverse(route.name, args=[records[kind].pk])
+        return reverse(route.name, args=[records[kind].pk, *extra])
     return reverse(route.name)

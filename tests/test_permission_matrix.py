@@ -50,15 +50,24 @@ FOLLOW_UP_READERS = {
     "reports:round_detail": EDITORS_OF_PLANS,
     "reports:report_edit": {"alice", "bob", "diana"},
     "reports:report_review": EDITORS_OF_PLANS,
+    "reports:follow_up_preview": EDITORS_OF_PLANS,
 }
 
 
+# Read as the (draft) plan itself is: by its owner's members and the rapportör of its measure.
+FOLLOW_UP_AS_PLAN = {"reports:plan_measures_xlsx", "reports:plan_follow_up"}
+# A published follow-up of an adopted plan is public, like the plan.
+FOLLOW_UP_PUBLIC = {"reports:published_pdf", "reports:published_compare"}
+
+
 def _expected_follow_up(name: str, user: str) -> int:
-    if name == "reports:plan_measures_xlsx":
-        return 200 if user in {"alice", "bob", "diana"} else 404  # as the (draft) plan's page
+    if name in FOLLOW_UP_PUBLIC:
+        return 200
+    if name in FOLLOW_UP_AS_PLAN:
+        return 200 if user in {"alice", "bob", "diana"} else 404
     if user == "anonymous":
         return 302
-    if name in {"reports:round_remind", "reports:round_close"}:
+    if name in {"reports:round_remind", "reports:round_close", "reports:follow_up_publish"}:
         return 405  # actions are POSTs
     if user in FOLLOW_UP_READERS[name]:
         return 200
@@ -148,6 +157,7 @@ SITE_WRITES = {
     "reports:round_remind": EDITORS,
     "reports:round_close": EDITORS,
     "reports:report_edit": {*EDITORS, "bob"},
+    "reports:follow_up_publish": EDITORS,
 }
 
 

@@ -6,7 +6,7 @@ import re
 from django.contrib.auth.models import User
 
 from plans.models import Plan
-from reports.models import MeasureReport
+from reports.models import MeasureReport, PublishedFollowUp
 from reports.services import round_open
 from tests.browser.conftest import check_page
 
@@ -50,6 +50,20 @@ def test_rapportor_reports_and_the_strategist_returns_one_and_accepts_one(page, 
     check_page(other, "follow-up-review-1A")
     other.get_by_role("button", name="Godkänn").click()
     check_page(other, "follow-up-accepted")
+
+    other.goto(f"{other.url.split('/uppfoljning/')[0]}/planer/{plan.pk}/")
+    check_page(other, "follow-up-plan")
+    other.get_by_role("main").get_by_role("link", name="Uppföljning", exact=True).click()
+    check_page(other, "follow-up-plan-hub")
+    link = other.get_by_role("link", name="Förhandsgranska 2022 (PDF)").get_attribute("href")
+    preview = other.request.get(link)
+    assert preview.headers["content-type"] == "application/pdf"
+    other.get_by_role("button", name="Publicera 2022").click()
+    check_page(other, "follow-up-published")
+    assert "Uppföljningen för 2022 är publicerad." in other.get_by_role("status").inner_text()
+    published = PublishedFollowUp.objects.get(plan=plan, year=2022)
+    assert "Vilka två kommuner?" not in str(published.content)  # returned: not in the report
+    assert "Alla kommuner har fått utbildningen." in str(published.content)
 
     reports = {r.measure.code: r for r in round_.reports.select_related("measure")}
     assert reports["1A"].state == MeasureReport.State.ACCEPTED

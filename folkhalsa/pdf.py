@@ -1,0 +1,54 @@
+"""The one PDF renderer every document shares: template and context in, PDF bytes out.
+
+It never touches the ORM: a selector gathers every figure the document shows beforehand, so a
+context of plain values renders the same wherever and whenever it is rendered. The shared
+stylesheet (static/css/pdf.css: A4, running head, page numbers) and the embedded font
+(static/fonts/) come from our own files only; nothing is fetched from the network.
+"""
+
+from pathlib import Path
+from urllib.request import url2pathname
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+STATIC_DIR = Path(settings.BASE_DIR) / "static"
+STYLESHEET = STATIC_DIR / "css" / "pdf.css"
+# The language of every document: the minutes are Swedish records whatever the reader's choice.
+DOCUMENT_LANGUAGE = "sv"
+
+
+class OwnFilesFetcher(URLFetcher):
+    """Serve WeasyPrint our static files and refuse every other address (no network)."""
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        """Return the static file the URL names; refuse anything outside static/."""
+        if url.startswith("data:"):
+            return super().fetch(url, headers)  # inline content, such as a chart: no network
+        if not url.startswith("file:"):
+            raise ValueError(f"Only the project's own files are used in PDFs, not {url[:100]}")
+        path = Path(url2pathname(url.split("?")[0].removeprefix("file:"))).resolve()
+        if not path.is_relative_to(STATIC_DIR) or not path.is_file():
+            raise ValueError(f"Not one of the project's static files: {path}")
+        return URLFetcherResponse(url, path.read_bytes())
+
+
+def render_pdf(*, template_name: str, context: dict, variant: str | None = None) -> bytes:
+    """Render the template with the context to PDF bytes, as `variant` (e.g. "pdf/a-2a")."""
+    with translation.override(DOCUMENT_LANGUAGE):
+        html = render_to_string(template_name, {**context, "document_language": DOCUMENT_LANGUAGE})
+    fetcher = OwnFilesFetcher(fail_on_errors=True)
+    fonts = FontConfiguration()
+    stylesheet = CSS(filename=str(STYLESHEET), font_config=fonts, url_fetcher=fetcher)
+    document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher)
+    return document.write_pdf(
+        stylesheets=[stylesheet],
+        font_config=fonts,
+        pdf_variant=variant,
+        # Tagged for every variant, so screen readers follow the structure of any document.
+        pdf_tags=True,
+    )
