@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from councils.models import AgendaItem, Meeting
 from plans.models import Budget, FocusArea, Plan
-from plans.selectors import budget_table, plan_measures
+from plans.selectors import budget_table, plan_budget_tables, plan_measures, plan_tree
 from reports.models import FollowUpRound, MeasureReport
 from reports.selectors import PERIOD_ORDER, REPORTED_STATES
 
@@ -212,3 +212,15 @@ def status_changes(*, before: dict, after: dict) -> list[dict]:
             if old is None or old["status"] != measure["status"]:
                 changes.append({**measure, "before": old_label, "after": measure["status_label"]})
     return changes
+
+
+def plan_document(*, plan: Plan) -> dict:
+    """Return everything the plan document shows: the plan as its source document reads."""
+    measures = plan_measures(plan=plan)
+    return {
+        "plan": plan,
+        "tree": plan_tree(plan=plan, measures=measures),
+        "target_areas": [str(t) for t in plan.target_areas.all()],
+        "global_goals": [str(g) for g in plan.global_goals.all()],
+        "budgets": plan_budget_tables(plan=plan),
+    }

@@ -18,7 +18,7 @@ from simple_history.utils import bulk_create_with_history
 from folkhalsa.pdf import render_pdf
 from plans.models import Measure, Organisation, Plan, Responsibility, Role
 from plans.services import versioned_save
-from reports.documents import follow_up_document
+from reports.documents import follow_up_document, plan_document
 from reports.models import FollowUpRound, MeasureReport, PublishedFollowUp
 
 
@@ -192,6 +192,15 @@ def follow_up_render(*, content: dict) -> bytes:
     """Return the follow-up as a tagged, accessible PDF (PDF/UA-1) from its gathered content."""
     return render_pdf(
         template_name="reports/pdf/follow_up.html", context=content, variant="pdf/ua-1"
+    )
+
+
+def plan_document_render(*, plan: Plan) -> bytes:
+    """Return the whole plan as a tagged PDF, like the source document it was written from."""
+    return render_pdf(
+        template_name="reports/pdf/plan_document.html",
+        context=plan_document(plan=plan),
+        variant="pdf/ua-1",
     )
 
 

@@ -31,5 +31,6 @@ urlpatterns = [
     path("uppfoljningar/<int:pk>.pdf", views.published_pdf, name="published_pdf"),
     path("uppfoljningar/<int:pk>/jamfor/", views.published_compare, name="published_compare"),
     # Exports.
+    path("planer/<int:pk>/plan.pdf", views.plan_pdf, name="plan_pdf"),
     path("planer/<int:pk>/insatser.xlsx", views.plan_measures_xlsx, name="plan_measures_xlsx"),
 ]

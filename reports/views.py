@@ -21,6 +21,7 @@ from reports.selectors import managed_rounds, my_open_reports, plan_measure_rows
 from reports.services import (
     follow_up_publish,
     follow_up_render,
+    plan_document_render,
     report_review,
     report_save,
     round_close,
@@ -292,3 +293,12 @@ def published_compare(request: HttpRequest, pk: int) -> HttpResponse:
     changes = status_changes(before=previous.content, after=published.content) if previous else []
     context = {"published": published, "previous": previous, "changes": changes}
     return render(request, "reports/published_compare.html", context)
+
+
+def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Return the whole plan as a PDF for whoever may read the plan."""
+    plan = get_object_or_404(
+        plan_permissions.visible_plans(request.user).select_related("owner"), pk=pk
+    )
+    filename = f"{slugify(plan.title)[:80] or 'plan'}.pdf"
+    return _pdf_response(plan_document_render(plan=plan), filename)

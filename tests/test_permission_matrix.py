@@ -55,7 +55,7 @@ FOLLOW_UP_READERS = {
 
 
 # Read as the (draft) plan itself is: by its owner's members and the rapportör of its measure.
-FOLLOW_UP_AS_PLAN = {"reports:plan_measures_xlsx", "reports:plan_follow_up"}
+FOLLOW_UP_AS_PLAN = {"reports:plan_measures_xlsx", "reports:plan_follow_up", "reports:plan_pdf"}
 # A published follow-up of an adopted plan is public, like the plan.
 FOLLOW_UP_PUBLIC = {"reports:published_pdf", "reports:published_compare"}
 
