@@ -57,6 +57,7 @@ test: lint pytest pytest-postgres browser
 # By hand, not in `make test`: the main pages timed at national size on a throwaway PostgreSQL.
 bench: install
 	scripts/with-postgres.sh $(PY) -m bench.run
+	$(PY) -m bench.follow_up
 
 # After changing user-facing strings (needs GNU gettext): update and compile the English catalogue.
 messages: install
