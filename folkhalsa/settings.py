@@ -133,6 +133,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "folkhalsa@localhost")
 # The site's public address, for links in e-mails sent outside a request (reminders).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
+# Follow-up (reports): Kolada's open API, for indicator values by municipality, region and sex.
+KOLADA_API_URL = env_str("KOLADA_API_URL", "https://api.kolada.se/v3")
+
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("councils.urls")),
     path("", include("reports.urls")),
     path("", include("plans.urls")),
+    path("", include("reports.urls")),
 ]

@@ -1089,7 +1089,13 @@ def _shorten(text: str, length: int) -> str:
 
 class BudgetFunderInline(ScopedInline):
     model = BudgetFunder
-    fields = ["organisation", "order"]
+    fields = ["organisation", "order", "rate_per_inhabitant", "population", "share", "grant"]
+    readonly_fields = ["grant"]
+
+    @admin.display(description=_("bidrag (kr)"))
+    def grant(self, obj: BudgetFunder) -> str:
+        return format_kronor(obj.grant) if obj.grant is not None else "–"
+
     autocomplete_fields = ["organisation"]
 
 
@@ -1106,15 +1112,15 @@ class BudgetLineForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         existing = {}
         if self.instance.pk:
-            existing = {a.funder_id: a.amount for a in self.instance.amounts.all()}
+            existing = {a.funder_id: a for a in self.instance.amounts.all()}
         for funder in self.funders:
-            self.fields[f"amount_{funder.pk}"] = SwedishAmountField(
-                label=funder.organisation.name,
-                required=False,
-                min_value=Decimal(0),
-                max_digits=14,
-                decimal_places=2,
-                initial=existing.get(funder.pk),
+            stored = existing.get(funder.pk)
+            self.fields[f"amount_{funder.pk}"] = _amount_field(
+                funder.organisation.name, stored.amount if stored else None
+            )
+            self.fields[f"outcome_{funder.pk}"] = _amount_field(
+                _("Utfall: %(funder)s") % {"funder": funder.organisation.name},
+                stored.outcome if stored else None,
             )
 
     def save(self, commit: bool = True) -> BudgetLine:
@@ -1124,21 +1130,37 @@ class BudgetLineForm(forms.ModelForm):
         return line
 
     def save_amounts(self) -> None:
-        """Write the amount cells of this line: a blank cell removes the amount."""
+        """Write the cells of this line: a cell with neither budget nor outcome is removed;
+        an outcome without a budget stands beside a budget of 0."""
         for funder in self.funders:
             value = self.cleaned_data.get(f"amount_{funder.pk}")
-            if value is None:
+            outcome = self.cleaned_data.get(f"outcome_{funder.pk}")
+            if value is None and outcome is None:
                 BudgetAmount.objects.filter(line=self.instance, funder=funder).delete()
             else:
                 BudgetAmount.objects.update_or_create(
-                    line=self.instance, funder=funder, defaults={"amount": value}
+                    line=self.instance,
+                    funder=funder,
+                    defaults={"amount": value or Decimal(0), "outcome": outcome},
                 )
+
+
+def _amount_field(label: str, initial: Decimal | None) -> SwedishAmountField:
+    """Return a cell of the budget grid: kronor as Swedes write them, never negative."""
+    return SwedishAmountField(
+        label=label,
+        required=False,
+        min_value=Decimal(0),
+        max_digits=14,
+        decimal_places=2,
+        initial=initial,
+    )
 
 
 class BudgetLineInline(ScopedInline):
     model = BudgetLine
     form = BudgetLineForm
-    readonly_fields = ["line_total"]
+    readonly_fields = ["line_total", "line_difference"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("amounts")
@@ -1146,6 +1168,13 @@ class BudgetLineInline(ScopedInline):
     @admin.display(description=_("summa (kr)"))
     def line_total(self, obj: BudgetLine) -> str:
         return format_kronor(sum((a.amount for a in obj.amounts.all()), Decimal(0)))
+
+    @admin.display(description=_("utfall − budget (kr)"))
+    def line_difference(self, obj: BudgetLine) -> str:
+        cells = [a for a in obj.amounts.all() if a.outcome is not None]
+        if not cells:
+            return "–"
+        return format_kronor(sum((a.outcome - a.amount for a in cells), Decimal(0)))
 
     def get_formset(self, request, obj=None, **kwargs):
         funders = list(obj.funders.select_related("organisation")) if obj else []
@@ -1158,7 +1187,17 @@ class BudgetLineInline(ScopedInline):
     def get_fields(self, request, obj=None):
         funders = list(obj.funders.all()) if obj else []
         amounts = [f"amount_{f.pk}" for f in funders]
-        return ["name", "kind", "focus_area", "order", *amounts, "line_total"]
+        outcomes = [f"outcome_{f.pk}" for f in funders]
+        return [
+            "name",
+            "kind",
+            "focus_area",
+            "order",
+            *amounts,
+            "line_total",
+            *outcomes,
+            "line_difference",
+        ]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "focus_area":
@@ -1204,8 +1243,10 @@ class BudgetAdmin(VersionedAdmin):
             "",
             "<tr><th scope='row'>{}</th><td>{}</td></tr>",
             (
-                (funder.organisation.name, f"{format_kronor(total)} kr")
-                for funder, total in zip(table.funders, table.funder_totals, strict=True)
+                (funder.organisation.name, _budget_and_outcome(total, outcome))
+                for funder, total, outcome in zip(
+                    table.funders, table.funder_totals, table.outcome_totals, strict=True
+                )
             ),
         )
         return format_html(
@@ -1214,3 +1255,14 @@ class BudgetAdmin(VersionedAdmin):
             _("Totalt"),
             f"{format_kronor(table.total)} kr",
         )
+
+
+def _budget_and_outcome(total: Decimal, outcome) -> str:
+    """Return a funder's budget, and its outcome with the difference once there is one."""
+    if outcome.outcome is None:
+        return f"{format_kronor(total)} kr"
+    return _("%(budget)s kr, utfall %(outcome)s kr (skillnad %(difference)s kr)") % {
+        "budget": format_kronor(total),
+        "outcome": format_kronor(outcome.outcome),
+        "difference": format_kronor(outcome.difference),
+    }

@@ -678,6 +678,29 @@ class BudgetFunder(models.Model):
         Organisation, verbose_name=_("finansiär"), on_delete=models.PROTECT, related_name="+"
     )
     order = models.PositiveIntegerField(_("ordning"), default=0)
+    # A grant paid per inhabitant, such as the state's grant against crime (seed 001).
+    rate_per_inhabitant = models.DecimalField(
+        _("kronor per invånare"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"), _("Beloppet kan inte vara negativt."))],
+        help_text=_("För ett bidrag per invånare, t.ex. 21,08 kr."),
+    )
+    population = models.PositiveIntegerField(
+        _("invånare"),
+        null=True,
+        blank=True,
+        help_text=_("Antalet invånare som bidraget räknas på."),
+    )
+    share = models.PositiveSmallIntegerField(
+        _("andel (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100, _("Andelen är högst 100 procent."))],
+        help_text=_("Den del av bidraget som betalas ut det året, t.ex. 50; tomt för hela."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -690,10 +713,35 @@ class BudgetFunder(models.Model):
                 name="budget_funder_unique",
                 violation_error_message=_("Finansiären finns redan i budgeten."),
             ),
+            models.CheckConstraint(
+                condition=Q(share__isnull=True) | Q(share__lte=100),
+                name="budget_funder_share_at_most_whole",
+                violation_error_message=_("Andelen är högst 100 procent."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.organisation.name
+
+    @property
+    def grant(self) -> Decimal | None:
+        """Return the grant per inhabitant for the year: rate × inhabitants × share."""
+        if self.rate_per_inhabitant is None or self.population is None:
+            return None
+        whole = self.rate_per_inhabitant * self.population
+        return (whole * self.paid_share / 100).quantize(Decimal("0.01"))
+
+    @property
+    def paid_share(self) -> int:
+        """Return the per cent of the grant paid this year; the whole unless one is given."""
+        return 100 if self.share is None else self.share
+
+    def clean(self) -> None:
+        """Refuse a rate without the number of inhabitants, or the other way round."""
+        if (self.rate_per_inhabitant is None) != (self.population is None):
+            raise ValidationError(
+                _("Ange både kronor per invånare och antalet invånare, eller inget av dem.")
+            )
 
 
 class BudgetLine(models.Model):
@@ -752,6 +800,15 @@ class BudgetAmount(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0"), _("Beloppet kan inte vara negativt."))],
     )
+    outcome = models.DecimalField(
+        _("utfall (kr)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"), _("Utfallet kan inte vara negativt."))],
+        help_text=_("Vad finansiären faktiskt betalade på posten under året."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -763,6 +820,11 @@ class BudgetAmount(models.Model):
                 condition=Q(amount__gte=0),
                 name="budget_amount_not_negative",
                 violation_error_message=_("Beloppet kan inte vara negativt."),
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__isnull=True) | Q(outcome__gte=0),
+                name="budget_outcome_not_negative",
+                violation_error_message=_("Utfallet kan inte vara negativt."),
             ),
         ]
 

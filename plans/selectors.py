@@ -229,23 +229,48 @@ def organisation_paths(*, ids: Iterable[int]) -> dict[int, str]:
 
 
 @dataclass
+class OutcomeCell:
+    """A line's budget, outcome (utfall) and their difference for one funder."""
+
+    budget: Decimal | None
+    outcome: Decimal | None
+
+    @property
+    def difference(self) -> Decimal | None:
+        """Return the outcome less the budget; none until there is an outcome."""
+        if self.outcome is None:
+            return None
+        return self.outcome - (self.budget or Decimal(0))
+
+
+@dataclass
 class BudgetTable:
-    """A budget as the document shows it: lines × funders with totals."""
+    """A budget as the document shows it: lines × funders with totals, and the outcome."""
 
     budget: Budget
     funders: list[BudgetFunder]
     rows: list[tuple[BudgetLine, list[Decimal | None], Decimal]]
     funder_totals: list[Decimal]
     total: Decimal
+    outcome_rows: list[tuple[BudgetLine, list[OutcomeCell]]] = field(default_factory=list)
+    outcome_totals: list[OutcomeCell] = field(default_factory=list)
+
+    @property
+    def has_outcome(self) -> bool:
+        return any(cell.outcome is not None for cell in self.outcome_totals)
+
+    @property
+    def grants(self) -> list[BudgetFunder]:
+        """Return the funders whose contribution is a grant per inhabitant."""
+        return [funder for funder in self.funders if funder.grant is not None]
 
 
 def budget_table(*, budget: Budget) -> BudgetTable:
     """Return the budget's cells and its totals per funder and per line, computed."""
     funders = list(BudgetFunder.objects.filter(budget=budget).select_related("organisation"))
     lines = list(BudgetLine.objects.filter(budget=budget))
-    cells = {
-        (a.line_id, a.funder_id): a.amount for a in BudgetAmount.objects.filter(line__budget=budget)
-    }
+    stored = {(a.line_id, a.funder_id): a for a in BudgetAmount.objects.filter(line__budget=budget)}
+    cells = {key: a.amount for key, a in stored.items()}
     rows = []
     for line in lines:
         amounts = [cells.get((line.pk, funder.pk)) for funder in funders]
@@ -254,7 +279,21 @@ def budget_table(*, budget: Budget) -> BudgetTable:
         sum((cells.get((line.pk, f.pk)) or Decimal(0) for line in lines), Decimal(0))
         for f in funders
     ]
-    return BudgetTable(budget, funders, rows, funder_totals, sum(funder_totals, Decimal(0)))
+    table = BudgetTable(budget, funders, rows, funder_totals, sum(funder_totals, Decimal(0)))
+    _add_outcome(table, lines, stored)
+    return table
+
+
+def _add_outcome(table: BudgetTable, lines: list[BudgetLine], stored: dict) -> None:
+    """Put each line's outcome beside its budget per funder, with the totals per funder."""
+    for line in lines:
+        found = [stored.get((line.pk, funder.pk)) for funder in table.funders]
+        cells = [OutcomeCell(a.amount if a else None, a.outcome if a else None) for a in found]
+        table.outcome_rows.append((line, cells))
+    for index, budget_total in enumerate(table.funder_totals):
+        outcomes = [cells[index].outcome for _line, cells in table.outcome_rows]
+        known = [o for o in outcomes if o is not None]
+        table.outcome_totals.append(OutcomeCell(budget_total, sum(known) if known else None))
 
 
 def plan_budget_tables(*, plan: Plan) -> list[BudgetTable]:

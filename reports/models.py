@@ -1,12 +1,269 @@
-"""Follow-up: rounds in which measure owners report, and what they report."""
+"""Follow-up: indicators with their values and targets, rounds in which measure owners report,
+what they report, and the published yearly follow-ups."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from plans.models import YEAR_VALIDATORS, Measure, Plan, Versioned
+from plans.models import YEAR_VALIDATORS, FocusArea, Measure, Organisation, Plan, Versioned
+
+COUNTRY_CODE = "0000"
+AREA_CODE_VALIDATOR = RegexValidator(
+    r"^[0-9]{4}\Z",
+    _(
+        "Områdeskoden är fyra siffror, som Kolada skriver dem: 1962 för en kommun, 0019 för en "
+        "region, 0000 för riket."
+    ),
+)
+KPI_VALIDATOR = RegexValidator(
+    r"^[A-Z][0-9]{5}\Z",
+    _("Koladas nyckeltals-id är en stor bokstav och fem siffror, t.ex. N00957."),
+)
+VALUE_DIGITS = {"max_digits": 16, "decimal_places": 4}
+
+
+class Sex(models.TextChoices):
+    """Kolada's split by sex: total, women (kvinnor), men (män)."""
+
+    TOTAL = "T", _("Totalt")
+    WOMEN = "K", _("Kvinnor")
+    MEN = "M", _("Män")
+
+
+class Source(models.TextChoices):
+    KOLADA = "kolada", _("Kolada")
+    SURVEY = "enkat", _("Enkät")
+    MANUAL = "manuell", _("Manuellt inmatad")
+
+
+class Indicator(models.Model):
+    """Something measured to follow a plan up, such as life expectancy or well-being in year 9."""
+
+    class Direction(models.TextChoices):
+        HIGHER = "hogre", _("Högre är bättre")
+        LOWER = "lagre", _("Lägre är bättre")
+
+    owner = models.ForeignKey(
+        Organisation, verbose_name=_("ägare"), on_delete=models.PROTECT, related_name="indicators"
+    )
+    name = models.CharField(_("namn"), max_length=300)
+    description = models.TextField(_("beskrivning"), blank=True)
+    unit = models.CharField(_("enhet"), max_length=50, blank=True, help_text=_("T.ex. %, år."))
+    direction = models.CharField(
+        _("riktning"), max_length=10, choices=Direction.choices, default=Direction.HIGHER
+    )
+    source = models.CharField(_("källa"), max_length=10, choices=Source.choices)
+    kolada_kpi = models.CharField(
+        _("Kolada-id"),
+        max_length=6,
+        blank=True,
+        validators=[KPI_VALIDATOR],
+        help_text=_("Nyckeltalets id i Kolada, t.ex. N00957."),
+    )
+    survey = models.CharField(
+        _("enkät"), max_length=200, blank=True, help_text=_("T.ex. Liv och hälsa ung.")
+    )
+    split_by_sex = models.BooleanField(
+        _("uppdelat på kön"),
+        default=True,
+        help_text=_("Värden för kvinnor och män, inte bara totalt."),
+    )
+    focus_areas = models.ManyToManyField(
+        FocusArea, verbose_name=_("fokusområden"), blank=True, related_name="indicators"
+    )
+    measures = models.ManyToManyField(
+        Measure, verbose_name=_("insatser"), blank=True, related_name="indicators"
+    )
+    history = HistoricalRecords(m2m_fields=[focus_areas, measures])
+
+    class Meta:
+        verbose_name = _("indikator")
+        verbose_name_plural = _("indikatorer")
+        ordering = ["owner__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "kolada_kpi"],
+                condition=~Q(kolada_kpi=""),
+                name="indicator_unique_kpi_per_owner",
+                violation_error_message=_(
+                    "Organisationen har redan en indikator för det nyckeltalet."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(source="kolada") | ~Q(kolada_kpi=""),
+                name="indicator_kolada_has_kpi",
+                violation_error_message=_("Ange nyckeltalets id i Kolada."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_from_kolada(self) -> bool:
+        """Return whether values come from Kolada, which asks to be credited where shown."""
+        return self.source == Source.KOLADA
+
+    def clean(self) -> None:
+        """Refuse a Kolada source without its id, and a survey source without the survey."""
+        if self.source == Source.KOLADA and not self.kolada_kpi:
+            raise ValidationError({"kolada_kpi": _("Ange nyckeltalets id i Kolada.")})
+        if self.source == Source.SURVEY and not self.survey:
+            raise ValidationError({"survey": _("Ange vilken enkät värdena kommer från.")})
+
+
+def _sex_allowed(indicator: Indicator | None, sex: str) -> bool:
+    """Return whether the indicator takes values or targets for that sex."""
+    return sex == Sex.TOTAL or indicator is None or indicator.split_by_sex
+
+
+class IndicatorValue(models.Model):
+    """One figure of an indicator: an area, a year (or a tertial of it) and a sex."""
+
+    class Status(models.TextChoices):
+        PRESENT = "", _("Värde finns")
+        MISSING = "saknas", _("Saknas")
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indikator"), on_delete=models.CASCADE, related_name="values"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Organisationen området motsvarar, om den finns i Folkhälsa."),
+    )
+    area_code = models.CharField(_("områdeskod"), max_length=4, validators=[AREA_CODE_VALIDATOR])
+    area_name = models.CharField(_("område"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("år"), validators=YEAR_VALIDATORS)
+    tertial = models.PositiveSmallIntegerField(
+        _("tertial"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(3)],
+        help_text=_("Tomt för helår."),
+    )
+    sex = models.CharField(_("kön"), max_length=1, choices=Sex.choices, default=Sex.TOTAL)
+    value = models.DecimalField(_("värde"), null=True, blank=True, **VALUE_DIGITS)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, blank=True, default=Status.PRESENT
+    )
+    source = models.CharField(_("källa"), max_length=10, choices=Source.choices)
+    imported_at = models.DateTimeField(_("hämtat"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indikatorvärde")
+        verbose_name_plural = _("indikatorvärden")
+        ordering = ["indicator", "area_code", "year", "tertial", "sex"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "area_code", "year", "sex"],
+                condition=Q(tertial__isnull=True),
+                name="indicator_value_unique_year",
+                violation_error_message=_(
+                    "Indikatorn har redan ett värde för det området, året och könet."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "area_code", "year", "tertial", "sex"],
+                condition=Q(tertial__isnull=False),
+                name="indicator_value_unique_tertial",
+                violation_error_message=_(
+                    "Indikatorn har redan ett värde för det området, tertialet och könet."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True, status="saknas")
+                | Q(value__isnull=False, status=""),
+                name="indicator_value_missing_has_status",
+                violation_error_message=_(
+                    "Ange ett värde, eller markera att det saknas – inte båda."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(sex__in=Sex.values),
+                name="indicator_value_sex",
+                violation_error_message=_("Kön anges som T, K eller M."),
+            ),
+            models.CheckConstraint(
+                condition=Q(tertial__isnull=True) | Q(tertial__gte=1, tertial__lte=3),
+                name="indicator_value_tertial",
+                violation_error_message=_("Tertialet är 1, 2 eller 3."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        period = f"{self.year} T{self.tertial}" if self.tertial else str(self.year)
+        return f"{self.area_name} {period} {self.get_sex_display()}"
+
+    @property
+    def is_missing(self) -> bool:
+        return self.status == self.Status.MISSING
+
+    def clean(self) -> None:
+        """Refuse a value together with "saknas", neither of them, a sex the indicator does
+        not split by, and an organisation that is another area than the code says."""
+        errors = {}
+        if self.value is None and self.status != self.Status.MISSING:
+            errors["value"] = _("Ange ett värde, eller markera att det saknas.")
+        if self.value is not None and self.status == self.Status.MISSING:
+            errors["status"] = _("Ett värde som saknas kan inte ha ett tal; töm värdet.")
+        indicator = self.indicator if self.indicator_id else None
+        if not _sex_allowed(indicator, self.sex):
+            errors["sex"] = _("Indikatorn är inte uppdelad på kön; ange totalt.")
+        code = self.organisation.municipality_code if self.organisation_id else ""
+        if code and self.area_code and code != self.area_code:
+            errors["organisation"] = _(
+                "Organisationen har kommunkoden %(code)s, inte områdets kod."
+            ) % {"code": code}
+        if errors:
+            raise ValidationError(errors)
+
+
+class IndicatorTarget(models.Model):
+    """What an indicator should reach in a year, for everyone or for women or men."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indikator"), on_delete=models.CASCADE, related_name="targets"
+    )
+    year = models.PositiveSmallIntegerField(_("år"), validators=YEAR_VALIDATORS)
+    sex = models.CharField(_("kön"), max_length=1, choices=Sex.choices, default=Sex.TOTAL)
+    value = models.DecimalField(_("målvärde"), **VALUE_DIGITS)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("målvärde")
+        verbose_name_plural = _("målvärden")
+        ordering = ["indicator", "year", "sex"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "sex"],
+                name="indicator_target_unique",
+                violation_error_message=_("Indikatorn har redan ett mål för det året och könet."),
+            ),
+            models.CheckConstraint(
+                condition=Q(sex__in=Sex.values),
+                name="indicator_target_sex",
+                violation_error_message=_("Kön anges som T, K eller M."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.year} {self.get_sex_display()}: {self.value}"
+
+    def clean(self) -> None:
+        """Refuse a target for women or men on an indicator not split by sex."""
+        indicator = self.indicator if self.indicator_id else None
+        if not _sex_allowed(indicator, self.sex):
+            raise ValidationError({"sex": _("Indikatorn är inte uppdelad på kön; ange totalt.")})
 
 
 class FollowUpRound(models.Model):

@@ -1,4 +1,4 @@
-"""Follow-up pages: rounds, the owners' reports and the strategist's review."""
+"""URLs of the follow-up pages: indicators, rounds and reports, the yearly PDF, exports."""
 
 from django.urls import path
 
@@ -7,6 +7,8 @@ from reports import views
 app_name = "reports"
 
 urlpatterns = [
+    path("indikatorer/", views.indicator_list, name="indicator_list"),
+    path("indikatorer/<int:pk>/", views.indicator_detail, name="indicator_detail"),
     # Follow-up rounds and measure reports.
     path("uppfoljning/", views.followup_home, name="followup_home"),
     path("uppfoljning/mina-insatser/", views.my_reports, name="my_reports"),

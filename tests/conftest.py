@@ -53,7 +53,17 @@ from plans.models import (
     TargetArea,
 )
 from reports.demo.loader import load_follow_up_demo
-from reports.models import FollowUpRound, MeasureReport, PublishedFollowUp
+from reports.models import (
+    FollowUpRound,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    MeasureReport,
+    PublishedFollowUp,
+    Sex,
+    Source,
+)
+from tests.kolada_fake import FakeKolada
 
 PASSWORD = "ett-långt-testlösenord"
 
@@ -323,6 +333,7 @@ def objects(norberg, alice, bob, charlie, diana, superuser, measure, budget, mee
     records = {
         **council_records,
         **report_records,
+        "indicator": _indicator(measure.focus_area),
         "plan": measure.plan,
         "focusarea": measure.focus_area,
         "result": measure.result,
@@ -341,3 +352,45 @@ def objects(norberg, alice, bob, charlie, diana, superuser, measure, budget, mee
     }
     users = {"alice": alice, "bob": bob, "charlie": charlie, "diana": diana, "root": superuser}
     return {"users": users, "records": records}
+
+
+# --- Follow-up (reports) ------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _no_kolada_network(settings) -> None:
+    """Point the Kolada client at a closed local port: no test ever reaches the real API."""
+    settings.KOLADA_API_URL = "http://127.0.0.1:9/v3"
+
+
+@pytest.fixture
+def kolada(settings):
+    """Serve recorded Kolada answers on 127.0.0.1 and point the client at them."""
+    with FakeKolada() as fake:
+        settings.KOLADA_API_URL = fake.url
+        yield fake
+
+
+def _indicator(focus_area: FocusArea) -> Indicator:
+    """Return Norberg's ohälsotal, linked to the focus area, with a value and a target."""
+    indicator = Indicator.objects.create(
+        owner=focus_area.plan.owner,
+        name="Ohälsotal, dagar",
+        unit="dagar",
+        direction=Indicator.Direction.LOWER,
+        source=Source.KOLADA,
+        kolada_kpi="N00957",
+    )
+    indicator.focus_areas.add(focus_area)
+    IndicatorValue.objects.create(
+        indicator=indicator,
+        organisation=focus_area.plan.owner,
+        area_code="1962",
+        area_name="Norberg",
+        year=2023,
+        sex=Sex.WOMEN,
+        value=Decimal("31.9"),
+        source=Source.KOLADA,
+    )
+    IndicatorTarget.objects.create(indicator=indicator, year=2024, sex=Sex.TOTAL, value=25)
+    return indicator

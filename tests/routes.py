@@ -59,6 +59,7 @@ SITE_RECORDS = {
     "/uppfoljning/": "followupround",
     "/rapporter/": "measurereport",
     "/uppfoljningar/": "publishedfollowup",
+    "/indikatorer/": "indicator",
 }
 # The year in addresses that take one (a plan's yearly follow-up): within the standing plan.
 YEAR = 2025
