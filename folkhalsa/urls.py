@@ -13,5 +13,4 @@ urlpatterns = [
     path("", include("councils.urls")),
     path("", include("reports.urls")),
     path("", include("plans.urls")),
-    path("", include("reports.urls")),
 ]
