@@ -9,16 +9,18 @@ import base64
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from councils.models import AgendaItem, Meeting
-from plans.models import Budget, FocusArea, Plan
+from plans.models import Budget, FocusArea, Measure, Plan
 from plans.selectors import budget_table, plan_budget_tables, plan_measures, plan_tree
-from reports.models import FollowUpRound, MeasureReport
-from reports.selectors import PERIOD_ORDER, REPORTED_STATES
+from reports.models import FollowUpRound, Indicator, IndicatorValue, MeasureReport
+from reports.selectors import PERIOD_ORDER, REPORTED_STATES, format_figure, indicator_table
 
+# The gap between women and men that the report lists unless the strategist sets another.
+DEFAULT_GAP = Decimal(5)
 # Statuses the summary lists as deviations from the plan.
 DEVIATING = (MeasureReport.Status.DEVIATING, MeasureReport.Status.AT_RISK)
 # The summary chart's colours; every bar also carries its label and count as text.
@@ -33,12 +35,20 @@ BAR_COLOURS = {
 }
 
 
-def follow_up_document(*, plan: Plan, year: int) -> dict:
-    """Return the content of the plan's follow-up for the year: JSON, ready to render."""
+def follow_up_document(*, plan: Plan, year: int, gap: Decimal = DEFAULT_GAP) -> dict:
+    """Return the content of the plan's follow-up for the year: JSON, ready to render.
+
+    `gap` is the difference between women and men (in each indicator's unit) from which the
+    report lists it as a deviation.
+    """
     measures = plan_measures(plan=plan)
     reports = _year_reports(plan=plan, year=year)
     rows = [_measure(m, reports.get(m.pk)) for m in measures]
+    indicators, indicator_deviations = _indicators(plan=plan, year=year, gap=gap)
     return {
+        "gap": str(gap),
+        "indicators": indicators,
+        "indicator_deviations": indicator_deviations,
         "plan": _plan(plan),
         "year": year,
         "period": _period_label(reports),
@@ -165,7 +175,32 @@ def _budget(*, plan: Plan, year: int) -> dict | None:
         ],
         "funder_totals": [_money(t) for t in table.funder_totals],
         "total": _money(table.total),
+        "outcome": _outcome(table) if table.has_outcome else None,
     }
+
+
+def _outcome(table) -> dict:
+    """Return the outcome beside the budget: per line and per funder, with the differences."""
+
+    def cell(budget: Decimal | None, outcome: Decimal | None) -> dict:
+        difference = None if outcome is None else outcome - (budget or Decimal(0))
+        return {
+            "budget": _money(budget),
+            "outcome": _money(outcome),
+            "difference": _money(difference),
+        }
+
+    def summed(cells) -> tuple[Decimal, Decimal | None]:
+        outcomes = [c.outcome for c in cells if c.outcome is not None]
+        budget = sum((c.budget or Decimal(0) for c in cells), Decimal(0))
+        return budget, (sum(outcomes, Decimal(0)) if outcomes else None)
+
+    lines = [{"name": line.name, **cell(*summed(cells))} for line, cells in table.outcome_rows]
+    funders = [
+        {"name": funder.organisation.name, **cell(total.budget, total.outcome)}
+        for funder, total in zip(table.funders, table.outcome_totals, strict=True)
+    ]
+    return {"lines": lines, "funders": funders, "total": cell(*summed(table.outcome_totals))}
 
 
 def _meetings(*, plan: Plan, year: int) -> list[dict]:
@@ -224,3 +259,165 @@ def plan_document(*, plan: Plan) -> dict:
         "global_goals": [str(g) for g in plan.global_goals.all()],
         "budgets": plan_budget_tables(plan=plan),
     }
+
+
+def _figure(cell) -> str:
+    """Return a table cell's value as stored text ("" when none, "saknas" marked apart)."""
+    return "" if cell.value is None else str(cell.value)
+
+
+def _indicators(*, plan: Plan, year: int, gap: Decimal) -> tuple[list[dict], list[dict]]:
+    """Return the plan's indicators for the report, and the deviations their figures show."""
+    indicators = list(
+        Indicator.objects.filter(Q(focus_areas__plan=plan) | Q(measures__plan=plan))
+        .distinct()
+        .select_related("owner")
+        .prefetch_related(
+            Prefetch(
+                "values",
+                queryset=IndicatorValue.objects.filter(tertial__isnull=True).order_by(
+                    "year", "area_code"
+                ),
+            ),
+            "targets",
+            Prefetch("focus_areas", queryset=FocusArea.objects.filter(plan=plan)),
+            Prefetch("measures", queryset=Measure.objects.filter(plan=plan)),
+        )
+        .order_by("name", "pk")
+    )
+    shown, deviations = [], []
+    for indicator in indicators:
+        table = indicator_table(
+            indicator=indicator,
+            values=list(indicator.values.all()),
+            targets=list(indicator.targets.all()),
+        )
+        entry = _indicator(indicator, table, year)
+        shown.append(entry)
+        deviations += _indicator_deviations(entry, table, year, gap)
+    return shown, deviations
+
+
+def _indicator(indicator: Indicator, table, year: int) -> dict:
+    """Return one indicator as the report shows it: its table, chart and where it belongs."""
+    rows = [r for r in table.rows if r.year <= year][-5:]  # the last five years up to the report's
+    areas = {a.pk for a in indicator.focus_areas.all()} | {
+        m.focus_area_id for m in indicator.measures.all()
+    }
+    entry = {
+        "id": indicator.pk,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "direction": indicator.get_direction_display(),
+        "source": indicator.get_source_display(),
+        "kolada": indicator.is_from_kolada,
+        "split_by_sex": indicator.split_by_sex,
+        "area": table.area.name if table.area else "",
+        "comparisons": [a.name for a in table.comparisons],
+        "focus_area_ids": sorted(areas),
+        "rows": [
+            {
+                "year": r.year,
+                "women": _figure(r.women),
+                "men": _figure(r.men),
+                "total": _figure(r.total),
+                "target": _figure(r.target),
+                "comparisons": [_figure(c) for c in r.comparisons],
+            }
+            for r in rows
+        ],
+    }
+    entry["chart"], entry["alt"] = _indicator_chart(entry, year)
+    return entry
+
+
+def _indicator_chart(entry: dict, year: int) -> tuple[str, str]:
+    """Return a bar chart of the year's figures (women, men, total, target, comparisons) and
+    its text alternative; the same figures are in the table beside it."""
+    row = next((r for r in entry["rows"] if r["year"] == year), None)
+    if row is None:
+        return "", ""
+    bars = [(_("Kvinnor"), row["women"], "#7b3294"), (_("Män"), row["men"], "#008837")]
+    bars += [(_("Totalt"), row["total"], "#0969da"), (_("Mål"), row["target"], "#57606a")]
+    bars += [
+        (name, v, "#8c959f")
+        for name, v in zip(entry["comparisons"], row["comparisons"], strict=True)
+    ]
+    bars = [(label, Decimal(v), colour) for label, v, colour in bars if v != ""]
+    if not bars:
+        return "", ""
+    largest = max(v for _, v, _ in bars) or Decimal(1)
+    parts = []
+    for index, (label, value, colour) in enumerate(bars):
+        y = 4 + index * 22
+        width = int(240 * value / largest) if largest > 0 else 0
+        parts.append(
+            f'<text x="0" y="{y + 13}" font-size="10">{_xml(label[:28])}</text>'
+            f'<rect x="160" y="{y}" width="{max(width, 1)}" height="16" fill="{colour}"/>'
+            f'<text x="{166 + width}" y="{y + 13}" font-size="10">{_number(value)}</text>'
+        )
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="460" height="{10 + 22 * len(bars)}" '
+        f'font-family="Source Sans 3, sans-serif">{"".join(parts)}</svg>'
+    )
+    alt = _("%(name)s %(year)s: ") % {"name": entry["name"], "year": year} + ", ".join(
+        f"{label} {_number(value)}" for label, value, _ in bars
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(), alt
+
+
+def _number(value: Decimal) -> str:
+    return format_figure(value)
+
+
+def _worse(a: Decimal, b: Decimal, direction: str) -> bool:
+    """Return whether figure a is worse than b for an indicator with the given direction."""
+    return a < b if direction == Indicator.Direction.HIGHER else a > b
+
+
+def _indicator_deviations(entry: dict, table, year: int, gap: Decimal) -> list[dict]:
+    """Return what the year's figures show without anyone asking: targets missed, worse than
+    last year, worse than the county or the country, a gap between women and men."""
+    rows = {r.year: r for r in table.rows}
+    row, last = rows.get(year), rows.get(year - 1)
+    if row is None or row.total.value is None:
+        return []
+    direction, value = table.indicator.direction, row.total.value
+    name, found = entry["name"], []
+
+    def add(kind: str, text: str) -> None:
+        found.append({"indicator": name, "kind": kind, "text": text})
+
+    if row.target.value is not None and _worse(value, row.target.value, direction):
+        add(
+            _("Målet nås inte"),
+            _("%(value)s mot målet %(target)s")
+            % {"value": _number(value), "target": _number(row.target.value)},
+        )
+    if last and last.total.value is not None and _worse(value, last.total.value, direction):
+        add(
+            _("Sämre än året före"),
+            _("%(value)s mot %(before)s %(year)s")
+            % {"value": _number(value), "before": _number(last.total.value), "year": year - 1},
+        )
+    for area, cell in zip(table.comparisons, row.comparisons, strict=True):
+        if cell.value is not None and _worse(value, cell.value, direction):
+            add(
+                _("Sämre än %(area)s") % {"area": area.name},
+                _("%(value)s mot %(other)s")
+                % {"value": _number(value), "other": _number(cell.value)},
+            )
+    if row.women.value is not None and row.men.value is not None:
+        difference = abs(row.women.value - row.men.value)
+        if difference > gap:
+            add(
+                _("Skillnad mellan kvinnor och män"),
+                _("kvinnor %(women)s, män %(men)s: skillnaden %(difference)s är större än %(gap)s")
+                % {
+                    "women": _number(row.women.value),
+                    "men": _number(row.men.value),
+                    "difference": _number(difference),
+                    "gap": _number(gap),
+                },
+            )
+    return found

@@ -1,12 +1,14 @@
 """Forms of the follow-up pages."""
 
 import re
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from plans.forms import AsciiIntegerField, SwedishAmountField, VersionedModelForm
+from plans.forms import AsciiDecimalField, AsciiIntegerField, SwedishAmountField, VersionedModelForm
 from plans.models import Plan
+from reports.documents import DEFAULT_GAP
 from reports.kolada import parse_areas, parse_years
 from reports.models import FollowUpRound, MeasureReport
 
@@ -106,3 +108,22 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Krävs när du returnerar rapporten."),
     )
+
+
+class GapForm(forms.Form):
+    """The gap between women and men from which the yearly report lists an indicator."""
+
+    skillnad = AsciiDecimalField(
+        label=_("Redovisa skillnader mellan kvinnor och män större än"),
+        required=False,
+        min_value=0,
+        max_value=10**6,
+        decimal_places=2,
+        help_text=_("I indikatorns enhet, t.ex. procentenheter. Lämna tomt för 5."),
+    )
+
+    def gap(self) -> Decimal:
+        """Return the chosen gap, or the default when none (or none valid) was given."""
+        if self.is_valid() and self.cleaned_data.get("skillnad") is not None:
+            return self.cleaned_data["skillnad"]
+        return DEFAULT_GAP

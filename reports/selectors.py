@@ -89,10 +89,20 @@ class IndicatorTable:
         return bool(self.rows)
 
 
-def indicator_table(*, indicator: Indicator) -> IndicatorTable:
-    """Return the indicator's figures per year: its own area by sex, targets, comparisons."""
-    values = list(indicator.values.filter(tertial__isnull=True).order_by("year", "area_code"))
-    targets = list(indicator.targets.all())
+def indicator_table(
+    *,
+    indicator: Indicator,
+    values: list[IndicatorValue] | None = None,
+    targets: list | None = None,
+) -> IndicatorTable:
+    """Return the indicator's figures per year: its own area by sex, targets, comparisons.
+
+    A caller that loaded many indicators' values and targets at once passes them in.
+    """
+    if values is None:
+        values = list(indicator.values.filter(tertial__isnull=True).order_by("year", "area_code"))
+    if targets is None:
+        targets = list(indicator.targets.all())
     own = _own_area(indicator, values)
     comparisons = _areas([v for v in values if own is None or v.area_code != own.code])
     years = sorted({v.year for v in values} | {t.year for t in targets})

@@ -4,6 +4,7 @@ reporting, accepting or returning, reminding owners; rendering and publishing th
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, User
@@ -20,7 +21,7 @@ from simple_history.utils import bulk_create_with_history
 from folkhalsa.pdf import render_pdf
 from plans.models import Measure, Organisation, Plan, Responsibility, Role
 from plans.services import versioned_save
-from reports.documents import follow_up_document, plan_document
+from reports.documents import DEFAULT_GAP, follow_up_document, plan_document
 from reports.kolada import KoladaClient, KoladaError, KoladaValue, Kpi
 from reports.models import (
     COUNTRY_CODE,
@@ -395,10 +396,12 @@ def plan_document_render(*, plan: Plan) -> bytes:
     )
 
 
-def follow_up_publish(*, plan: Plan, year: int, user: AbstractBaseUser) -> PublishedFollowUp:
+def follow_up_publish(
+    *, plan: Plan, year: int, user: AbstractBaseUser, gap: Decimal = DEFAULT_GAP
+) -> PublishedFollowUp:
     """Freeze the follow-up as it reads now: its content and its PDF, stored together."""
     now = timezone.now()
-    content = follow_up_document(plan=plan, year=year)
+    content = follow_up_document(plan=plan, year=year, gap=gap)
     content["published_on"] = timezone.localdate(now).isoformat()
     content["published_by"] = user.get_full_name() or user.get_username()
     published = PublishedFollowUp(

@@ -18,7 +18,7 @@ from plans import permissions as plan_permissions
 from plans.services import StaleVersionError
 from reports import permissions
 from reports.documents import follow_up_document, status_changes
-from reports.forms import KoladaImportForm, MeasureReportForm, ReviewForm, RoundForm
+from reports.forms import GapForm, KoladaImportForm, MeasureReportForm, ReviewForm, RoundForm
 from reports.kolada import KoladaError
 from reports.models import (
     COUNTRY_CODE,
@@ -323,7 +323,10 @@ def plan_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     )
     rounds = list(plan.follow_up_rounds.all()) if can_edit else []
     years = list(range(plan.end_year, plan.start_year - 1, -1))
+    gap_form = GapForm(request.GET or None)
     context = {
+        "gap_form": gap_form,
+        "gap": gap_form.gap(),
         "plan": plan,
         "published": published,
         "rounds": rounds,
@@ -347,7 +350,8 @@ def _edited_plan(request: HttpRequest, pk: int, year: int):
 def follow_up_preview(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """Render the year's follow-up as it reads now, without publishing it."""
     plan = _edited_plan(request, pk, year)
-    content = follow_up_document(plan=plan, year=year)
+    gap = GapForm(request.GET or None).gap()
+    content = follow_up_document(plan=plan, year=year, gap=gap)
     return _pdf_response(follow_up_render(content=content), f"uppfoljning-{year}-utkast.pdf")
 
 
@@ -356,7 +360,11 @@ def follow_up_preview(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 def follow_up_publish_view(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """Publish the year's follow-up: its content and PDF are frozen from now on."""
     plan = _edited_plan(request, pk, year)
-    published = follow_up_publish(plan=plan, year=year, user=request.user)
+    form = GapForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["skillnad"]))
+        return redirect("reports:plan_follow_up", plan.pk)
+    published = follow_up_publish(plan=plan, year=year, user=request.user, gap=form.gap())
     messages.success(
         request, _("Uppföljningen för %(year)s är publicerad.") % {"year": published.year}
     )

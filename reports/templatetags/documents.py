@@ -7,6 +7,7 @@ from django import template
 from django.utils import formats
 
 from plans.forms import format_kronor
+from reports.selectors import format_figure
 
 register = template.Library()
 
@@ -33,5 +34,4 @@ def number(value: str) -> str:
     """Return a stored decimal ("12.50") with a Swedish comma and no needless decimals."""
     if value in ("", None):
         return ""
-    text = format_kronor(Decimal(value))
-    return text
+    return format_figure(Decimal(value))
