@@ -57,6 +57,7 @@ test: lint pytest pytest-postgres browser
 # By hand, not in `make test`: the main pages timed at national size on a throwaway PostgreSQL.
 bench: install
 	scripts/with-postgres.sh $(PY) -m bench.run
+	$(PY) -m bench.follow_up
 
 # By hand: the council's PDFs at 10 and 100 items (selector, HTML and WeasyPrint timed apart).
 bench-documents: install

@@ -1,4 +1,5 @@
-"""The whole demo: the plans of the source documents, then the councils that use them."""
+"""The whole demo: the plans of the source documents, the councils that use them, and the
+follow-up of the plans (rounds, indicators, the budget outcome, one published report)."""
 
 from dataclasses import dataclass
 
@@ -8,6 +9,7 @@ from councils.demo.loader import CouncilReport
 from councils.demo.loader import load_demo as load_councils
 from plans.demo.loader import DEMO_PASSWORD, DemoReport
 from plans.demo.loader import load_demo as load_plans
+from reports.demo.loader import load_follow_up_demo
 
 
 @dataclass
@@ -16,6 +18,7 @@ class Demo:
 
     plans: DemoReport
     councils: CouncilReport
+    follow_up: list[str]
 
     @property
     def users(self) -> list[tuple[str, str, str]]:
@@ -24,6 +27,8 @@ class Demo:
 
 
 def load_demo(*, password: str = DEMO_PASSWORD) -> Demo:
-    """Load the plans demo and the councils demo, all or nothing; what is there stays."""
+    """Load the plans, councils and follow-up demos, all or nothing; what is there stays."""
     with transaction.atomic():
-        return Demo(plans=load_plans(password=password), councils=load_councils(password=password))
+        plans = load_plans(password=password)
+        councils = load_councils(password=password)
+        return Demo(plans=plans, councils=councils, follow_up=load_follow_up_demo())

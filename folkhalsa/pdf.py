@@ -27,6 +27,8 @@ class OwnFilesFetcher(URLFetcher):
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         """Return the static file the URL names; refuse anything outside static/."""
+        if url.startswith("data:"):
+            return super().fetch(url, headers)  # inline content, such as a chart: no network
         if not url.startswith("file:"):
             raise ValueError(f"Only the project's own files are used in PDFs, not {url[:100]}")
         path = Path(url2pathname(url.split("?")[0].removeprefix("file:"))).resolve()

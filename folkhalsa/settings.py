@@ -148,6 +148,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "folkhalsa@localhost")
+# The site's public address, for links in e-mails sent outside a request (reminders).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # Follow-up (reports): Kolada's open API, for indicator values by municipality, region and sex.
 KOLADA_API_URL = env_str("KOLADA_API_URL", "https://api.kolada.se/v3")

@@ -11,6 +11,6 @@ urlpatterns = [
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("sprak/", set_language, name="set_language"),
     path("", include("councils.urls")),
-    path("", include("plans.urls")),
     path("", include("reports.urls")),
+    path("", include("plans.urls")),
 ]

@@ -1,21 +1,53 @@
-"""HTML pages of the follow-up: indicators with their figures, and fetching them from Kolada."""
+"""Pages of the follow-up: indicators and their Kolada import; rounds, the owners' reports, the
+strategist's review; the yearly PDF, its publishing, and the exports."""
 
 from django.contrib import messages
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from plans import permissions as plan_permissions
-from reports.forms import KoladaImportForm
+from plans.services import StaleVersionError
+from reports import permissions
+from reports.documents import follow_up_document, status_changes
+from reports.forms import GapForm, KoladaImportForm, MeasureReportForm, ReviewForm, RoundForm
 from reports.kolada import KoladaError
-from reports.models import COUNTRY_CODE, Indicator, Source
+from reports.models import (
+    COUNTRY_CODE,
+    FollowUpRound,
+    Indicator,
+    MeasureReport,
+    PublishedFollowUp,
+    Source,
+)
 from reports.permissions import can_edit_indicator, readable_indicators
-from reports.selectors import indicator_table
-from reports.services import indicator_values_import_kolada
+from reports.selectors import (
+    indicator_table,
+    managed_rounds,
+    my_open_reports,
+    plan_measure_rows,
+    round_overview,
+)
+from reports.services import (
+    follow_up_publish,
+    follow_up_render,
+    indicator_values_import_kolada,
+    plan_document_render,
+    report_review,
+    report_save,
+    round_close,
+    round_open,
+    round_send_reminders,
+)
+from reports.spreadsheets import measures_workbook
 
 INDICATORS_PER_PAGE = 50
 
@@ -94,3 +126,284 @@ def _context(request: HttpRequest, indicator: Indicator, form) -> dict:
         "measures": indicator.measures.filter(plan__in=plans).select_related("plan"),
         "form": form,
     }
+
+
+def _managed_round(request: HttpRequest, pk: int) -> FollowUpRound:
+    """Return the round if the user manages its plan; 404 otherwise, so ids reveal nothing."""
+    round_ = get_object_or_404(FollowUpRound.objects.select_related("plan__owner"), pk=pk)
+    if not permissions.can_manage_round(request.user, round_):
+        raise Http404
+    return round_
+
+
+def _readable_report(request: HttpRequest, pk: int) -> MeasureReport:
+    """Return the report if the user writes or reviews it; 404 otherwise."""
+    reports = permissions.readable_reports(request.user).select_related(
+        "round__plan__owner", "measure"
+    )
+    return get_object_or_404(reports, pk=pk)
+
+
+@login_required
+def followup_home(request: HttpRequest) -> HttpResponse:
+    """List the plans whose follow-up she manages, with their rounds."""
+    plans, rounds = managed_rounds(user=request.user)
+    if not plans:
+        return redirect("reports:my_reports")
+    return render(request, "reports/followup_home.html", {"plans": plans, "rounds": rounds})
+
+
+@login_required
+def my_reports(request: HttpRequest) -> HttpResponse:
+    """Show "Mina insatser": the measures she reports on in the open rounds."""
+    grouped = my_open_reports(user=request.user)
+    return render(request, "reports/my_reports.html", {"grouped": grouped})
+
+
+@login_required
+def round_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a follow-up round for one of her plans."""
+    plan = get_object_or_404(plan_permissions.visible_plans(request.user), pk=pk)
+    if not plan_permissions.can_edit_plan(request.user, plan):
+        raise Http404
+    form = RoundForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            round_ = round_open(
+                plan=plan,
+                year=data["year"],
+                period=data["period"],
+                due_on=data["due_on"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Uppföljningen är öppnad. Rapportörerna ser den nu."))
+            return redirect("reports:round_detail", round_.pk)
+    status = 400 if form.errors else 200
+    return render(request, "reports/round_form.html", {"plan": plan, "form": form}, status=status)
+
+
+@login_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the round: per organisation what is reported and what is missing."""
+    round_ = _managed_round(request, pk)
+    reports, owners = round_overview(round_=round_)
+    context = {"round": round_, "reports": reports, "owners": owners}
+    return render(request, "reports/round_detail.html", context)
+
+
+@login_required
+@require_POST
+def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    """E-mail the owners who have not reported."""
+    round_ = _managed_round(request, pk)
+    try:
+        reminders = round_send_reminders(round_=round_, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Påminnelse skickad till %(count)s rapportörer.") % {"count": len(reminders)},
+        )
+    return redirect("reports:round_detail", round_.pk)
+
+
+@login_required
+@require_POST
+def round_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close the round."""
+    round_ = _managed_round(request, pk)
+    round_close(round_=round_, user=request.user)
+    messages.success(request, _("Uppföljningen är stängd."))
+    return redirect("reports:round_detail", round_.pk)
+
+
+@login_required
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Write a report as a draft, or submit it to the strategist."""
+    report = _readable_report(request, pk)
+    if not permissions.can_write_report(request.user, report):
+        raise Http404
+    form = MeasureReportForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        submit = request.POST.get("action") == "submit"
+        if _save_report(request, form, submit=submit):
+            return redirect(reverse("reports:my_reports") + f"#rapport-{report.pk}")
+    status = 400 if form.errors else 200
+    context = {"report": report, "form": form, "measure": report.measure}
+    return render(request, "reports/report_form.html", context, status=status)
+
+
+@transaction.atomic
+def _save_report(request: HttpRequest, form: MeasureReportForm, *, submit: bool) -> bool:
+    """Save the form through the service; put its refusal on the form; say what was done."""
+    report = form.save(commit=False)
+    try:
+        report_save(
+            report=report,
+            expected_version=form.expected_version(),
+            user=request.user,
+            submit=submit,
+        )
+    except StaleVersionError as error:
+        form.add_error(None, error.describe())
+        return False
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    name = report.measure.code or _("insatsen")
+    if submit:
+        messages.success(request, _("Rapporten om %(name)s är inskickad.") % {"name": name})
+    else:
+        messages.success(request, _("Utkastet för %(name)s är sparat.") % {"name": name})
+    return True
+
+
+@login_required
+def report_review_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept a submitted report or return it with a comment."""
+    report = _readable_report(request, pk)
+    if not permissions.can_manage_round(request.user, report.round):
+        raise Http404
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        accept = request.POST.get("action") == "accept"
+        try:
+            report_review(
+                report=report,
+                user=request.user,
+                accept=accept,
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            done = _("godkänd") if accept else _("returnerad")
+            messages.success(request, _("Rapporten är %(done)s.") % {"done": done})
+            return redirect(reverse("reports:round_detail", args=[report.round_id]))
+    status = 400 if form.errors else 200
+    context = {"report": report, "form": form, "measure": report.measure}
+    return render(request, "reports/report_review.html", context, status=status)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def plan_measures_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download the plan's measures with their latest reports as an Excel file."""
+    plan = get_object_or_404(plan_permissions.visible_plans(request.user), pk=pk)
+    content = measures_workbook(title=plan.title, rows=plan_measure_rows(plan=plan))
+    response = HttpResponse(content, content_type=XLSX)
+    filename = f"insatser-{plan.pk}-{slugify(plan.title)[:60]}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+PDF = "application/pdf"
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=PDF)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def plan_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a plan's follow-up: published reports for its readers; rounds and drafts for editors."""
+    plan = get_object_or_404(plan_permissions.visible_plans(request.user), pk=pk)
+    can_edit = plan_permissions.can_edit_plan(request.user, plan)
+    published = list(
+        PublishedFollowUp.objects.filter(plan=plan)
+        .select_related("published_by")
+        .defer("pdf", "content")
+    )
+    rounds = list(plan.follow_up_rounds.all()) if can_edit else []
+    years = list(range(plan.end_year, plan.start_year - 1, -1))
+    gap_form = GapForm(request.GET or None)
+    context = {
+        "gap_form": gap_form,
+        "gap": gap_form.gap(),
+        "plan": plan,
+        "published": published,
+        "rounds": rounds,
+        "years": years,
+        "can_edit": can_edit,
+    }
+    return render(request, "reports/plan_follow_up.html", context)
+
+
+def _edited_plan(request: HttpRequest, pk: int, year: int):
+    """Return the plan if the user edits it and the year is in its period; 404 otherwise."""
+    plan = get_object_or_404(plan_permissions.visible_plans(request.user), pk=pk)
+    if not plan_permissions.can_edit_plan(request.user, plan):
+        raise Http404
+    if not plan.start_year <= year <= plan.end_year:
+        raise Http404
+    return plan
+
+
+@login_required
+def follow_up_preview(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """Render the year's follow-up as it reads now, without publishing it."""
+    plan = _edited_plan(request, pk, year)
+    gap = GapForm(request.GET or None).gap()
+    content = follow_up_document(plan=plan, year=year, gap=gap)
+    return _pdf_response(follow_up_render(content=content), f"uppfoljning-{year}-utkast.pdf")
+
+
+@login_required
+@require_POST
+def follow_up_publish_view(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """Publish the year's follow-up: its content and PDF are frozen from now on."""
+    plan = _edited_plan(request, pk, year)
+    form = GapForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["skillnad"]))
+        return redirect("reports:plan_follow_up", plan.pk)
+    published = follow_up_publish(plan=plan, year=year, user=request.user, gap=form.gap())
+    messages.success(
+        request, _("Uppföljningen för %(year)s är publicerad.") % {"year": published.year}
+    )
+    return redirect(
+        reverse("reports:plan_follow_up", args=[plan.pk]) + f"#publicerad-{published.pk}"
+    )
+
+
+def _published(request: HttpRequest, pk: int) -> PublishedFollowUp:
+    """Return the published follow-up if the user may read its plan; 404 otherwise."""
+    visible = plan_permissions.visible_plans(request.user)
+    return get_object_or_404(
+        PublishedFollowUp.objects.select_related("plan"), pk=pk, plan__in=visible
+    )
+
+
+def published_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Return the PDF exactly as it was published."""
+    published = _published(request, pk)
+    return _pdf_response(bytes(published.pdf), f"uppfoljning-{published.year}.pdf")
+
+
+def published_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """Compare a published follow-up with the one published for the year before."""
+    published = _published(request, pk)
+    previous = (
+        PublishedFollowUp.objects.filter(plan=published.plan, year__lt=published.year)
+        .order_by("-year", "-published_at")
+        .first()
+    )
+    changes = status_changes(before=previous.content, after=published.content) if previous else []
+    context = {"published": published, "previous": previous, "changes": changes}
+    return render(request, "reports/published_compare.html", context)
+
+
+def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Return the whole plan as a PDF for whoever may read the plan."""
+    plan = get_object_or_404(
+        plan_permissions.visible_plans(request.user).select_related("owner"), pk=pk
+    )
+    filename = f"{slugify(plan.title)[:80] or 'plan'}.pdf"
+    return _pdf_response(plan_document_render(plan=plan), filename)

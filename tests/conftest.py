@@ -10,6 +10,7 @@ is deleted inside the test's transaction). Either way the transaction is rolled 
 test, so the demo is loaded once and never changes between tests.
 """
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -53,7 +54,16 @@ from plans.models import (
     Tag,
     TargetArea,
 )
-from reports.models import Indicator, IndicatorTarget, IndicatorValue, Sex, Source
+from reports.models import (
+    FollowUpRound,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    MeasureReport,
+    PublishedFollowUp,
+    Sex,
+    Source,
+)
 from tests.kolada_fake import FakeKolada
 
 PASSWORD = "ett-långt-testlösenord"
@@ -315,8 +325,38 @@ def objects(norberg, alice, bob, charlie, diana, superuser, measure, budget, mee
         ),
         "attachment": attach_pdf(item),
     }
+    follow_up = FollowUpRound.objects.create(
+        plan=measure.plan, year=2025, due_on=datetime.date(2026, 1, 31), opened_by=alice
+    )
+    report_records = {
+        # Published follow-ups are of adopted plans, so public.
+        "publishedfollowup": PublishedFollowUp.objects.create(
+            plan=Plan.objects.create(
+                owner=norberg,
+                kind=Plan.Kind.STRATEGY,
+                title="Antagen strategi",
+                start_year=2022,
+                end_year=2026,
+                status=Plan.Status.ADOPTED,
+            ),
+            year=2024,
+            content={"areas": []},
+            pdf=b"%PDF-1.7 publicerad",
+            published_by=alice,
+            published_at=follow_up.opened_at,
+        ),
+        "followupround": follow_up,
+        "measurereport": MeasureReport.objects.create(
+            round=follow_up,
+            measure=measure,
+            state=MeasureReport.State.DRAFT,
+            status=MeasureReport.Status.ON_TRACK,
+            progress="Läsombud utbildade på två förskolor.",
+        ),
+    }
     records = {
         **council_records,
+        **report_records,
         "indicator": _indicator(measure.focus_area),
         "plan": measure.plan,
         "focusarea": measure.focus_area,

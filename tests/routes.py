@@ -56,12 +56,17 @@ SITE_RECORDS = {
     "/moten/": "meeting",
     "/arenden/": "agendaitem",
     "/bilagor/": "attachment",
+    "/uppfoljning/": "followupround",
+    "/rapporter/": "measurereport",
+    "/uppfoljningar/": "publishedfollowup",
     "/indikatorer/": "indicator",
     "/protokoll/": "meeting",
     "/platser/": "seat",
     "/innehav/": "seatholding",
     "/staende-punkter/": "standingitem",
 }
+# The year in addresses that take one (a plan's yearly follow-up): within the standing plan.
+YEAR = 2025
 SITE_NAMESPACES = ("plans:", "councils:", "reports:")
 
 
@@ -82,7 +87,8 @@ def url_for(route: Route, records: dict) -> str | None:
         # The body's private calendar address: its token, not an id.
         return reverse(route.name, args=[records["body"].calendar_token])
     if route.name.startswith(SITE_NAMESPACES) and route.params:
-        path = reverse(route.name, args=[1])
+        extra = [YEAR] if route.params[1:] == ("year",) else []
+        path = reverse(route.name, args=[1, *extra])
         kind = next((k for prefix, k in SITE_RECORDS.items() if path.startswith(prefix)), "plan")
-        return reverse(route.name, args=[records[kind].pk])
+        return reverse(route.name, args=[records[kind].pk, *extra])
     return reverse(route.name)

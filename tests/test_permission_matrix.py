@@ -25,6 +25,7 @@ USERS = ["anonymous", "alice", "bob", "charlie", "diana"]
 OWNED = {"plan", "focusarea", "result", "measure", "budget", "person", "indicator"}
 SHARED_READ_ONLY = {"targetarea", "globalgoal"}
 DJANGO_ONLY = {"accessattempt", "accesslog", "accessfailurelog"}
+EDITORS_OF_PLANS = {"alice", "diana"}
 
 
 def _expected(route: Route, user: str) -> int:
@@ -36,6 +37,8 @@ def _expected(route: Route, user: str) -> int:
         return 302  # choosing a language is a POST; a GET goes back where it came from
     if name.startswith("admin:"):
         return _expected_admin(route, user)
+    if name.startswith("reports:"):
+        return _expected_follow_up(name, user)
     return _expected_site(name, user)
 
 
@@ -96,6 +99,40 @@ def _expected_documents(name: str, user: str) -> int | None:
     if name in DOCUMENT_MANAGES:
         return {"anonymous": 302, "alice": 403, "diana": 200}.get(user, 404)
     return None
+
+
+# Follow-up: alice and diana manage Norberg's plan's rounds; bob reports on the library's measure.
+FOLLOW_UP_READERS = {
+    "reports:followup_home": {"alice", "diana"},  # the others are sent on to their own measures
+    "reports:my_reports": {"alice", "bob", "charlie", "diana"},
+    "reports:round_create": EDITORS_OF_PLANS,
+    "reports:round_detail": EDITORS_OF_PLANS,
+    "reports:report_edit": {"alice", "bob", "diana"},
+    "reports:report_review": EDITORS_OF_PLANS,
+    "reports:follow_up_preview": EDITORS_OF_PLANS,
+}
+
+
+# Read as the (draft) plan itself is: by its owner's members and the rapportör of its measure.
+FOLLOW_UP_AS_PLAN = {"reports:plan_measures_xlsx", "reports:plan_follow_up", "reports:plan_pdf"}
+# A published follow-up of an adopted plan is public, like the plan.
+FOLLOW_UP_PUBLIC = {"reports:published_pdf", "reports:published_compare"}
+
+
+def _expected_follow_up(name: str, user: str) -> int:
+    if name.startswith("reports:indicator"):
+        return _expected_reports(name, user)
+    if name in FOLLOW_UP_PUBLIC:
+        return 200
+    if name in FOLLOW_UP_AS_PLAN:
+        return 200 if user in {"alice", "bob", "diana"} else 404
+    if user == "anonymous":
+        return 302
+    if name in {"reports:round_remind", "reports:round_close", "reports:follow_up_publish"}:
+        return 405  # actions are POSTs
+    if user in FOLLOW_UP_READERS[name]:
+        return 200
+    return 302 if name == "reports:followup_home" else 404
 
 
 def _expected_site(name: str, user: str) -> int:
@@ -263,6 +300,13 @@ SITE_WRITES = {
     "plans:plan_edit": EDITORS,
     "plans:measure_edit": EDITORS,
     "plans:measure_report": {*EDITORS, "bob"},
+    # Follow-up: the round's actions are the plan editors'; the report is its owners' (and the
+    # editors'). Opening a round and reviewing are refused for all here (the posted form has no
+    # valid year; the report is not submitted): tests/test_follow_up_rounds.py covers them.
+    "reports:round_remind": EDITORS,
+    "reports:round_close": EDITORS,
+    "reports:report_edit": {*EDITORS, "bob"},
+    "reports:follow_up_publish": EDITORS,
     # reports:indicator_detail posts a Kolada import: the changed field is no longer a year and
     # no Kolada answers here, so it writes for nobody; tests/test_indicators.py imports.
     # The minutes editor of the standing (held) meeting; the other minutes forms refuse its

@@ -28,7 +28,7 @@ class Command(BaseCommand):
             demo = load_demo(password=password)
         except DemoDataError as error:
             raise CommandError(f"Demodata kunde inte läsas in, inget sparades: {error}") from error
-        for title in demo.plans.created + demo.councils.created:
+        for title in demo.plans.created + demo.councils.created + demo.follow_up:
             self.stdout.write(f"Inläst: {title}")
         for title in demo.plans.existing + demo.councils.existing:
             self.stdout.write(f"Fanns redan: {title}")

@@ -1,0 +1,174 @@
+"""Time the yearly follow-up PDF: `make bench-follow-up` (by hand, not part of `make test`).
+
+In a throwaway SQLite database, for the demo's Norrbotten plan (100 measures, 2021) and for a
+synthetic plan of 2,000 measures, prints the median of: gathering the content (with its query
+count), the HTML, our WeasyPrint step (tagged PDF/UA-1), and WeasyPrint alone on the same HTML
+(no tags, no variant) as the floor; the pages, the total against the floor, and the peak memory
+of the whole pipeline (Python allocations, tracemalloc) with the process's peak resident size.
+Goal (issue 9): total within 1.25 × the floor; 2,000 measures under 20 s and 500 MB.
+"""
+
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+SYNTHETIC_MEASURES = int(os.environ.get("BENCH_MEASURES", "2000"))
+PROGRESS = "Arbetet går enligt planen; två träffar hölls under hösten med god uppslutning. " * 2
+
+
+def setup(database: str) -> None:
+    """Configure Django with DEBUG off on a fresh SQLite file, migrate it and load the demo."""
+    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "folkhalsa.settings")
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-for-a-throwaway-database-0123456789")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    with open(os.devnull, "w") as quiet:
+        call_command("load_demo", "--force", verbosity=0, stdout=quiet)
+
+
+def synthetic_plan(measures: int):
+    """Return a plan of `measures` measures in 20 focus areas, every one reported for 2025."""
+    import datetime
+
+    from plans.models import FocusArea, Measure, Organisation, Plan, Responsibility
+    from reports.models import FollowUpRound, MeasureReport
+
+    owner = Organisation.objects.create(name=f"Benchregionen {measures}", kind="region")
+    units = [
+        Organisation.objects.create(name=f"Enhet {n}", parent=owner, kind="enhet")
+        for n in range(25)
+    ]
+    plan = Plan.objects.create(
+        owner=owner,
+        kind="handlingsplan",
+        title=f"Handlingsplan med {measures} insatser",
+        start_year=2024,
+        end_year=2027,
+        status="antagen",
+        adopted_by="Regionfullmäktige",
+    )
+    areas = FocusArea.objects.bulk_create(
+        FocusArea(
+            plan=plan, number=str(n + 1), order=n, title=f"Målområde {n + 1} för jämlik hälsa"
+        )
+        for n in range(20)
+    )
+    rows = Measure.objects.bulk_create(
+        Measure(
+            plan=plan,
+            focus_area=areas[n % 20],
+            code=f"{n % 20 + 1}{n // 20:03d}",
+            order=n,
+            title=f"Insats {n} för barn och unga i samverkan med föreningslivet och skolan",
+            expected_result="Fler unga i organiserad fritid, minst 100 deltagare",
+        )
+        for n in range(measures)
+    )
+    Responsibility.objects.bulk_create(
+        Responsibility(measure=m, organisation=units[n % 25], role="ansvarig")
+        for n, m in enumerate(rows)
+    )
+    round_ = FollowUpRound.objects.create(
+        plan=plan, year=2025, due_on=datetime.date(2026, 1, 31), status="stangd"
+    )
+    statuses = ["enligt_plan", "risk", "avviker", "genomford", "ej_paborjad", "avbruten"]
+    MeasureReport.objects.bulk_create(
+        MeasureReport(
+            round=round_,
+            measure=m,
+            state="godkand",
+            status=statuses[n % 6],
+            progress=PROGRESS,
+        )
+        for n, m in enumerate(rows)
+    )
+    return plan
+
+
+def median_s(action: Callable[[], object]) -> float:
+    times = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def weasyprint_alone(html: str) -> bytes:
+    """Return the HTML typeset by WeasyPrint with its defaults: the floor we compare against."""
+    from weasyprint import CSS, HTML
+
+    from folkhalsa.pdf import STATIC_DIR, STYLESHEET, OwnFilesFetcher
+
+    fetcher = OwnFilesFetcher()
+    return HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher).write_pdf(
+        stylesheets=[CSS(filename=str(STYLESHEET), url_fetcher=fetcher)]
+    )
+
+
+def measure(name: str, plan, year: int) -> None:
+    """Print one line of figures for the plan's follow-up of the year."""
+    import io
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from pypdf import PdfReader
+
+    from folkhalsa.pdf import html_to_pdf, render_html
+    from reports.documents import follow_up_document
+
+    template = "reports/pdf/follow_up.html"
+    with CaptureQueriesContext(connection) as queries:
+        content = follow_up_document(plan=plan, year=year)
+    html = render_html(template_name=template, context=content)
+    tracemalloc.start()
+    pdf = html_to_pdf(
+        html=render_html(template_name=template, context=follow_up_document(plan=plan, year=year)),
+        variant="pdf/ua-1",
+    )
+    peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    context_s = median_s(lambda: follow_up_document(plan=plan, year=year))
+    html_s = median_s(lambda: render_html(template_name=template, context=content))
+    pdf_s = median_s(lambda: html_to_pdf(html=html, variant="pdf/ua-1"))
+    floor_s = median_s(lambda: weasyprint_alone(html))
+    total = context_s + html_s + pdf_s
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"{name:28} {len(queries):>7} {context_s:>8.2f} {html_s:>6.2f} {pdf_s:>10.2f} "
+        f"{floor_s:>6.2f} {total:>6.2f} {total / floor_s:>6.2f}x {pages:>5} "
+        f"{peak_mb:>7.0f} {rss_mb:>7.0f}"
+    )
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        setup(f"{folder}/bench.sqlite3")
+        from plans.models import Plan
+
+        print(
+            f"{'document':28} {'queries':>7} {'context':>8} {'html':>6} {'weasyprint':>10} "
+            f"{'floor':>6} {'total':>6} {'/floor':>7} {'pages':>5} {'peak MB':>7} {'RSS MB':>7}"
+        )
+        print(f"(seconds, median of {RUNS} runs; peak MB: Python allocations while rendering)")
+        norrbotten = Plan.objects.get(title="Region Norrbottens handlingsplan 2018–2022")
+        measure("Norrbotten 2021 (100)", norrbotten, 2021)
+        measure(f"Syntetisk ({SYNTHETIC_MEASURES})", synthetic_plan(SYNTHETIC_MEASURES), 2025)
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,423 @@
+"""The yearly follow-up as a document: every figure it shows, gathered as plain values.
+
+The content is JSON (numbers as strings where they are money or decimals), so publishing can
+store exactly what the PDF showed and render it again a year later, whatever is edited since.
+All queries happen here; the template and the renderer (folkhalsa/pdf.py) touch no records.
+"""
+
+import base64
+from collections import Counter
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from councils.models import AgendaItem, Meeting
+from plans.models import Budget, FocusArea, Measure, Plan
+from plans.selectors import budget_table, plan_budget_tables, plan_measures, plan_tree
+from reports.models import FollowUpRound, Indicator, IndicatorValue, MeasureReport
+from reports.selectors import PERIOD_ORDER, REPORTED_STATES, format_figure, indicator_table
+
+# The gap between women and men that the report lists unless the strategist sets another.
+DEFAULT_GAP = Decimal(5)
+# Statuses the summary lists as deviations from the plan.
+DEVIATING = (MeasureReport.Status.DEVIATING, MeasureReport.Status.AT_RISK)
+# The summary chart's colours; every bar also carries its label and count as text.
+BAR_COLOURS = {
+    "enligt_plan": "#1a7f37",
+    "risk": "#b58900",
+    "avviker": "#cf222e",
+    "ej_paborjad": "#8c959f",
+    "genomford": "#0969da",
+    "avbruten": "#57606a",
+    "": "#d0d7de",
+}
+
+
+def follow_up_document(*, plan: Plan, year: int, gap: Decimal = DEFAULT_GAP) -> dict:
+    """Return the content of the plan's follow-up for the year: JSON, ready to render.
+
+    `gap` is the difference between women and men (in each indicator's unit) from which the
+    report lists it as a deviation.
+    """
+    measures = plan_measures(plan=plan)
+    reports = _year_reports(plan=plan, year=year)
+    rows = [_measure(m, reports.get(m.pk)) for m in measures]
+    indicators, indicator_deviations = _indicators(plan=plan, year=year, gap=gap)
+    return {
+        "gap": str(gap),
+        "indicators": indicators,
+        "indicator_deviations": indicator_deviations,
+        "plan": _plan(plan),
+        "year": year,
+        "period": _period_label(reports),
+        "generated_on": timezone.localdate().isoformat(),
+        "summary": _summary(rows),
+        "deviations": [r for r in rows if r["status"] in DEVIATING],
+        "areas": _areas(plan=plan, rows=rows, measures=measures),
+        "budget": _budget(plan=plan, year=year),
+        "meetings": _meetings(plan=plan, year=year),
+    }
+
+
+def _plan(plan: Plan) -> dict:
+    return {
+        "id": plan.pk,
+        "title": plan.title,
+        "kind": plan.get_kind_display(),
+        "owner": plan.owner.name,
+        "period": f"{plan.start_year}–{plan.end_year}",
+        "adopted_by": plan.adopted_by,
+        "adopted_on": plan.adopted_on.isoformat() if plan.adopted_on else "",
+    }
+
+
+def _year_reports(*, plan: Plan, year: int) -> dict[int, MeasureReport]:
+    """Return each measure's report from the year's latest round, if submitted or accepted."""
+    rounds = list(FollowUpRound.objects.filter(plan=plan, year=year))
+    if not rounds:
+        return {}
+    latest = max(rounds, key=lambda r: PERIOD_ORDER[r.period])
+    reports = MeasureReport.objects.filter(round=latest, state__in=REPORTED_STATES)
+    return {r.measure_id: r for r in reports.select_related("round")}
+
+
+def _period_label(reports: dict[int, MeasureReport]) -> str:
+    report = next(iter(reports.values()), None)
+    return report.round.get_period_display() if report else ""
+
+
+def _measure(measure, report: MeasureReport | None) -> dict:
+    owners = [r.organisation_path for r in measure.responsibilities.all() if r.role == "ansvarig"]
+    return {
+        "id": measure.pk,
+        "code": measure.code,
+        "title": measure.title,
+        "focus_area_id": measure.focus_area_id,
+        "owners": owners,
+        "expected_result": measure.expected_result,
+        "status": report.status if report else "",
+        "status_label": report.get_status_display() if report else _("Ej rapporterad"),
+        "progress": report.progress if report else "",
+        "figure_reached": str(report.figure_reached) if report and report.figure_reached else "",
+    }
+
+
+def _summary(rows: list[dict]) -> dict:
+    """Return the measures per status, in the scale's order, with a chart of them."""
+    counts = Counter(row["status"] for row in rows)
+    labels = dict(MeasureReport.Status.choices) | {"": _("Ej rapporterad")}
+    statuses = [
+        {"status": value, "label": str(labels[value]), "count": counts.get(value, 0)}
+        for value in [*MeasureReport.Status.values, ""]
+    ]
+    return {"statuses": statuses, "total": len(rows), "chart": _status_chart(statuses)}
+
+
+def _status_chart(statuses: list[dict]) -> str:
+    """Return a bar chart of the statuses as an SVG data URI (its figures are in a table too)."""
+    largest = max((s["count"] for s in statuses), default=0) or 1
+    bars = []
+    for index, s in enumerate(statuses):
+        y = 6 + index * 26
+        width = round(260 * s["count"] / largest)
+        bars.append(
+            f'<text x="0" y="{y + 14}" font-size="11">{_xml(s["label"])}</text>'
+            f'<rect x="150" y="{y}" width="{width}" height="18" fill="{BAR_COLOURS[s["status"]]}"/>'
+            f'<text x="{156 + width}" y="{y + 14}" font-size="11">{s["count"]}</text>'
+        )
+    height = 12 + 26 * len(statuses)
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="460" height="{height}" '
+        f'font-family="Source Sans 3, sans-serif">{"".join(bars)}</svg>'
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _areas(*, plan: Plan, rows: list[dict], measures: list) -> list[dict]:
+    """Return the plan's focus areas in document order, each with its measures."""
+    by_area: dict[int, list[dict]] = {}
+    for row in rows:
+        by_area.setdefault(row["focus_area_id"], []).append(row)
+    return [
+        {
+            "id": area.pk,
+            "number": area.full_number,
+            "title": area.title,
+            "depth": len(area.tree_path) - 1,
+            "measures": by_area.get(area.pk, []),
+        }
+        for area in FocusArea.objects.of_plan(plan.pk)
+    ]
+
+
+def _money(value: Decimal | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _budget(*, plan: Plan, year: int) -> dict | None:
+    """Return the year's budget as lines × funders with totals, or None without one."""
+    budget = Budget.objects.filter(plan=plan, year=year).first()
+    if budget is None:
+        return None
+    table = budget_table(budget=budget)
+    return {
+        "title": budget.title,
+        "funders": [f.organisation.name for f in table.funders],
+        "rows": [
+            {"name": line.name, "amounts": [_money(a) for a in amounts], "total": _money(total)}
+            for line, amounts, total in table.rows
+        ],
+        "funder_totals": [_money(t) for t in table.funder_totals],
+        "total": _money(table.total),
+        "outcome": _outcome(table) if table.has_outcome else None,
+    }
+
+
+def _outcome(table) -> dict:
+    """Return the outcome beside the budget: per line and per funder, with the differences."""
+
+    def cell(budget: Decimal | None, outcome: Decimal | None) -> dict:
+        difference = None if outcome is None else outcome - (budget or Decimal(0))
+        return {
+            "budget": _money(budget),
+            "outcome": _money(outcome),
+            "difference": _money(difference),
+        }
+
+    def summed(cells) -> tuple[Decimal, Decimal | None]:
+        outcomes = [c.outcome for c in cells if c.outcome is not None]
+        budget = sum((c.budget or Decimal(0) for c in cells), Decimal(0))
+        return budget, (sum(outcomes, Decimal(0)) if outcomes else None)
+
+    lines = [{"name": line.name, **cell(*summed(cells))} for line, cells in table.outcome_rows]
+    funders = [
+        {"name": funder.organisation.name, **cell(total.budget, total.outcome)}
+        for funder, total in zip(table.funders, table.outcome_totals, strict=True)
+    ]
+    return {"lines": lines, "funders": funders, "total": cell(*summed(table.outcome_totals))}
+
+
+def _meetings(*, plan: Plan, year: int) -> list[dict]:
+    """Return the year's meetings that dealt with the plan or its measures, with those items."""
+    held = (Meeting.Status.HELD, *Meeting.LOCKED_STATUSES)
+    items = (
+        AgendaItem.objects.filter(Q(plans=plan) | Q(measures__plan=plan))
+        .filter(meeting__starts_at__year=year, meeting__status__in=held)
+        .select_related("meeting__body")
+        .order_by("meeting__starts_at", "order", "pk")
+        .distinct()
+    )
+    meetings: dict[int, dict] = {}
+    for item in items:
+        meeting = item.meeting
+        entry = meetings.setdefault(
+            meeting.pk,
+            {
+                "body": meeting.body.name,
+                "date": timezone.localtime(meeting.starts_at).date().isoformat(),
+                "checked": meeting.is_locked,
+                "items": [],
+            },
+        )
+        entry["items"].append(
+            {
+                "paragraph": item.paragraph,
+                "title": item.title,
+                # Only checked minutes are quoted: until then the decision may still change.
+                "decision": item.decision if meeting.is_locked else "",
+            }
+        )
+    return list(meetings.values())
+
+
+def status_changes(*, before: dict, after: dict) -> list[dict]:
+    """Return the measures whose status differs between two follow-ups, in the later's order."""
+    earlier = {m["id"]: m for area in before["areas"] for m in area["measures"]}
+    changes = []
+    for area in after["areas"]:
+        for measure in area["measures"]:
+            old = earlier.get(measure["id"])
+            old_label = old["status_label"] if old else _("Fanns inte")
+            if old is None or old["status"] != measure["status"]:
+                changes.append({**measure, "before": old_label, "after": measure["status_label"]})
+    return changes
+
+
+def plan_document(*, plan: Plan) -> dict:
+    """Return everything the plan document shows: the plan as its source document reads."""
+    measures = plan_measures(plan=plan)
+    return {
+        "plan": plan,
+        "tree": plan_tree(plan=plan, measures=measures),
+        "target_areas": [str(t) for t in plan.target_areas.all()],
+        "global_goals": [str(g) for g in plan.global_goals.all()],
+        "budgets": plan_budget_tables(plan=plan),
+    }
+
+
+def _figure(cell) -> str:
+    """Return a table cell's value as stored text ("" when none, "saknas" marked apart)."""
+    return "" if cell.value is None else str(cell.value)
+
+
+def _indicators(*, plan: Plan, year: int, gap: Decimal) -> tuple[list[dict], list[dict]]:
+    """Return the plan's indicators for the report, and the deviations their figures show."""
+    indicators = list(
+        Indicator.objects.filter(Q(focus_areas__plan=plan) | Q(measures__plan=plan))
+        .distinct()
+        .select_related("owner")
+        .prefetch_related(
+            Prefetch(
+                "values",
+                queryset=IndicatorValue.objects.filter(tertial__isnull=True).order_by(
+                    "year", "area_code"
+                ),
+            ),
+            "targets",
+            Prefetch("focus_areas", queryset=FocusArea.objects.filter(plan=plan)),
+            Prefetch("measures", queryset=Measure.objects.filter(plan=plan)),
+        )
+        .order_by("name", "pk")
+    )
+    shown, deviations = [], []
+    for indicator in indicators:
+        table = indicator_table(
+            indicator=indicator,
+            values=list(indicator.values.all()),
+            targets=list(indicator.targets.all()),
+        )
+        entry = _indicator(indicator, table, year)
+        shown.append(entry)
+        deviations += _indicator_deviations(entry, table, year, gap)
+    return shown, deviations
+
+
+def _indicator(indicator: Indicator, table, year: int) -> dict:
+    """Return one indicator as the report shows it: its table, chart and where it belongs."""
+    rows = [r for r in table.rows if r.year <= year][-5:]  # the last five years up to the report's
+    areas = {a.pk for a in indicator.focus_areas.all()} | {
+        m.focus_area_id for m in indicator.measures.all()
+    }
+    entry = {
+        "id": indicator.pk,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "direction": indicator.get_direction_display(),
+        "source": indicator.get_source_display(),
+        "kolada": indicator.is_from_kolada,
+        "split_by_sex": indicator.split_by_sex,
+        "area": table.area.name if table.area else "",
+        "comparisons": [a.name for a in table.comparisons],
+        "focus_area_ids": sorted(areas),
+        "rows": [
+            {
+                "year": r.year,
+                "women": _figure(r.women),
+                "men": _figure(r.men),
+                "total": _figure(r.total),
+                "target": _figure(r.target),
+                "comparisons": [_figure(c) for c in r.comparisons],
+            }
+            for r in rows
+        ],
+    }
+    entry["chart"], entry["alt"] = _indicator_chart(entry, year)
+    return entry
+
+
+def _indicator_chart(entry: dict, year: int) -> tuple[str, str]:
+    """Return a bar chart of the year's figures (women, men, total, target, comparisons) and
+    its text alternative; the same figures are in the table beside it."""
+    row = next((r for r in entry["rows"] if r["year"] == year), None)
+    if row is None:
+        return "", ""
+    bars = [(_("Kvinnor"), row["women"], "#7b3294"), (_("Män"), row["men"], "#008837")]
+    bars += [(_("Totalt"), row["total"], "#0969da"), (_("Mål"), row["target"], "#57606a")]
+    bars += [
+        (name, v, "#8c959f")
+        for name, v in zip(entry["comparisons"], row["comparisons"], strict=True)
+    ]
+    bars = [(label, Decimal(v), colour) for label, v, colour in bars if v != ""]
+    if not bars:
+        return "", ""
+    largest = max(v for _, v, _ in bars) or Decimal(1)
+    parts = []
+    for index, (label, value, colour) in enumerate(bars):
+        y = 4 + index * 22
+        width = int(240 * value / largest) if largest > 0 else 0
+        parts.append(
+            f'<text x="0" y="{y + 13}" font-size="10">{_xml(label[:28])}</text>'
+            f'<rect x="160" y="{y}" width="{max(width, 1)}" height="16" fill="{colour}"/>'
+            f'<text x="{166 + width}" y="{y + 13}" font-size="10">{_number(value)}</text>'
+        )
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="460" height="{10 + 22 * len(bars)}" '
+        f'font-family="Source Sans 3, sans-serif">{"".join(parts)}</svg>'
+    )
+    alt = _("%(name)s %(year)s: ") % {"name": entry["name"], "year": year} + ", ".join(
+        f"{label} {_number(value)}" for label, value, _ in bars
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(), alt
+
+
+def _number(value: Decimal) -> str:
+    return format_figure(value)
+
+
+def _worse(a: Decimal, b: Decimal, direction: str) -> bool:
+    """Return whether figure a is worse than b for an indicator with the given direction."""
+    return a < b if direction == Indicator.Direction.HIGHER else a > b
+
+
+def _indicator_deviations(entry: dict, table, year: int, gap: Decimal) -> list[dict]:
+    """Return what the year's figures show without anyone asking: targets missed, worse than
+    last year, worse than the county or the country, a gap between women and men."""
+    rows = {r.year: r for r in table.rows}
+    row, last = rows.get(year), rows.get(year - 1)
+    if row is None or row.total.value is None:
+        return []
+    direction, value = table.indicator.direction, row.total.value
+    name, found = entry["name"], []
+
+    def add(kind: str, text: str) -> None:
+        found.append({"indicator": name, "kind": kind, "text": text})
+
+    if row.target.value is not None and _worse(value, row.target.value, direction):
+        add(
+            _("Målet nås inte"),
+            _("%(value)s mot målet %(target)s")
+            % {"value": _number(value), "target": _number(row.target.value)},
+        )
+    if last and last.total.value is not None and _worse(value, last.total.value, direction):
+        add(
+            _("Sämre än året före"),
+            _("%(value)s mot %(before)s %(year)s")
+            % {"value": _number(value), "before": _number(last.total.value), "year": year - 1},
+        )
+    for area, cell in zip(table.comparisons, row.comparisons, strict=True):
+        if cell.value is not None and _worse(value, cell.value, direction):
+            add(
+                _("Sämre än %(area)s") % {"area": area.name},
+                _("%(value)s mot %(other)s")
+                % {"value": _number(value), "other": _number(cell.value)},
+            )
+    if row.women.value is not None and row.men.value is not None:
+        difference = abs(row.women.value - row.men.value)
+        if difference > gap:
+            add(
+                _("Skillnad mellan kvinnor och män"),
+                _("kvinnor %(women)s, män %(men)s: skillnaden %(difference)s är större än %(gap)s")
+                % {
+                    "women": _number(row.women.value),
+                    "men": _number(row.men.value),
+                    "difference": _number(difference),
+                    "gap": _number(gap),
+                },
+            )
+    return found

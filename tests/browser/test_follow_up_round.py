@@ -1,0 +1,72 @@
+"""A rapportör reports on two measures and submits; the strategist returns one, accepts one."""
+
+import datetime
+import re
+
+from django.contrib.auth.models import User
+
+from plans.models import Plan
+from reports.models import MeasureReport, PublishedFollowUp
+from reports.services import round_open
+from tests.browser.conftest import check_page
+
+PLAN = "Region Norrbottens handlingsplan 2018–2022"
+
+
+def _report(page, code: str, status: str, text: str) -> None:
+    page.get_by_role("link", name=f"{code} ", exact=False).first.click()
+    check_page(page, f"follow-up-report-{code}")
+    page.get_by_role("radio", name=status).check()
+    page.get_by_role("textbox", name="Hur går det?").fill(text)
+    page.get_by_role("button", name="Skicka in").click()
+    check_page(page, f"follow-up-submitted-{code}")
+    assert f"Rapporten om {code} är inskickad." in page.get_by_role("status").first.inner_text()
+
+
+def test_rapportor_reports_and_the_strategist_returns_one_and_accepts_one(page, log_in, new_tab):
+    plan = Plan.objects.get(title=PLAN)
+    strategist = User.objects.get(username="norrbotten-strateg")
+    round_ = round_open(
+        plan=plan, year=2022, period="helar", due_on=datetime.date(2027, 1, 31), user=strategist
+    )
+    log_in(page, "norrbotten-rapportor")
+    page.get_by_role("navigation").get_by_role("link", name="Uppföljning").click()
+    check_page(page, "follow-up-my-measures")
+    _report(page, "1A", "Genomförd", "Alla kommuner har fått utbildningen.")
+    _report(page, "1B", "Risk för avvikelse", "Två kommuner har inte börjat.")
+
+    other = new_tab()
+    log_in(other, "norrbotten-strateg")
+    other.get_by_role("navigation").get_by_role("link", name="Uppföljning").click()
+    check_page(other, "follow-up-rounds")
+    other.get_by_role("link", name=re.compile(r"Helår 2022$")).click()
+    check_page(other, "follow-up-round")
+    other.get_by_role("link", name="Granska 1B").click()
+    check_page(other, "follow-up-review")
+    other.get_by_role("textbox", name="Kommentar till rapportören").fill("Vilka två kommuner?")
+    other.get_by_role("button", name="Returnera för komplettering").click()
+    check_page(other, "follow-up-returned")
+    other.get_by_role("link", name="Granska 1A").click()
+    check_page(other, "follow-up-review-1A")
+    other.get_by_role("button", name="Godkänn").click()
+    check_page(other, "follow-up-accepted")
+
+    other.goto(f"{other.url.split('/uppfoljning/')[0]}/planer/{plan.pk}/")
+    check_page(other, "follow-up-plan")
+    other.get_by_role("main").get_by_role("link", name="Uppföljning", exact=True).click()
+    check_page(other, "follow-up-plan-hub")
+    link = other.get_by_role("link", name="Förhandsgranska 2022 (PDF)").get_attribute("href")
+    preview = other.request.get(link)
+    assert preview.headers["content-type"] == "application/pdf"
+    other.get_by_role("button", name="Publicera 2022").click()
+    check_page(other, "follow-up-published")
+    assert "Uppföljningen för 2022 är publicerad." in other.get_by_role("status").inner_text()
+    published = PublishedFollowUp.objects.get(plan=plan, year=2022)
+    assert "Vilka två kommuner?" not in str(published.content)  # returned: not in the report
+    assert "Alla kommuner har fått utbildningen." in str(published.content)
+
+    reports = {r.measure.code: r for r in round_.reports.select_related("measure")}
+    assert reports["1A"].state == MeasureReport.State.ACCEPTED
+    assert reports["1B"].state == MeasureReport.State.RETURNED
+    page.reload()
+    assert "Vilka två kommuner?" in page.content()

@@ -1,0 +1,96 @@
+"""The follow-up finds deviations without being asked: targets missed, worse than last year,
+worse than the county or the country, and gaps between women and men wider than she set."""
+
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+
+from plans.models import BudgetAmount
+from reports.documents import follow_up_document
+from reports.models import Indicator, IndicatorTarget, IndicatorValue
+from reports.services import follow_up_render
+
+pytestmark = pytest.mark.django_db
+
+
+def _values(indicator, area: str, name: str, year: int, **by_sex) -> None:
+    for sex, value in by_sex.items():
+        IndicatorValue.objects.create(
+            indicator=indicator,
+            area_code=area,
+            area_name=name,
+            year=year,
+            sex=sex,
+            value=Decimal(str(value)),
+            source="manuell",
+            organisation=indicator.owner if area == "1962" else None,
+        )
+
+
+@pytest.fixture
+def ill_health(norberg, focus_area) -> Indicator:
+    """Norberg's ill-health days (lower is better), linked to the plan's focus area."""
+    indicator = Indicator.objects.create(
+        owner=norberg, name="Ohälsotal", unit="dagar", direction="lagre", source="manuell"
+    )
+    indicator.focus_areas.add(focus_area)
+    _values(indicator, "1962", "Norberg", 2024, T=31, K=36, M=27)
+    _values(indicator, "1962", "Norberg", 2025, T=33, K=36, M=30)
+    _values(indicator, "0019", "Region Västmanland", 2025, T=26)
+    _values(indicator, "0000", "Riket", 2025, T=34)
+    IndicatorTarget.objects.create(indicator=indicator, year=2025, value=Decimal(30))
+    return indicator
+
+
+def _kinds(content: dict) -> set[str]:
+    return {d["kind"] for d in content["indicator_deviations"]}
+
+
+def test_the_deviations_listed_are_the_ones_the_data_has(ill_health, focus_area):
+    content = follow_up_document(plan=focus_area.plan, year=2025)
+    assert _kinds(content) == {
+        "Målet nås inte",  # 33 against the target 30, lower is better
+        "Sämre än året före",  # 33 against 31
+        "Sämre än Region Västmanland",  # 33 against 26; the country (34) is worse, not listed
+        "Skillnad mellan kvinnor och män",  # 36 against 30: 6 is more than 5
+    }
+
+
+def test_a_wider_gap_threshold_leaves_the_gap_out(ill_health, focus_area):
+    content = follow_up_document(plan=focus_area.plan, year=2025, gap=Decimal(6))
+    assert "Skillnad mellan kvinnor och män" not in _kinds(content)
+    assert content["gap"] == "6"
+
+
+def test_higher_is_better_turns_every_comparison_round(ill_health, focus_area):
+    Indicator.objects.filter(pk=ill_health.pk).update(direction="hogre")
+    content = follow_up_document(plan=focus_area.plan, year=2025)
+    assert _kinds(content) == {"Sämre än Riket", "Skillnad mellan kvinnor och män"}
+
+
+def test_the_pdf_shows_women_and_men_the_target_and_the_comparisons(ill_health, focus_area):
+    pdf = follow_up_render(content=follow_up_document(plan=focus_area.plan, year=2025))
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    squeezed = "".join(text.split())
+    assert "Indikator:Ohälsotal(dagar)" in squeezed
+    assert "2025363033302634" in squeezed  # year, women, men, total, target, county, country
+    assert "Kvinnor36" in squeezed and "Män30" in squeezed  # the chart's text alternative too
+    assert "MåletnåsinteÅ" not in squeezed  # deviations are in a table, not run together
+    assert "Sämreänåretföre" in squeezed
+
+
+def test_the_budget_outcome_stands_beside_the_budget(budget, focus_area):
+    BudgetAmount.objects.update(outcome=Decimal("320000"))
+    content = follow_up_document(plan=focus_area.plan, year=2025)
+    outcome = content["budget"]["outcome"]
+    assert outcome["total"] == {
+        "budget": "350000.00",
+        "outcome": "320000.00",
+        "difference": "-30000.00",
+    }
+    assert outcome["lines"][0]["name"] == "Personal"
+    pdf = follow_up_render(content=content)
+    text = "".join("".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages).split())
+    assert "Personal350000320000−30000" in text or "Personal350000320000-30000" in text

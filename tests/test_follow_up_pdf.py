@@ -1,0 +1,211 @@
+"""The yearly follow-up PDF politicians read: complete, accessible, and frozen once published."""
+
+import re
+from collections import Counter
+from io import BytesIO
+
+import pikepdf
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from pypdf import PdfReader
+
+from councils.models import AgendaItem, Body, Meeting
+from plans.models import Measure, Plan, Responsibility
+from reports.documents import follow_up_document
+from reports.models import FollowUpRound, MeasureReport, PublishedFollowUp
+from reports.services import follow_up_publish, follow_up_render
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+NORRBOTTEN = "Region Norrbottens handlingsplan 2018–2022"
+
+
+def _text(pdf: bytes) -> str:
+    """Return the PDF's text without whitespace: extraction spaces letters unevenly."""
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    return re.sub(r"\s+", "", text)
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture
+def norrbotten_2021(demo) -> tuple[Plan, bytes]:
+    plan = Plan.objects.get(title=NORRBOTTEN)
+    return plan, follow_up_render(content=follow_up_document(plan=plan, year=2021))
+
+
+def test_every_measure_appears_with_its_status_label(norrbotten_2021):
+    plan, pdf = norrbotten_2021
+    text = _text(pdf)
+    reports = MeasureReport.objects.filter(round__plan=plan, round__year=2021)
+    assert reports.count() == plan.measures.count() == 100
+    for report in reports.select_related("measure"):
+        entry = _squeeze(f"{report.measure.code} {report.measure.title}"[:40])
+        assert entry in text, report.measure.code
+    assert _squeeze("Sida 3 av") in text
+    assert "Uppföljning2021" in text
+
+
+def test_summary_counts_match_the_database(norrbotten_2021):
+    plan, pdf = norrbotten_2021
+    counts = Counter(
+        MeasureReport.objects.filter(round__plan=plan, round__year=2021).values_list(
+            "status", flat=True
+        )
+    )
+    text = _text(pdf)
+    for value, label in MeasureReport.Status.choices:
+        assert _squeeze(f"{label} {counts.get(value, 0)}") in text, label
+    assert _squeeze(f"Totalt {sum(counts.values())}") in text
+
+
+def test_deviations_are_the_measures_off_track_or_at_risk(norrbotten_2021):
+    plan, _ = norrbotten_2021
+    content = follow_up_document(plan=plan, year=2021)
+    expected = set(
+        MeasureReport.objects.filter(
+            round__plan=plan, round__year=2021, status__in=["avviker", "risk"]
+        ).values_list("measure__code", flat=True)
+    )
+    assert {m["code"] for m in content["deviations"]} == expected
+    assert expected
+
+
+def _structure(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    """Return every element of the structure tree."""
+    found, stack = [], [pdf.Root.StructTreeRoot.K]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend(node)
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            found.append(node)
+            stack.append(node.get("/K"))
+    return found
+
+
+def test_follow_up_is_a_tagged_accessible_pdf(norrbotten_2021, tmp_path):
+    import pdfua
+
+    _, pdf = norrbotten_2021
+    document = pikepdf.open(BytesIO(pdf))
+    assert str(document.Root.Lang) == "sv"
+    assert document.Root.MarkInfo.Marked
+    with document.open_metadata() as meta:
+        assert "Uppföljning 2021" in meta["dc:title"]
+        assert meta["pdfuaid:part"] == "1"
+    elements = _structure(document)
+    kinds = Counter(str(e.S) for e in elements)
+    assert kinds["/H1"] >= 1 and kinds["/H2"] >= 5 and kinds["/TH"] >= 10
+    figures = [e for e in elements if e.S == "/Figure"]
+    assert figures and all("Enligt plan" in str(f.Alt) for f in figures)
+    assert "/Outlines" in document.Root  # bookmarks
+    for font in document.pages[2].Resources.Font.values():
+        descriptor = font.DescendantFonts[0].FontDescriptor
+        assert "/FontFile2" in descriptor or "/FontFile3" in descriptor  # embedded
+    path = tmp_path / "uppfoljning.pdf"
+    path.write_bytes(pdf)
+    errors = [f for f in pdfua.validate(str(path)).findings if f.severity.name == "ERROR"]
+    assert errors == []
+
+
+def test_status_is_never_shown_by_colour_alone(norrbotten_2021):
+    plan, pdf = norrbotten_2021
+    text = _text(pdf)
+    # Every measure's status is written out beside it, not only drawn.
+    done = MeasureReport.objects.filter(round__plan=plan, round__year=2021, status="genomford")
+    assert text.count("StatusGenomförd") == done.count()
+
+
+def test_editing_a_measure_after_publishing_changes_neither_the_pdf_nor_its_content(demo):
+    plan = Plan.objects.get(title=NORRBOTTEN)
+    strategist = User.objects.get(username="norrbotten-strateg")
+    published = follow_up_publish(plan=plan, year=2021, user=strategist)
+    frozen_pdf, frozen_content = bytes(published.pdf), published.content
+    measure = plan.measures.get(code="1A")
+    Measure.objects.filter(pk=measure.pk).update(title="Ett helt nytt namn")
+    MeasureReport.objects.filter(measure=measure).update(progress="Ändrad text")
+    published.refresh_from_db()
+    assert bytes(published.pdf) == frozen_pdf and published.content == frozen_content
+    served = client_for(None).get(reverse("reports:published_pdf", args=[published.pk]))
+    assert served.content == frozen_pdf
+    assert "Etthelt" not in _text(served.content)
+
+
+def test_published_follow_up_is_compared_with_the_year_before(demo):
+    plan = Plan.objects.get(title=NORRBOTTEN)
+    strategist = User.objects.get(username="norrbotten-strateg")
+    follow_up_publish(plan=plan, year=2020, user=strategist)
+    later = follow_up_publish(plan=plan, year=2021, user=strategist)
+    page = client_for(None).get(reverse("reports:published_compare", args=[later.pk]))
+    text = page.content.decode()
+    before = dict(
+        MeasureReport.objects.filter(round__plan=plan, round__year=2020).values_list(
+            "measure__code", "status"
+        )
+    )
+    after = dict(
+        MeasureReport.objects.filter(round__plan=plan, round__year=2021).values_list(
+            "measure__code", "status"
+        )
+    )
+    changed = [code for code in after if before[code] != after[code]]
+    assert changed and page.status_code == 200
+    assert text.count("<tr><td") == len(changed)
+
+
+def test_only_editors_preview_and_publish_and_drafts_stay_hidden(alice, charlie, measure):
+    plan = measure.plan  # a draft of Norberg
+    preview = reverse("reports:follow_up_preview", args=[plan.pk, 2025])
+    publish = reverse("reports:follow_up_publish", args=[plan.pk, 2025])
+    assert client_for(charlie).get(preview).status_code == 404
+    assert client_for(charlie).post(publish).status_code == 404
+    assert not PublishedFollowUp.objects.exists()
+    assert client_for(alice).get(preview)["Content-Type"] == "application/pdf"
+    assert client_for(alice).post(publish).status_code == 302
+    published = PublishedFollowUp.objects.get()
+    url = reverse("reports:published_pdf", args=[published.pk])
+    assert client_for(None).get(url).status_code == 404  # the plan is a draft
+    assert client_for(alice).get(url).status_code == 200
+
+
+def test_meetings_that_dealt_with_the_plan_are_listed(alice, meeting, measure):
+    content = follow_up_document(plan=measure.plan, year=2025)
+    assert [m["body"] for m in content["meetings"]] == [meeting.body.name]
+    assert content["meetings"][0]["items"][0]["title"] == "Uppföljning av handlingsplanen"
+    assert content["meetings"][0]["items"][0]["decision"] == ""  # minutes not checked yet
+
+
+def _context_queries(plan: Plan, year: int) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        follow_up_document(plan=plan, year=year)
+    return len(queries)
+
+
+def test_building_the_report_takes_the_same_queries_for_few_and_many_measures(
+    alice, measure, library, meeting
+):
+    plan = measure.plan
+    round_ = FollowUpRound.objects.create(plan=plan, year=2025, due_on="2026-01-31")
+    MeasureReport.objects.create(round=round_, measure=measure, state="godkand", status="risk")
+    few = _context_queries(plan, 2025)
+    for n in range(20):
+        more = Measure.objects.create(
+            plan=plan, focus_area=measure.focus_area, code=f"M{n}", title="X"
+        )
+        Responsibility.objects.create(measure=more, organisation=library, role="ansvarig")
+        MeasureReport.objects.create(round=round_, measure=more, state="godkand", status="avviker")
+        item = AgendaItem.objects.create(meeting=meeting, order=n + 2, title=f"Punkt {n}")
+        item.measures.add(more)
+    body = Body.objects.create(
+        organisation=meeting.body.organisation, name="Styrgruppen", kind="rad"
+    )
+    other = Meeting.objects.create(body=body, starts_at=meeting.starts_at, status="genomfort")
+    AgendaItem.objects.create(meeting=other, title="Planen", order=1).plans.add(plan)
+    assert _context_queries(plan, 2025) == few
