@@ -40,10 +40,21 @@ class DateInput(forms.DateInput):
 
 
 class CouncilVersionedForm(VersionedModelForm):
-    """A versioned form of the council pages: only the body's managers edit, and they see who."""
+    """A versioned form of a council record: a conflict names the other editor to managers."""
 
     def _who(self, editor, viewer) -> str:
+        others = viewer is not None and editor is not None and editor.pk != viewer.pk
+        if others and not can_manage_body(viewer, self._body()):
+            return str(_("någon annan"))
         return editor_name(editor, viewer)
+
+    def _body(self) -> Body:
+        instance = self.instance
+        if isinstance(instance, Body):
+            return instance
+        if isinstance(instance, Meeting):
+            return instance.body
+        return instance.meeting.body
 
 
 class MinutesOpeningForm(CouncilVersionedForm):
@@ -175,24 +186,6 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 # An order is a small number; a larger one would only overflow the database.
 MAX_ORDER = 10_000
-
-
-class CouncilVersionedForm(VersionedModelForm):
-    """A versioned form of a council record: a conflict names the other editor to managers."""
-
-    def _who(self, editor, viewer) -> str:
-        others = viewer is not None and editor is not None and editor.pk != viewer.pk
-        if others and not can_manage_body(viewer, self._body()):
-            return str(_("någon annan"))
-        return editor_name(editor, viewer)
-
-    def _body(self) -> Body:
-        instance = self.instance
-        if isinstance(instance, Body):
-            return instance
-        if isinstance(instance, Meeting):
-            return instance.body
-        return instance.meeting.body
 
 
 class BodyForm(CouncilVersionedForm):
