@@ -176,6 +176,16 @@ def _budget(*, plan: Plan, year: int) -> dict | None:
         "funder_totals": [_money(t) for t in table.funder_totals],
         "total": _money(table.total),
         "outcome": _outcome(table) if table.has_outcome else None,
+        "grants": [
+            {
+                "funder": f.organisation.name,
+                "rate": str(f.rate_per_inhabitant),
+                "population": str(f.population),
+                "share": f.paid_share,
+                "grant": str(f.grant),
+            }
+            for f in table.grants
+        ],
     }
 
 
@@ -249,6 +259,60 @@ def status_changes(*, before: dict, after: dict) -> list[dict]:
     return changes
 
 
+def indicator_changes(*, before: dict, after: dict) -> dict:
+    """Return the indicators whose figure moved between two follow-ups, each report's figure for
+    its own year, judged by the indicator's direction; and how many stood still."""
+    earlier = {i["id"]: _year_row(i, before["year"]) for i in before.get("indicators", [])}
+    moved, unchanged = [], 0
+    for indicator in after.get("indicators", []):
+        old, new = earlier.get(indicator["id"], {}), _year_row(indicator, after["year"])
+        if not (old.get("total") or new.get("total")):
+            continue
+        if old.get("total") == new.get("total"):
+            unchanged += 1
+            continue
+        moved.append(_indicator_move(indicator, old, new))
+    return {"moved": moved, "unchanged": unchanged}
+
+
+def _year_row(indicator: dict, year: int) -> dict:
+    """Return the indicator's row of figures for the year in a report ({} when it has none)."""
+    return next((r for r in indicator["rows"] if r["year"] == year), {})
+
+
+def _indicator_move(indicator: dict, old: dict, new: dict) -> dict:
+    """Return one moved indicator: both years' figures (women and men too), the change and
+    whether it is better or worse, in words (never by colour alone)."""
+    move = {
+        "name": indicator["name"],
+        "unit": indicator["unit"],
+        "before": _figures(old),
+        "after": _figures(new),
+        "change": "",
+        "verdict": _("Nytt värde") if not old.get("total") else _("Värde saknas"),
+    }
+    if old.get("total") and new.get("total"):
+        difference = Decimal(new["total"]) - Decimal(old["total"])
+        move["change"] = ("+" if difference > 0 else "−") + format_figure(abs(difference))
+        higher = indicator.get("higher_is_better")  # absent in follow-ups published before it
+        better = difference > 0 if higher else difference < 0
+        move["verdict"] = _("Ändrad") if higher is None else _("Bättre") if better else _("Sämre")
+    return move
+
+
+def _figures(row: dict) -> str:
+    """Return a year's total with women and men where split, as Swedish text: "61 (K 54, M 68)"."""
+    if not row.get("total"):
+        return "–"
+    shown = format_figure(Decimal(row["total"]))
+    if row.get("women") and row.get("men"):
+        shown += _(" (K %(women)s, M %(men)s)") % {
+            "women": format_figure(Decimal(row["women"])),
+            "men": format_figure(Decimal(row["men"])),
+        }
+    return shown
+
+
 def plan_document(*, plan: Plan) -> dict:
     """Return everything the plan document shows: the plan as its source document reads."""
     measures = plan_measures(plan=plan)
@@ -309,6 +373,7 @@ def _indicator(indicator: Indicator, table, year: int) -> dict:
         "name": indicator.name,
         "unit": indicator.unit,
         "direction": indicator.get_direction_display(),
+        "higher_is_better": indicator.direction == Indicator.Direction.HIGHER,
         "source": indicator.get_source_display(),
         "kolada": indicator.is_from_kolada,
         "split_by_sex": indicator.split_by_sex,

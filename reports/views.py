@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from plans import permissions as plan_permissions
 from plans.services import StaleVersionError
 from reports import permissions
-from reports.documents import follow_up_document, status_changes
+from reports.documents import follow_up_document, indicator_changes, status_changes
 from reports.forms import GapForm, KoladaImportForm, MeasureReportForm, ReviewForm, RoundForm
 from reports.kolada import KoladaError
 from reports.models import (
@@ -395,8 +395,16 @@ def published_compare(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-year", "-published_at")
         .first()
     )
-    changes = status_changes(before=previous.content, after=published.content) if previous else []
-    context = {"published": published, "previous": previous, "changes": changes}
+    changes, indicators = [], {"moved": [], "unchanged": 0}
+    if previous:
+        changes = status_changes(before=previous.content, after=published.content)
+        indicators = indicator_changes(before=previous.content, after=published.content)
+    context = {
+        "published": published,
+        "previous": previous,
+        "changes": changes,
+        "indicators": indicators,
+    }
     return render(request, "reports/published_compare.html", context)
 
 

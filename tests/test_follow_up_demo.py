@@ -40,3 +40,36 @@ def test_loading_the_follow_up_demo_twice_changes_nothing(demo):
     before = MeasureReport.objects.count()
     assert load_follow_up_demo() == []
     assert MeasureReport.objects.count() == before
+
+
+def test_demo_grant_per_inhabitant_is_half_in_2023_and_whole_from_2024(demo):
+    from decimal import Decimal
+
+    from plans.models import BudgetFunder
+    from reports.demo.grant import INHABITANTS, PLAN_TITLE
+
+    grants = {
+        f.budget.year: f.grant for f in BudgetFunder.objects.filter(budget__plan__title=PLAN_TITLE)
+    }
+    whole = Decimal("21.08") * INHABITANTS
+    assert grants == {2023: whole / 2, 2024: whole}
+
+
+def test_demo_grant_shows_in_the_follow_up_pdf_beside_its_outcome(demo):
+    import re
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from plans.models import Plan
+    from reports.demo.grant import PLAN_TITLE
+    from reports.documents import follow_up_document
+    from reports.services import follow_up_render
+
+    plan = Plan.objects.get(title=PLAN_TITLE)
+    content = follow_up_document(plan=plan, year=2024)
+    pdf = follow_up_render(content=content)
+    text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(BytesIO(pdf)).pages))
+    assert "Staten:21,08krperinvånare×4050invånare×100%=85374kr" in text
+    assert content["budget"]["outcome"]["total"]["budget"] == "85374.00"
+    assert "Utfall2024motbudgetperpost" in text

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from plans.models import Organisation, Plan
+from reports.demo.grant import PLAN_TITLE as GRANT_PLAN
+from reports.demo.grant import load_grant_demo
 from reports.models import FollowUpRound, MeasureReport
 
 S = MeasureReport.Status
@@ -87,6 +89,8 @@ ROUNDS = [
         datetime.date(2022, 2, 11),
         LATE,
     ),
+    # Norsjö's grant per inhabitant (reports/demo/grant.py), followed up with its outcome.
+    DemoRound(GRANT_PLAN, 2024, FollowUpRound.Period.YEAR, datetime.date(2025, 1, 31), LATE),
     # The open round: Norberg's year 2026, opened early so owners can start; reports missing.
     DemoRound(
         "Norbergs kommuns strategi för folkhälsoarbetet 2022-2026",
@@ -112,6 +116,8 @@ def load_follow_up_demo() -> list[str]:
     budget outcome and one published report; return what was created."""
     created = []
     with transaction.atomic():
+        if load_grant_demo():
+            created.append(f"Bidrag per invånare: {GRANT_PLAN}")
         for demo in ROUNDS:
             plan = Plan.objects.filter(title=demo.plan).first()
             if (
