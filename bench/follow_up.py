@@ -19,6 +19,7 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
+from pathlib import Path
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 SYNTHETIC_MEASURES = int(os.environ.get("BENCH_MEASURES", "2000"))
@@ -149,7 +150,21 @@ def once(database: str, plan_pk: int, year: int, traced: bool) -> None:
         print(tracemalloc.get_traced_memory()[1] / 2**20)
     else:
         pipeline(plan, year)
-        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        print(peak_resident_mb())
+
+
+def peak_resident_mb() -> float:
+    """Return this process's peak resident size in MB since it started its program.
+
+    Linux carries getrusage's maximum over from the parent across fork and exec, so a child
+    started by a large parent would report the parent's size; VmHWM belongs to this program.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def peak_memory(database: str, plan_pk: int, year: int) -> tuple[float, float]:
