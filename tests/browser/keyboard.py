@@ -4,7 +4,7 @@ from playwright.sync_api import Page
 
 from tests.browser.conftest import focus_ring
 
-MAX_TABS = 60
+MAX_TABS = 40
 MIN_CONTRAST = 3.0
 # What a person sees as the focused element's name: a field's label, else its text.
 FOCUSED_NAME = """() => {

@@ -45,7 +45,7 @@ def test_member_sees_her_meetings_and_downloads_one_as_a_calendar_file(page, log
     with page.expect_download() as download:
         page.get_by_role("link", name="Mötet i din kalender (.ics)").click()
     assert download.value.suggested_filename.endswith(".ics")
-    content = open(download.value.path(), encoding="utf-8").read()
+    content = download.value.path().read_text(encoding="utf-8")
     assert content.startswith("BEGIN:VCALENDAR") and content.count("BEGIN:VEVENT") == 1
     assert f"DTSTART;TZID=Europe/Stockholm:{timezone.localtime(meeting.starts_at):%Y%m%d}" in (
         content
