@@ -38,20 +38,11 @@ from plans.admin import (
 )
 from plans.forms import VersionedModelForm, is_id
 from plans.models import Measure, Organisation, Person, Plan
-from plans.services import editor_name
 
 # The plans pages' templates: the per-field choice on a conflict, and a delete confirmation
 # that posts the version it showed.
 CHANGE_FORM = "admin/plans/change_form.html"
 DELETE_CONFIRMATION = "admin/plans/delete_confirmation.html"
-
-
-class CouncilForm(VersionedModelForm):
-    """A versioned council record's form: a conflict names whoever saved, for whoever may
-    edit the body also reads its history."""
-
-    def _who(self, editor, viewer) -> str:
-        return editor_name(editor, viewer)
 
 
 class OpenMinutesRule:
@@ -79,11 +70,11 @@ class OpenMinutesRule:
         return cleaned
 
 
-class MeetingForm(OpenMinutesRule, CouncilForm):
+class MeetingForm(OpenMinutesRule, VersionedModelForm):
     """A meeting's own fields, refused once its minutes are checked."""
 
 
-class AgendaItemForm(OpenMinutesRule, CouncilForm):
+class AgendaItemForm(OpenMinutesRule, VersionedModelForm):
     """An agenda item, refused on (or moved onto) a meeting whose minutes are checked."""
 
 
@@ -215,7 +206,7 @@ class CouncilAdmin(CouncilRules, ScopedAdmin):
 class CouncilVersionedAdmin(CouncilRules, VersionedAdmin):
     """A councils admin of versioned records: a save over a newer one is merged or refused."""
 
-    form = CouncilForm
+    form = VersionedModelForm
 
 
 class ReadOnlyRecordAdmin(CouncilAdmin):
@@ -294,7 +285,7 @@ class CouncilInline(RowWidgets, CouncilChoices, ScopedInline):
 class CouncilVersionedInline(RowWidgets, CouncilChoices, VersionedInline):
     """A versioned row on a council page, saved only if nobody saved it since it was shown."""
 
-    form = CouncilForm
+    form = VersionedModelForm
     formset = CouncilVersionedFormSet
 
 

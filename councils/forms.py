@@ -19,13 +19,12 @@ from councils.models import (
     Seat,
     StandingItem,
 )
-from councils.permissions import can_manage_body, manageable_bodies
+from councils.permissions import manageable_bodies
 from councils.selectors import seat_organisations, seats_on
 from councils.services import GuestAttendance, SeatAttendance
 from plans.forms import AsciiIntegerField, IdChoiceField, IdMultipleChoiceField, VersionedModelForm
 from plans.models import Measure, Organisation, Person, Plan
 from plans.permissions import MANAGE_COUNCILS, AnyUser, organisations_for, visible_plans
-from plans.services import editor_name
 
 # --- Minutes, checking, amendments, registration, notice board (wt-minutes) ---
 
@@ -39,25 +38,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
-class CouncilVersionedForm(VersionedModelForm):
-    """A versioned form of a council record: a conflict names the other editor to managers."""
-
-    def _who(self, editor, viewer) -> str:
-        others = viewer is not None and editor is not None and editor.pk != viewer.pk
-        if others and not can_manage_body(viewer, self._body()):
-            return str(_("någon annan"))
-        return editor_name(editor, viewer)
-
-    def _body(self) -> Body:
-        instance = self.instance
-        if isinstance(instance, Body):
-            return instance
-        if isinstance(instance, Meeting):
-            return instance.body
-        return instance.meeting.body
-
-
-class MinutesOpeningForm(CouncilVersionedForm):
+class MinutesOpeningForm(VersionedModelForm):
     """The minutes' opening text (who opened the meeting, what was approved)."""
 
     class Meta:
@@ -66,7 +47,7 @@ class MinutesOpeningForm(CouncilVersionedForm):
         widgets = {"minutes_opening": forms.Textarea(attrs={"rows": 4})}
 
 
-class MinutesItemForm(CouncilVersionedForm):
+class MinutesItemForm(VersionedModelForm):
     """One paragraph of the minutes: a note and, for a decision, the decision or recommendation."""
 
     class Meta:
@@ -188,7 +169,7 @@ TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 MAX_ORDER = 10_000
 
 
-class BodyForm(CouncilVersionedForm):
+class BodyForm(VersionedModelForm):
     """A body's name, kind, mandate and rules; its organisation among those she manages."""
 
     class Meta:
@@ -353,7 +334,7 @@ def _date_line(line: str) -> datetime.date:
     )
 
 
-class MeetingForm(CouncilVersionedForm):
+class MeetingForm(VersionedModelForm):
     """A meeting's time and place."""
 
     remote_link = forms.URLField(
@@ -380,7 +361,7 @@ class MeetingForm(CouncilVersionedForm):
         }
 
 
-class AgendaItemForm(CouncilVersionedForm):
+class AgendaItemForm(VersionedModelForm):
     """An agenda item; the plans and measures it concerns among those she may read."""
 
     class Meta:

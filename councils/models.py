@@ -136,6 +136,10 @@ class Body(Versioned):
         return self.name
 
     @property
+    def history_owner_id(self) -> int:
+        return self.organisation_id
+
+    @property
     def is_statutory(self) -> bool:
         """Return whether the body is under the Local Government Act (minutes announced)."""
         return self.kind in self.STATUTORY_KINDS
@@ -370,6 +374,10 @@ class Meeting(Versioned):
         return f"{self.body.name} {local:%Y-%m-%d}"
 
     @property
+    def history_owner_id(self) -> int:
+        return self.body.organisation_id
+
+    @property
     def is_locked(self) -> bool:
         """Return whether the minutes are checked and may only be amended."""
         return self.status in self.LOCKED_STATUSES
@@ -439,6 +447,10 @@ class AgendaItem(Versioned):
         if self.paragraph:
             return f"§ {self.paragraph} {self.title}"
         return self.title
+
+    @property
+    def history_owner_id(self) -> int:
+        return self.meeting.body.organisation_id
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from plans import permissions
-from plans.models import FocusArea, Measure, Plan, Result
+from plans.models import FocusArea, Measure, Plan
 from plans.selectors import MeasureFilter
 from plans.services import (
     FieldConflict,
@@ -235,18 +235,9 @@ class VersionedModelForm(forms.ModelForm):
     def _who(self, editor, viewer) -> str:
         """Return the editor's name, or "någon annan" to one who may not read the history."""
         others = viewer is not None and editor is not None and editor.pk != viewer.pk
-        if others and not permissions.can_see_history(viewer, _plan_of(self.instance)):
+        if others and not permissions.can_read_record_history(viewer, self.instance):
             return str(_("någon annan"))
         return editor_name(editor, viewer)
-
-
-def _plan_of(record) -> Plan:
-    """Return the plan a versioned record belongs to."""
-    if isinstance(record, Plan):
-        return record
-    if isinstance(record, Result):
-        return record.focus_area.plan
-    return record.plan
 
 
 class PlanForm(VersionedModelForm):

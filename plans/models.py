@@ -249,6 +249,11 @@ class Versioned(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def history_owner_id(self) -> int:
+        """Return the organisation whose members read the record's history (who changed what)."""
+        raise NotImplementedError
+
 
 class Plan(Versioned):
     """A strategy, action plan, operations plan or programme owned by an organisation."""
@@ -312,6 +317,10 @@ class Plan(Versioned):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.start_year}–{self.end_year})"
+
+    @property
+    def history_owner_id(self) -> int:
+        return self.owner_id
 
     @property
     def is_published(self) -> bool:
@@ -407,6 +416,10 @@ class FocusArea(Versioned):
         return f"{self.full_number} {self.title}".strip()
 
     @property
+    def history_owner_id(self) -> int:
+        return self.plan.owner_id
+
+    @property
     def full_number(self) -> str:
         """Return the dotted number from the top focus area down, e.g. "2.3"."""
         annotated = getattr(self, "tree_numbers", None)
@@ -457,6 +470,10 @@ class Result(Versioned):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
+
+    @property
+    def history_owner_id(self) -> int:
+        return self.focus_area.plan.owner_id
 
     def clean(self) -> None:
         """Refuse moving a result that has measures: they would be left in the old area."""
@@ -566,6 +583,10 @@ class Measure(Versioned):
     def __str__(self) -> str:
         return f"{self.code} {self.title}".strip()
 
+    @property
+    def history_owner_id(self) -> int:
+        return self.plan.owner_id
+
     def clean(self) -> None:
         """Keep the focus area and the result inside the measure's own plan."""
         errors = {}
@@ -657,6 +678,10 @@ class Budget(Versioned):
 
     def __str__(self) -> str:
         return _("Budget %(year)s – %(plan)s") % {"year": self.year, "plan": self.plan.title}
+
+    @property
+    def history_owner_id(self) -> int:
+        return self.plan.owner_id
 
     def clean(self) -> None:
         """Refuse a year outside the plan's period."""

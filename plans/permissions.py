@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from plans.models import Account, Measure, Organisation, Plan, Responsibility, Role, Tag
+from plans.models import Account, Measure, Organisation, Plan, Responsibility, Role, Tag, Versioned
 
 AnyUser = User | AnonymousUser
 
@@ -99,6 +99,11 @@ def reportable_measure_ids(user: AnyUser, plan: Plan) -> set[int]:
 def can_see_history(user: AnyUser, plan: Plan) -> bool:
     """Return whether the user may read who changed what in the plan (members only)."""
     return can_read_organisation_history(user, plan.owner_id)
+
+
+def can_read_record_history(user: AnyUser, record: Versioned) -> bool:
+    """Return whether the user may read who changed the record: its organisation's members."""
+    return can_read_organisation_history(user, record.history_owner_id)
 
 
 def can_manage_organisation(user: AnyUser, organisation: Organisation) -> bool:

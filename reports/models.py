@@ -415,6 +415,10 @@ class MeasureReport(Versioned):
         return f"{self.measure} – {self.get_state_display()}"
 
     @property
+    def history_owner_id(self) -> int:
+        return self.measure.plan.owner_id
+
+    @property
     def is_editable(self) -> bool:
         """Return whether the owner may still write the report."""
         return self.round.is_open and self.state in self.EDITABLE_STATES
