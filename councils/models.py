@@ -10,9 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-from tree_queries.query import TreeQuerySet
 
-from plans.models import Measure, Organisation, Person, Plan, Versioned
+from plans.models import Measure, Organisation, Person, Plan, SubtreeQuerySet, Versioned
 
 # Kommunallagen 8 kap. 12 §: the announcement stays up until the time to appeal (three weeks
 # from the day it was posted, 13 kap. 5 §) has run out.
@@ -28,18 +27,8 @@ def new_calendar_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class BodyQuerySet(TreeQuerySet):
-    """Bodies read as a tree (django-tree-queries): a council and its groups below it."""
-
-    def below(self, root_ids: list[int]) -> "BodyQuerySet":
-        """Return the bodies with one of the given ones at or above them."""
-        if not root_ids:
-            # Still with the tree fields, so callers may read `tree_path` of no rows.
-            return self.with_tree_fields().none()
-        within = Q()
-        for pk in root_ids:
-            within |= Q(tree_path__contains=pk)
-        return self.with_tree_fields().filter(within)
+class BodyQuerySet(SubtreeQuerySet):
+    """Bodies read as a tree: a council and its groups below it (`below`)."""
 
 
 class Body(Versioned):

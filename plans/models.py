@@ -15,15 +15,12 @@ YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2200)]
 PATH_SEPARATOR = " › "
 
 
-class OrganisationQuerySet(TreeQuerySet):
-    """Organisations read through recursive queries (django-tree-queries), never a loop."""
+class SubtreeQuerySet(TreeQuerySet):
+    """A tree read through recursive queries (django-tree-queries), never a loop: the one
+    helper of every hierarchy (organisations, focus areas, bodies)."""
 
-    def with_paths(self) -> "OrganisationQuerySet":
-        """Annotate each organisation with its names from the top down (`tree_names`)."""
-        return self.with_tree_fields().tree_fields(tree_names="name")
-
-    def below(self, root_ids: list[int]) -> "OrganisationQuerySet":
-        """Return the organisations with one of the given ones at or above them."""
+    def below(self, root_ids: list[int]) -> "SubtreeQuerySet":
+        """Return the nodes with one of the given ones at or above them."""
         if not root_ids:
             # Still with the tree fields, so callers may read `tree_path` of no rows.
             return self.with_tree_fields().none()
@@ -31,6 +28,14 @@ class OrganisationQuerySet(TreeQuerySet):
         for pk in root_ids:
             within |= Q(tree_path__contains=pk)
         return self.with_tree_fields().filter(within)
+
+
+class OrganisationQuerySet(SubtreeQuerySet):
+    """Organisations: a municipality or region and its units."""
+
+    def with_paths(self) -> "OrganisationQuerySet":
+        """Annotate each organisation with its names from the top down (`tree_names`)."""
+        return self.with_tree_fields().tree_fields(tree_names="name")
 
 
 class Organisation(models.Model):
@@ -356,7 +361,7 @@ class Plan(Versioned):
         return Plan.objects.filter(pk=self.pk).values_list("status", flat=True).first()
 
 
-class FocusAreaQuerySet(TreeQuerySet):
+class FocusAreaQuerySet(SubtreeQuerySet):
     """Focus areas read as a tree (django-tree-queries), in the document's order."""
 
     def in_document_order(self) -> "FocusAreaQuerySet":
@@ -448,7 +453,7 @@ class FocusArea(Versioned):
             )
         if self.pk is None:
             return
-        below_self = FocusArea.objects.of_plan(self.plan_id).filter(tree_path__contains=self.pk)
+        below_self = FocusArea.objects.of_plan(self.plan_id).below([self.pk])
         if below_self.filter(pk=self.parent_id).exists():
             raise ValidationError({"parent": _("Ett fokusområde kan inte ingå i sig självt.")})
 
