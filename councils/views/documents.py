@@ -1,0 +1,108 @@
+"""The documents: the notice, minutes and extract PDFs; sending the notice and the minutes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from councils import services
+from councils.forms import MinutesSendForm, NoticeSendForm
+from councils.models import AgendaItem
+from councils.selectors import minutes_participants
+from councils.services import (
+    SendingFailed,
+    meeting_send_notice,
+    notice_plan,
+    render_extract_pdf,
+    render_minutes_pdf,
+    render_notice_pdf,
+)
+from councils.views.common import (
+    document_file_name,
+    document_meeting,
+    login_first,
+    managed_meeting,
+    refusal_messages,
+)
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_first
+def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Return the notice with the agenda as a PDF, for readers of the meeting."""
+    meeting = document_meeting(request, pk)
+    return _pdf_response(
+        render_notice_pdf(meeting=meeting), document_file_name("kallelse", meeting, "pdf")
+    )
+
+
+@login_first
+def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Return the minutes as a PDF: for readers, and for anyone once public and checked."""
+    meeting = document_meeting(request, pk, public=True)
+    content = render_minutes_pdf(meeting=meeting)
+    return _pdf_response(content, document_file_name("protokoll", meeting, "pdf"))
+
+
+@login_first
+def extract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Return one paragraph of the minutes with the checking lines (protokollsutdrag)."""
+    item = get_object_or_404(AgendaItem.objects.only("pk", "meeting_id", "paragraph"), pk=pk)
+    meeting = document_meeting(request, item.meeting_id, public=True)
+    item.meeting = meeting
+    content = render_extract_pdf(item=item)
+    stem = "utdrag" + (f"-{item.paragraph}" if item.paragraph else "")
+    return _pdf_response(content, document_file_name(stem, meeting, "pdf"))
+
+
+@login_required
+def notice_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show whom the notice will reach and whether it is late; send it on POST."""
+    meeting = managed_meeting(request, pk)
+    form = NoticeSendForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        confirm = form.cleaned_data["confirm_late"]
+        try:
+            meeting_send_notice(meeting=meeting, user=request.user, confirm_late=confirm)
+        except (ValidationError, SendingFailed) as error:
+            for text in refusal_messages(error):
+                form.add_error(None, text)
+        else:
+            messages.success(request, _("Kallelsen är skickad."))
+            return redirect("councils:notice_send", pk=meeting.pk)
+    context = {"meeting": meeting, "form": form, "plan": notice_plan(meeting=meeting)}
+    context["dispatches"] = meeting.dispatches.filter(kind="kallelse").select_related("sent_by")
+    status = 400 if form.errors else 200
+    return render(request, "councils/notice_send.html", context, status=status)
+
+
+@login_required
+def minutes_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show whom the checked minutes will reach; send them with the attachments on POST."""
+    meeting = managed_meeting(request, pk)
+    form = MinutesSendForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.minutes_send(meeting=meeting, user=request.user)
+        except (ValidationError, SendingFailed) as error:
+            for text in refusal_messages(error):
+                form.add_error(None, text)
+        else:
+            messages.success(request, _("Protokollet är skickat."))
+            return redirect("councils:minutes_send", pk=meeting.pk)
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "participants": minutes_participants(meeting=meeting),
+        "distribution": meeting.body.distribution_addresses,
+        "dispatches": meeting.dispatches.filter(kind="protokoll").select_related("sent_by"),
+    }
+    status = 400 if form.errors else 200
+    return render(request, "councils/minutes_send.html", context, status=status)

@@ -1,0 +1,40 @@
+"""The public pages (the notice board, public bodies' checked minutes) and "Mina möten"."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from councils import selectors
+from councils.views.minutes import minutes_context
+
+
+def notice_board(request: HttpRequest) -> HttpResponse:
+    """Show the announcements of checked minutes that are up today (public)."""
+    context = {"announcements": selectors.notice_board(), "today": timezone.localdate()}
+    return render(request, "councils/notice_board.html", context)
+
+
+PUBLIC_MINUTES_PER_PAGE = 25
+
+
+def public_minutes_list(request: HttpRequest) -> HttpResponse:
+    """List the checked minutes of public bodies, newest first (public)."""
+    minutes = selectors.public_minutes_list()
+    page = Paginator(minutes, PUBLIC_MINUTES_PER_PAGE).get_page(request.GET.get("sida"))
+    return render(request, "councils/public_minutes_list.html", {"page": page})
+
+
+def public_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show checked minutes of a public body with their amendments (public); others 404."""
+    meeting = get_object_or_404(selectors.public_minutes_list(), pk=pk)
+    context = minutes_context(meeting)
+    return render(request, "councils/public_minutes.html", context)
+
+
+@login_required
+def my_meetings(request: HttpRequest) -> HttpResponse:
+    """Show her coming meetings and the minutes waiting for her check."""
+    mine = selectors.my_meetings(user=request.user)
+    return render(request, "councils/my_meetings.html", {"mine": mine})
