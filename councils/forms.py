@@ -409,7 +409,11 @@ class AttachmentForm(forms.Form):
 class AttendanceRowForm(forms.Form):
     """How the holder of one seat attended."""
 
-    status = forms.ChoiceField(label=_("Närvaro"), choices=Attendance.Status.choices)
+    # A seat with a holder is never vacant: that is read from the holdings, not chosen.
+    status = forms.ChoiceField(
+        label=_("Närvaro"),
+        choices=[c for c in Attendance.Status.choices if c[0] != Attendance.Status.VACANT],
+    )
     substitute = forms.TypedChoiceField(
         label=_("Ersättare"), required=False, coerce=int, empty_value=None
     )
@@ -474,8 +478,9 @@ class DeleteForm(forms.Form):
 class AttendanceSheet:
     """The attendance page's form: a row per seat held on the meeting's day, and the guests.
 
-    Each seat's row is prefilled from what was recorded, else with its holder present; vacant
-    seats have no row. Substitutes are chosen among the people of the seats' organisations.
+    Each seat's row is prefilled from what was recorded, else with its holder present; a seat
+    nobody held that day is shown and recorded as vacant, with nothing to choose. Substitutes are
+    chosen among the people of the seats' organisations.
     """
 
     def __init__(self, data, *, meeting: Meeting) -> None:
@@ -487,14 +492,16 @@ class AttendanceSheet:
             (p.pk, f"{p.name} ({p.organisation.name})") for p in self.people.values()
         ]
         self.rows = []
+        # Every seat in seat order, with its form; a vacant seat's form is None.
+        self.lines = []
         for entry in self.seats:
-            if entry.holder is None:
-                continue
-            form = AttendanceRowForm(
-                data, prefix=f"plats-{entry.seat.pk}", initial=self._initial(recorded, entry)
-            )
-            form.fields["substitute"].choices = choices
-            self.rows.append((entry, form))
+            form = None
+            if entry.holder is not None:
+                initial = self._initial(recorded, entry)
+                form = AttendanceRowForm(data, prefix=f"plats-{entry.seat.pk}", initial=initial)
+                form.fields["substitute"].choices = choices
+                self.rows.append((entry, form))
+            self.lines.append((entry, form))
         self.guests = GuestFormSet(data, prefix="gaster", initial=self._guests(meeting))
         self.errors: list[str] = []
 
@@ -509,7 +516,7 @@ class AttendanceSheet:
     @staticmethod
     def _initial(recorded: dict, entry) -> dict:
         record = recorded.get(entry.seat.pk)
-        if record is None:
+        if record is None or record.status == Attendance.Status.VACANT:
             return {"status": Attendance.Status.PRESENT}
         return {"status": record.status, "substitute": record.substitute_id}
 
@@ -536,16 +543,18 @@ class AttendanceSheet:
         return rows or (self.guests.is_bound and not self.guests.is_valid())
 
     def seat_rows(self) -> list[SeatAttendance]:
-        """Return each seat's attendance as the service takes it."""
-        return [
-            SeatAttendance(
-                seat=entry.seat,
-                person=entry.holder,
-                status=form.cleaned_data["status"],
-                substitute=self.people.get(form.cleaned_data["substitute"]),
-            )
-            for entry, form in self.rows
-        ]
+        """Return each seat's attendance as the service takes it, vacant seats included."""
+        return [self._seat_row(entry, form) for entry, form in self.lines]
+
+    def _seat_row(self, entry, form: AttendanceRowForm | None) -> SeatAttendance:
+        if form is None:
+            return SeatAttendance(seat=entry.seat, person=None, status=Attendance.Status.VACANT)
+        return SeatAttendance(
+            seat=entry.seat,
+            person=entry.holder,
+            status=form.cleaned_data["status"],
+            substitute=self.people.get(form.cleaned_data["substitute"]),
+        )
 
     def guest_rows(self) -> list[GuestAttendance]:
         """Return the guests to keep, add and remove; empty new rows are left out."""

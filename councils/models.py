@@ -485,6 +485,8 @@ class Attendance(models.Model):
         EXCUSED = "anmalt_forhinder", _("Anmält förhinder")
         REPLACED = "ersatt", _("Ersatt av ersättare")
         REMOTE = "distans", _("Närvarande på distans")
+        # Nobody held the seat on the meeting's day: the minutes still show the whole body.
+        VACANT = "vakant", _("Vakant")
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("möte"), on_delete=models.CASCADE, related_name="attendances"
@@ -537,16 +539,26 @@ class Attendance(models.Model):
                 name="attendance_seat_or_guest",
                 violation_error_message=_("Ange en plats eller en gästs namn."),
             ),
+            models.CheckConstraint(
+                condition=~Q(status="vakant")
+                | Q(seat__isnull=False, person__isnull=True, substitute__isnull=True),
+                name="attendance_vacant_seat_has_nobody",
+                violation_error_message=_("En vakant plats har varken innehavare eller ersättare."),
+            ),
         ]
 
     def __str__(self) -> str:
-        who = self.person.name if self.person_id else self.guest_name
+        who = self.person.name if self.person_id else self.guest_name or self.seat.function
         return f"{who}: {self.get_status_display()}"
 
     def clean(self) -> None:
-        """Ask for the substitute when the seat was replaced, and a seat or a guest's name."""
+        """Ask for a seat or a guest's name, nobody in a vacant seat, a substitute if replaced."""
         if not self.seat_id and not self.guest_name.strip():
             raise ValidationError(_("Ange en plats eller en gästs namn."))
+        if self.status == self.Status.VACANT and (
+            self.person_id or self.substitute_id or not self.seat_id
+        ):
+            raise ValidationError(_("En vakant plats har varken innehavare eller ersättare."))
         if self.status == self.Status.REPLACED and not self.substitute_id:
             raise ValidationError({"substitute": _("Ange vem som ersatte.")})
         if self.status != self.Status.REPLACED and self.substitute_id:

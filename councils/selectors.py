@@ -343,6 +343,8 @@ class MinutesDocument:
     guests: list[AttendanceLine]
     signatures: list[CheckLine]
     amendments: list[AmendmentLine] = field(default_factory=list)
+    # Seats nobody held on the meeting's day: the minutes show the body's whole composition.
+    vacant: list[AttendanceLine] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -445,13 +447,14 @@ def minutes_document(*, meeting: Meeting) -> MinutesDocument:
     """Gather the minutes: attendance, every paragraph, the signatures and the amendments."""
     meeting = _with_body(meeting)
     items = _items(meeting)
-    present, not_present, guests = _attendance(meeting)
+    lines = _attendance(meeting)
     return MinutesDocument(
         meeting=_meeting_facts(meeting),
         items=items,
-        present=present,
-        not_present=not_present,
-        guests=guests,
+        present=lines["present"],
+        not_present=lines["not_present"],
+        guests=lines["guests"],
+        vacant=lines["vacant"],
         signatures=_signatures(meeting),
         amendments=_amendments(meeting, {item.pk: item.paragraph for item in items}),
     )
@@ -473,24 +476,26 @@ def extract_document(*, item: AgendaItem) -> ExtractDocument:
     )
 
 
-def _attendance(meeting: Meeting) -> tuple[list, list, list]:
-    """Return the present (substitutes included), the absent and excused, and the guests."""
+def _attendance(meeting: Meeting) -> dict[str, list[AttendanceLine]]:
+    """Return the lines by list: present (substitutes included), not present (absent, excused,
+    replaced), vacant seats and guests."""
     rows = Attendance.objects.filter(meeting=meeting).select_related(
         "seat__organisation", "person", "substitute"
     )
-    present, not_present, guests = [], [], []
+    status = Attendance.Status
+    lines = {"present": [], "not_present": [], "vacant": [], "guests": []}
     for row in rows.order_by("seat__order", "seat_id", "id"):
         if row.seat_id is None:
-            guests.append(AttendanceLine(row.guest_name, "", row.guest_organisation, ""))
-        elif row.status in (Attendance.Status.PRESENT, Attendance.Status.REMOTE):
-            present.append(_line(row, remote=row.status == Attendance.Status.REMOTE))
-        elif row.status == Attendance.Status.REPLACED:
+            lines["guests"].append(AttendanceLine(row.guest_name, "", row.guest_organisation, ""))
+        elif row.status in (status.PRESENT, status.REMOTE):
+            lines["present"].append(_line(row, remote=row.status == status.REMOTE))
+        elif row.status == status.REPLACED:
             absent = _line(row)
-            not_present.append(absent)
-            present.append(_substitute_line(row, replaces=absent.name))
+            lines["not_present"].append(absent)
+            lines["present"].append(_substitute_line(row, replaces=absent.name))
         else:
-            not_present.append(_line(row))
-    return present, not_present, guests
+            lines["vacant" if row.status == status.VACANT else "not_present"].append(_line(row))
+    return lines
 
 
 def _line(row: Attendance, remote: bool = False) -> AttendanceLine:
