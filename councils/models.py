@@ -548,7 +548,10 @@ class Attendance(models.Model):
         ]
 
     def __str__(self) -> str:
-        who = self.person.name if self.person_id else self.guest_name or self.seat.function
+        if self.person_id:
+            who = self.person.name
+        else:  # a guest, or a vacant seat
+            who = self.guest_name or (self.seat.function if self.seat_id else "")
         return f"{who}: {self.get_status_display()}"
 
     def clean(self) -> None:

@@ -1,0 +1,336 @@
+"""The documents: PDFs, the notice and the minutes by e-mail, calendars."""
+
+import datetime
+import smtplib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from councils.models import AgendaItem, Body, Dispatch, Meeting, new_calendar_token
+from councils.selectors import (
+    STOCKHOLM,
+    Member,
+    extract_document,
+    meeting_attachments,
+    members_on_day,
+    minutes_document,
+    minutes_participants,
+    notice_document,
+)
+from folkhalsa.pdf import render_pdf
+
+# The variants the documents are written as: the minutes are archived (PDF/A, tagged), the notice
+# and the extract are tagged for screen readers.
+MINUTES_VARIANT = "pdf/a-2a"
+NOTICE_VARIANT = "pdf/ua-1"
+EXTRACT_VARIANT = "pdf/a-2a"
+# A calendar shows a meeting without an end as a point in time; most council meetings take two.
+DEFAULT_MEETING_LENGTH = datetime.timedelta(hours=2)
+
+
+def notice_deadline(*, meeting: Meeting) -> datetime.datetime:
+    """Return the last moment the notice may go out: the body's days before, Swedish time.
+
+    Counted in calendar days on the local clock, so a notice due "seven days before 13.00" is due
+    at 13.00 even when the clocks change in between.
+    """
+    local_start = timezone.localtime(meeting.starts_at, STOCKHOLM)
+    local_deadline = local_start.replace(tzinfo=None) - datetime.timedelta(
+        days=meeting.body.notice_days
+    )
+    return timezone.make_aware(local_deadline, STOCKHOLM)
+
+
+def notice_is_late(*, meeting: Meeting, now: datetime.datetime | None = None) -> bool:
+    """Return whether a notice sent now would be later than the body's rule."""
+    # Compared in UTC: Python compares two times of the same zone by their wall clock.
+    now = (now or timezone.now()).astimezone(datetime.UTC)
+    return now > notice_deadline(meeting=meeting).astimezone(datetime.UTC)
+
+
+def local_datetime_text(value: datetime.datetime) -> str:
+    """Return a date and time as Swedes write it: 12 mars 2025 kl. 13.00."""
+    local = timezone.localtime(value, STOCKHOLM)
+    return _("%(date)s kl. %(time)s") % {
+        "date": dateformat.format(local, "j F Y"),
+        "time": dateformat.format(local, "H.i"),
+    }
+
+
+def render_notice_pdf(*, meeting: Meeting) -> bytes:
+    """Return the notice with the agenda as a PDF."""
+    document = notice_document(meeting=meeting)
+    return render_pdf(
+        template_name="councils/pdf/notice.html",
+        context={"document": document},
+        variant=NOTICE_VARIANT,
+    )
+
+
+def render_minutes_pdf(*, meeting: Meeting) -> bytes:
+    """Return the minutes as an archival, tagged PDF."""
+    document = minutes_document(meeting=meeting)
+    return render_pdf(
+        template_name="councils/pdf/minutes.html",
+        context={"document": document},
+        variant=MINUTES_VARIANT,
+    )
+
+
+def render_extract_pdf(*, item: AgendaItem) -> bytes:
+    """Return one paragraph of the minutes with the checking lines, as an archival PDF."""
+    return render_pdf(
+        template_name="councils/pdf/extract.html",
+        context={"document": extract_document(item=item)},
+        variant=EXTRACT_VARIANT,
+    )
+
+
+def meeting_event(meeting: Meeting, *, stamp: datetime.datetime) -> Event:
+    """Return the meeting as a calendar event, its start in Europe/Stockholm time."""
+    event = Event()
+    # Stable per meeting, so a calendar updates the event instead of adding another.
+    event.add("uid", f"mote-{meeting.pk}@folkhalsa")
+    event.add("sequence", meeting.version)
+    event.add("dtstamp", stamp)
+    start = timezone.localtime(meeting.starts_at, STOCKHOLM)
+    event.add("dtstart", start)
+    end = meeting.ends_at or meeting.starts_at + DEFAULT_MEETING_LENGTH
+    event.add("dtend", timezone.localtime(end, STOCKHOLM))
+    event.add("summary", meeting.body.name)
+    if meeting.place:
+        event.add("location", meeting.place)
+    titles = [f"{n}. {item.title}" for n, item in enumerate(meeting.items.all(), 1)]
+    description = "\n".join([*titles, meeting.remote_link])
+    if description.strip():
+        event.add("description", description.strip())
+    if meeting.remote_link:
+        event.add("url", meeting.remote_link)
+    return event
+
+
+def meetings_calendar(*, meetings: list[Meeting], name: str) -> bytes:
+    """Return the meetings as an iCalendar file (.ics)."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Folkhälsa//Möten//SV")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Europe/Stockholm")
+    stamp = timezone.now()
+    for meeting in meetings:
+        calendar.add_component(meeting_event(meeting, stamp=stamp))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def _recipients_record(people: list[Member], extra: list[str] = ()) -> list[dict]:
+    """Return who was sent to, and who was not reached for want of an address."""
+    record = [
+        {"name": p.name, "function": p.function, "email": p.email, "reached": bool(p.email)}
+        for p in people
+    ]
+    return record + [{"name": "", "function": "", "email": a, "reached": True} for a in extra]
+
+
+def _addresses(record: list[dict]) -> list[str]:
+    """Return each address once, in order."""
+    return list(dict.fromkeys(r["email"].lower() for r in record if r["reached"]))
+
+
+def _send(messages: list[EmailMessage], failure: str) -> None:
+    """Send the messages over one connection; a failure is refused with the Swedish message."""
+    try:
+        get_connection(fail_silently=False).send_messages(messages)
+    except (smtplib.SMTPException, OSError) as error:
+        raise SendingFailed(failure) from error
+
+
+class SendingFailed(Exception):
+    """The mail server did not take the messages; nothing was recorded."""
+
+
+@dataclass(frozen=True)
+class NoticePlan:
+    """What sending the notice now would do: to whom, who is missing, the deadline."""
+
+    members: list[Member]
+    deadline: datetime.datetime
+    late: bool
+
+    @property
+    def reached(self) -> list[Member]:
+        return [m for m in self.members if m.email]
+
+    @property
+    def unreached(self) -> list[Member]:
+        return [m for m in self.members if not m.email]
+
+
+def notice_plan(*, meeting: Meeting, now: datetime.datetime | None = None) -> NoticePlan:
+    """Return who the notice would reach now and whether it would be late."""
+    return NoticePlan(
+        members=members_on_day(meeting=meeting),
+        deadline=notice_deadline(meeting=meeting),
+        late=notice_is_late(meeting=meeting, now=now),
+    )
+
+
+def _refuse_notice(meeting: Meeting, plan: NoticePlan, *, confirm_late: bool, now) -> None:
+    """Refuse a notice for a locked or past meeting, to nobody, or late and not confirmed."""
+    meeting.ensure_unlocked()
+    if now >= meeting.starts_at:
+        raise ValidationError(_("Mötet har redan börjat. En kallelse kan inte skickas."))
+    if not plan.reached:
+        raise ValidationError(
+            _("Ingen som kallas har en e-postadress. Lägg till adresser och försök igen.")
+        )
+    if plan.late and not confirm_late:
+        raise ValidationError(
+            _(
+                "Kallelsen skulle ha skickats senast %(deadline)s (%(days)s dagar före mötet). "
+                "Bekräfta att du vill skicka den för sent."
+            )
+            % {"deadline": local_datetime_text(plan.deadline), "days": meeting.body.notice_days},
+            code="late",
+        )
+
+
+def meeting_send_notice(
+    *,
+    meeting: Meeting,
+    user: User,
+    confirm_late: bool = False,
+    now: datetime.datetime | None = None,
+) -> Dispatch:
+    """E-mail the notice with the agenda (PDF) and the meeting (.ics) to every member that day.
+
+    Refused, writing nothing, for a checked or past meeting, for nobody to reach, or when late
+    and not confirmed; if the mail server fails, nothing is recorded either.
+    """
+    now = (now or timezone.now()).astimezone(datetime.UTC)
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+        plan = notice_plan(meeting=meeting, now=now)
+        _refuse_notice(meeting, plan, confirm_late=confirm_late, now=now)
+        record = _recipients_record(plan.members)
+        dispatch = _record_notice(meeting, user=user, now=now, late=plan.late, record=record)
+        messages = _notice_messages(meeting, _addresses(record))
+        _send(
+            messages,
+            _(
+                "Kallelsen kunde inte skickas: e-postservern svarade inte. "
+                "Inget är registrerat; försök igen om en stund."
+            ),
+        )
+    return dispatch
+
+
+def _record_notice(meeting: Meeting, *, user: User, now, late: bool, record: list) -> Dispatch:
+    """Record the dispatch and mark the meeting called (late if it was)."""
+    meeting.notice_sent_at = now
+    meeting.notice_late = meeting.notice_late or late
+    if meeting.status == Meeting.Status.PLANNED:
+        meeting.status = Meeting.Status.NOTICE_SENT
+    meeting._history_user = user
+    meeting.save(update_fields=["notice_sent_at", "notice_late", "status"])
+    dispatch = Dispatch(
+        meeting=meeting, kind=Dispatch.Kind.NOTICE, sent_at=now, sent_by=user, late=late
+    )
+    dispatch.recipients = record
+    dispatch._history_user = user
+    dispatch.save()
+    return dispatch
+
+
+def _notice_messages(meeting: Meeting, addresses: list[str]) -> list[EmailMessage]:
+    """Return one message per member (no one sees the others' addresses), with the files."""
+    pdf = render_notice_pdf(meeting=meeting)
+    ics = meetings_calendar(meetings=[meeting], name=meeting.body.name)
+    when = local_datetime_text(meeting.starts_at)
+    subject = _("Kallelse: %(body)s %(when)s") % {"body": meeting.body.name, "when": when}
+    body = _(
+        "Du kallas till möte i %(body)s %(when)s, %(place)s.\n\n"
+        "Kallelsen med föredragningslistan finns i den bifogade PDF-filen, och mötet i "
+        "kalenderfilen."
+    ) % {"body": meeting.body.name, "when": when, "place": meeting.place or "–"}
+    messages = []
+    for address in addresses:
+        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+        message.attach(_document_name("kallelse", meeting, "pdf"), pdf, "application/pdf")
+        message.attach(_document_name("mote", meeting, "ics"), ics, "text/calendar")
+        messages.append(message)
+    return messages
+
+
+def _document_name(stem: str, meeting: Meeting, extension: str) -> str:
+    local = timezone.localtime(meeting.starts_at, STOCKHOLM)
+    return f"{stem}-{local:%Y-%m-%d}.{extension}"
+
+
+def minutes_send(*, meeting: Meeting, user: User, now: datetime.datetime | None = None) -> Dispatch:
+    """E-mail the checked minutes (PDF) and the items' attachments to the participants and the
+    body's distribution list; refused, writing nothing, before checking or if sending fails."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+        if not meeting.is_locked:
+            raise ValidationError(_("Protokollet skickas först när det är justerat."))
+        record = _recipients_record(
+            minutes_participants(meeting=meeting), meeting.body.distribution_addresses
+        )
+        if not any(r["reached"] for r in record):
+            raise ValidationError(_("Ingen mottagare har en e-postadress."))
+        dispatch = Dispatch(meeting=meeting, kind=Dispatch.Kind.MINUTES, sent_at=now, sent_by=user)
+        dispatch.recipients = record
+        dispatch._history_user = user
+        dispatch.save()
+        _send(
+            _minutes_messages(meeting, _addresses(record)),
+            _(
+                "Protokollet kunde inte skickas: e-postservern svarade inte. "
+                "Inget är registrerat; försök igen om en stund."
+            ),
+        )
+    return dispatch
+
+
+def _minutes_messages(meeting: Meeting, addresses: list[str]) -> list[EmailMessage]:
+    """Return one message per recipient with the minutes and every attachment of the items."""
+    pdf = render_minutes_pdf(meeting=meeting)
+    files = [(a.name, _read(a.file), a.content_type) for a in meeting_attachments(meeting=meeting)]
+    when = local_datetime_text(meeting.starts_at)
+    subject = _("Protokoll: %(body)s %(when)s") % {"body": meeting.body.name, "when": when}
+    body = _(
+        "Det justerade protokollet från mötet i %(body)s %(when)s finns i den bifogade "
+        "PDF-filen, med ärendenas bilagor."
+    ) % {"body": meeting.body.name, "when": when}
+    messages = []
+    for address in addresses:
+        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+        message.attach(_document_name("protokoll", meeting, "pdf"), pdf, "application/pdf")
+        for name, content, content_type in files:
+            message.attach(name, content, content_type)
+        messages.append(message)
+    return messages
+
+
+def _read(file) -> bytes:
+    with file.open("rb") as opened:
+        return opened.read()
+
+
+def body_renew_calendar_token(*, body: Body) -> str:
+    """Give the body a new private calendar address; the old one stops working at once."""
+    token = new_calendar_token()
+    # update(): the token is a secret, kept out of the history and the version on purpose.
+    Body.objects.filter(pk=body.pk).update(calendar_token=token)
+    body.calendar_token = token
+    return token

@@ -1,0 +1,443 @@
+"""Bodies, seats and holders, standing items, the year's meetings, the agenda, attachments and
+attendance."""
+
+import datetime
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath, PureWindowsPath
+
+import filetype
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.db.models import Max
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from councils.models import (
+    AgendaItem,
+    Attachment,
+    Attendance,
+    Body,
+    Meeting,
+    Seat,
+    SeatHolding,
+    StandingItem,
+)
+from councils.selectors import STOCKHOLM, year_meetings
+from plans.models import Person
+from plans.services import versioned_delete, versioned_save
+
+User = AbstractBaseUser | None
+
+
+def _stamp(record: models.Model, user: User) -> None:
+    """Name the user in the history row the next save writes."""
+    if user is not None and user.is_authenticated:
+        record._history_user = user
+
+
+def _save(record: models.Model, *, user: User) -> models.Model:
+    """Validate the record as the admin would (clean and constraints) and save it."""
+    record.full_clean()
+    _stamp(record, user)
+    record.save()
+    return record
+
+
+def _lock_row(model: type[models.Model], pk: int) -> None:
+    """Take the record's row lock until the transaction ends (no join: only that row)."""
+    model.objects.select_for_update().filter(pk=pk).order_by("pk").first()
+
+
+def meeting_lock(*, meeting_id: int) -> Meeting:
+    """Return the meeting under a row lock; refuse when its minutes are checked.
+
+    Every change to a meeting, its agenda, attachments or attendance starts here, inside its
+    transaction, so a checking that commits meanwhile cannot be overtaken by a late change.
+    """
+    meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
+    meeting.ensure_unlocked()
+    return meeting
+
+
+# Bodies and their seats.
+
+
+def body_save(*, body: Body, expected_version: int, user: User) -> bool:
+    """Create or change a body; return whether anything was written."""
+    return versioned_save(instance=body, expected_version=expected_version, user=user)
+
+
+def seat_save(*, seat: Seat, user: User) -> Seat:
+    """Create or change a seat: its function, organisation, role and place in the order."""
+    with transaction.atomic():
+        return _save(seat, user=user)
+
+
+def seat_holding_create(
+    *,
+    seat: Seat,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None,
+    user: User,
+    person: Person | None = None,
+    new_person: dict | None = None,
+) -> SeatHolding:
+    """Give the seat a holder for a period: a chosen person, or one created from `new_person`
+    (name, title, e-mail) at the seat's organisation. Overlapping periods are refused."""
+    with transaction.atomic():
+        # Two secretaries giving the same seat a holder at once: the second waits and is refused.
+        _lock_row(Seat, seat.pk)
+        if person is None:
+            person = _save(Person(organisation=seat.organisation, **(new_person or {})), user=user)
+        holding = SeatHolding(seat=seat, person=person, starts_on=starts_on, ends_on=ends_on)
+        return _save(holding, user=user)
+
+
+def seat_holding_end(*, holding: SeatHolding, ends_on: datetime.date, user: User) -> SeatHolding:
+    """End a holding on the day given; the seat is vacant after it until someone else holds it."""
+    with transaction.atomic():
+        _lock_row(Seat, holding.seat_id)
+        holding.ends_on = ends_on
+        return _save(holding, user=user)
+
+
+def standing_item_save(*, item: StandingItem, user: User) -> StandingItem:
+    """Create or change one of a body's standing agenda items."""
+    with transaction.atomic():
+        return _save(item, user=user)
+
+
+def standing_item_delete(*, item: StandingItem) -> None:
+    """Delete a standing item; the agenda items made from it stay on their meetings."""
+    item.delete()
+
+
+# The year's meetings.
+
+
+@dataclass(frozen=True)
+class SeriesCheck:
+    """What a planned series gives the year: how many meetings, against the body's minimum."""
+
+    total: int
+    minimum: int
+
+    @property
+    def below_minimum(self) -> bool:
+        return self.total < self.minimum
+
+
+def meeting_series_check(*, body: Body, year: int, dates: Sequence[datetime.date]) -> SeriesCheck:
+    """Return how many meetings the year would have with the new dates, and the minimum."""
+    existing = year_meetings(body=body, year=year).count()
+    return SeriesCheck(total=existing + len(dates), minimum=body.min_meetings_per_year)
+
+
+def meeting_series_create(
+    *,
+    body: Body,
+    year: int,
+    dates: Sequence[datetime.date],
+    starts: datetime.time,
+    ends: datetime.time | None,
+    place: str,
+    user: User,
+) -> list[Meeting]:
+    """Create the year's meetings with the body's standing items on the right ones; all or none.
+
+    The meetings are numbered through the year together with those already there, so the
+    situation report lands on the year's second meeting and next year's dates on its last.
+    """
+    with transaction.atomic():
+        _lock_row(Body, body.pk)
+        taken = {_local_day(m.starts_at) for m in year_meetings(body=body, year=year)}
+        _check_series(year=year, dates=dates, taken=taken, starts=starts, ends=ends)
+        meetings = [
+            _meeting_at(body=body, day=day, starts=starts, ends=ends, place=place, user=user)
+            for day in sorted(dates)
+        ]
+        _place_standing_items(body=body, meetings=meetings, taken=taken, user=user)
+    return meetings
+
+
+def _local_day(moment: datetime.datetime) -> datetime.date:
+    return moment.astimezone(STOCKHOLM).date()
+
+
+def _check_series(
+    *,
+    year: int,
+    dates: Sequence[datetime.date],
+    taken: set[datetime.date],
+    starts: datetime.time,
+    ends: datetime.time | None,
+) -> None:
+    """Refuse an empty series, dates outside the year, a date twice or one already taken."""
+    errors = []
+    if not dates:
+        errors.append(_("Ange minst ett datum."))
+    outside = sorted({d for d in dates if d.year != year})
+    if outside:
+        errors.append(
+            _("%(dates)s ligger inte i år %(year)s.") % {"dates": _dates(outside), "year": year}
+        )
+    twice = sorted({d for d in dates if list(dates).count(d) > 1})
+    if twice:
+        errors.append(_("%(dates)s står mer än en gång.") % {"dates": _dates(twice)})
+    already = sorted(set(dates) & taken)
+    if already:
+        errors.append(_("Organet har redan ett möte %(dates)s.") % {"dates": _dates(already)})
+    if ends is not None and ends <= starts:
+        errors.append(_("Mötena måste sluta efter att de börjar."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _dates(days: Iterable[datetime.date]) -> str:
+    return ", ".join(day.isoformat() for day in days)
+
+
+def _meeting_at(
+    *,
+    body: Body,
+    day: datetime.date,
+    starts: datetime.time,
+    ends: datetime.time | None,
+    place: str,
+    user: User,
+) -> Meeting:
+    """Create one meeting on the day at the given Swedish times."""
+    meeting = Meeting(
+        body=body,
+        starts_at=datetime.datetime.combine(day, starts, tzinfo=STOCKHOLM),
+        ends_at=datetime.datetime.combine(day, ends, tzinfo=STOCKHOLM) if ends else None,
+        place=place,
+    )
+    meeting.full_clean()
+    versioned_save(instance=meeting, expected_version=1, user=user)
+    return meeting
+
+
+def _place_standing_items(
+    *, body: Body, meetings: list[Meeting], taken: set[datetime.date], user: User
+) -> None:
+    """Put each standing item on the new meetings its rule names, in the year's numbering."""
+    standing = list(body.standing_items.order_by("order", "pk"))
+    days = sorted(taken | {_local_day(m.starts_at) for m in meetings})
+    for meeting in meetings:
+        number = days.index(_local_day(meeting.starts_at)) + 1
+        chosen = [s for s in standing if s.applies_to(number, len(days))]
+        for order, item in enumerate(chosen, start=1):
+            agenda_item = AgendaItem(
+                meeting=meeting,
+                order=order,
+                kind=item.kind,
+                title=item.title,
+                presenter=item.presenter,
+                text=item.text,
+                standing_item=item,
+            )
+            versioned_save(instance=agenda_item, expected_version=1, user=user)
+
+
+# A meeting and its agenda.
+
+
+def meeting_update(*, meeting: Meeting, expected_version: int, user: User) -> bool:
+    """Change a meeting's time and place; refused once its minutes are checked."""
+    with transaction.atomic():
+        meeting_lock(meeting_id=meeting.pk)
+        return versioned_save(instance=meeting, expected_version=expected_version, user=user)
+
+
+def agenda_item_save(
+    *, item: AgendaItem, expected_version: int, user: User, m2m: dict | None = None
+) -> bool:
+    """Add an item at the end of the agenda, or change one; refused on checked minutes."""
+    with transaction.atomic():
+        meeting_lock(meeting_id=item.meeting_id)
+        if item.pk is None:
+            last = AgendaItem.objects.filter(meeting_id=item.meeting_id).aggregate(Max("order"))
+            item.order = (last["order__max"] or 0) + 1
+        return versioned_save(instance=item, expected_version=expected_version, user=user, m2m=m2m)
+
+
+def agenda_item_delete(*, item: AgendaItem, expected_version: int) -> None:
+    """Delete an item with its attachments (their files once the deletion is committed)."""
+    with transaction.atomic():
+        meeting_lock(meeting_id=item.meeting_id)
+        names = list(item.attachments.values_list("file", flat=True))
+        versioned_delete(instance=item, expected_version=expected_version)
+        _delete_files_on_commit(names)
+
+
+def agenda_item_move(*, item: AgendaItem, up: bool, user: User) -> None:
+    """Move the item one step up or down the agenda and number the agenda 1, 2, 3 …"""
+    with transaction.atomic():
+        meeting_lock(meeting_id=item.meeting_id)
+        items = list(
+            AgendaItem.objects.select_for_update()
+            .filter(meeting_id=item.meeting_id)
+            .order_by("order", "pk")
+        )
+        index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+        target = index - 1 if up else index + 1
+        if 0 <= target < len(items):
+            items[index], items[target] = items[target], items[index]
+        for order, other in enumerate(items, start=1):
+            if other.order != order:
+                other.order = order
+                _stamp(other, user)
+                other.save(update_fields=["order"])
+
+
+# Attachments: the formats a municipality's members can open, recognised by their content.
+ATTACHMENT_TYPES = {
+    "application/pdf": {"pdf"},
+    "application/msword": {"doc"},
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {"docx"},
+    "application/vnd.ms-excel": {"xls"},
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"xlsx"},
+    "image/png": {"png"},
+    "image/jpeg": {"jpg", "jpeg"},
+}
+
+
+def attachment_name(name: str) -> str:
+    """Return the file's own name without any folder a browser sent, safe to show and send."""
+    base = PurePosixPath(PureWindowsPath(name or "").name).name
+    printable = "".join(c for c in base if unicodedata.category(c)[0] != "C").strip()
+    return printable[-200:] or _("bilaga")
+
+
+def attachment_check(*, upload: UploadedFile) -> str:
+    """Return the file's type read from its content; refuse other types, a name that says
+    otherwise, and files over the size limit."""
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("Filen är för stor (%(size)s). Största tillåtna storlek är %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+        )
+    upload.seek(0)
+    kind = filetype.guess(upload.read(8192))
+    upload.seek(0)
+    if kind is None or kind.mime not in ATTACHMENT_TYPES:
+        raise ValidationError(
+            _("Filen är inte en PDF, ett Word- eller Excel-dokument eller en PNG- eller JPEG-bild.")
+        )
+    extension = PurePosixPath(attachment_name(upload.name)).suffix.lower().lstrip(".")
+    if extension not in ATTACHMENT_TYPES[kind.mime]:
+        raise ValidationError(
+            _("Filens innehåll är %(kind)s men namnet slutar inte på %(extension)s.")
+            % {"kind": kind.extension.upper(), "extension": "." + kind.extension}
+        )
+    return kind.mime
+
+
+def attachment_add(*, item: AgendaItem, upload: UploadedFile, user: User) -> Attachment:
+    """Attach a checked file to an agenda item; a refused file leaves no row and no file."""
+    content_type = attachment_check(upload=upload)
+    with transaction.atomic():
+        meeting_lock(meeting_id=item.meeting_id)
+        attachment = Attachment(
+            item=item,
+            name=attachment_name(upload.name),
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=user if user is not None and user.is_authenticated else None,
+        )
+        # Written last: every check is behind us, and the file goes if the row cannot be saved.
+        attachment.file.save(attachment.name, upload, save=False)
+        try:
+            _stamp(attachment, user)
+            attachment.save()
+        except Exception:
+            attachment.file.delete(save=False)
+            raise
+    return attachment
+
+
+def attachment_delete(*, attachment: Attachment) -> None:
+    """Delete an attachment; its file goes once the deletion is committed."""
+    with transaction.atomic():
+        meeting_lock(meeting_id=attachment.item.meeting_id)
+        name = attachment.file.name
+        attachment.delete()
+        _delete_files_on_commit([name])
+
+
+def _delete_files_on_commit(names: list[str]) -> None:
+    """Remove stored files after the transaction commits: a rollback keeps them with their rows."""
+    from django.core.files.storage import default_storage
+
+    def delete() -> None:
+        for name in names:
+            default_storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
+# Attendance.
+
+
+@dataclass(frozen=True)
+class SeatAttendance:
+    """How the holder of a seat attended, and who replaced her."""
+
+    seat: Seat
+    person: Person | None
+    status: str
+    substitute: Person | None = None
+
+
+@dataclass(frozen=True)
+class GuestAttendance:
+    """A co-opted guest: a row to keep (id), add (no id) or remove."""
+
+    name: str
+    organisation: str
+    status: str = Attendance.Status.PRESENT
+    pk: int | None = None
+    remove: bool = False
+
+
+def attendance_record(
+    *,
+    meeting: Meeting,
+    seats: Sequence[SeatAttendance],
+    guests: Sequence[GuestAttendance],
+    user: User,
+) -> None:
+    """Record attendance per seat and the co-opted guests; refused on checked minutes."""
+    with transaction.atomic():
+        meeting_lock(meeting_id=meeting.pk)
+        existing = {a.seat_id: a for a in meeting.attendances.filter(seat__isnull=False)}
+        for row in seats:
+            record = existing.get(row.seat.pk) or Attendance(meeting=meeting, seat=row.seat)
+            record.person, record.status = row.person, row.status
+            record.substitute = row.substitute
+            _save(record, user=user)
+        _record_guests(meeting=meeting, guests=guests, user=user)
+
+
+def _record_guests(*, meeting: Meeting, guests: Sequence[GuestAttendance], user: User) -> None:
+    """Add, change and remove the meeting's guests."""
+    rows = {a.pk: a for a in meeting.attendances.filter(seat__isnull=True)}
+    for guest in guests:
+        record = rows.get(guest.pk) if guest.pk else Attendance(meeting=meeting)
+        if record is None:
+            continue  # a row removed meanwhile: nothing to change
+        if guest.remove:
+            if record.pk:
+                _stamp(record, user)
+                record.delete()
+            continue
+        record.guest_name, record.guest_organisation = guest.name, guest.organisation
+        record.status = guest.status
+        _save(record, user=user)
