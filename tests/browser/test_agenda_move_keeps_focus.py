@@ -34,27 +34,32 @@ def last_item(site) -> AgendaItem:
     return items[-1]
 
 
-def _focused_id(page) -> str:
-    return page.evaluate("() => document.activeElement && document.activeElement.id")
+def _moved_to(page, position: int) -> None:
+    """Wait until the last item shows at the position and htmx has settled the new agenda (its
+    buttons answer only then; a key pressed sooner submits the form without JavaScript)."""
+    title = page.locator("#dagordning .agenda-item h3").nth(position - 1)
+    expect(title).to_contain_text("Övriga frågor")
+    expect(page.locator(".htmx-added, .htmx-settling")).to_have_count(0)
 
 
 def test_focus_stays_on_the_moved_items_button(page, log_in, last_item):
     log_in(page, "fokus-sekreterare")
     page.goto(f"/moten/{last_item.meeting_id}/")
     check_page(page, "agenda-move-focus")
-    first_title = page.locator("#dagordning .agenda-item h3").first
+    page.evaluate("() => { document.body.dataset.sameDocument = 'yes'; }")
     page.locator(f"#upp-{last_item.pk}").focus()
 
     page.keyboard.press("Enter")  # third → second: the same button is still there
-    expect(page.locator("#dagordning .agenda-item h3").nth(1)).to_contain_text("Övriga frågor")
+    _moved_to(page, 2)
     expect(page.locator(f"#upp-{last_item.pk}")).to_be_focused()
 
     page.keyboard.press("Enter")  # second → first: no "up" any more, so its "down" button
-    expect(first_title).to_contain_text("Övriga frågor")
+    _moved_to(page, 1)
     expect(page.locator(f"#ned-{last_item.pk}")).to_be_focused()
 
     page.keyboard.press("Enter")  # and back down, still on its own button
-    expect(page.locator("#dagordning .agenda-item h3").nth(1)).to_contain_text("Övriga frågor")
+    _moved_to(page, 2)
     expect(page.locator(f"#ned-{last_item.pk}")).to_be_focused()
+    assert page.evaluate("() => document.body.dataset.sameDocument") == "yes"  # never reloaded
     order = list(last_item.meeting.items.order_by("order").values_list("title", flat=True))
     assert order == ["Lägesbild", "Övriga frågor", "Uppföljning"]
