@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 
 from plans.models import Plan
 from reports.models import MeasureReport, PublishedFollowUp
-from reports.services import round_open
+from reports.services import follow_up_publish, round_open
 from tests.browser.conftest import check_page
 
 PLAN = "Region Norrbottens handlingsplan 2018–2022"
@@ -26,6 +26,9 @@ def _report(page, code: str, status: str, text: str) -> None:
 def test_rapportor_reports_and_the_strategist_returns_one_and_accepts_one(page, log_in, new_tab):
     plan = Plan.objects.get(title=PLAN)
     strategist = User.objects.get(username="norrbotten-strateg")
+    follow_up_publish(
+        plan=plan, year=2021, user=strategist
+    )  # the year the new one is compared with
     round_ = round_open(
         plan=plan, year=2022, period="helar", due_on=datetime.date(2027, 1, 31), user=strategist
     )
@@ -64,6 +67,14 @@ def test_rapportor_reports_and_the_strategist_returns_one_and_accepts_one(page, 
     published = PublishedFollowUp.objects.get(plan=plan, year=2022)
     assert "Vilka två kommuner?" not in str(published.content)  # returned: not in the report
     assert "Alla kommuner har fått utbildningen." in str(published.content)
+    other.get_by_role("link", name="Jämför med året före (2022)").click()
+    check_page(other, "follow-up-compared")
+    assert (
+        "Uppföljning 2022 jämförd med året före"
+        in other.get_by_role("heading", level=1).inner_text()
+    )
+    changed = other.get_by_role("table", name=re.compile("Insatser vars status ändrades från 2021"))
+    assert "1A" in changed.inner_text()  # 2022's "Genomförd" against 2021's report
 
     reports = {r.measure.code: r for r in round_.reports.select_related("measure")}
     assert reports["1A"].state == MeasureReport.State.ACCEPTED
