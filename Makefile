@@ -4,7 +4,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: install demo test lint format pytest pytest-postgres browser messages clean bench bench-documents
+.PHONY: install demo test test-dates lint format pytest pytest-postgres browser messages clean bench \
+	bench-documents
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,23 +37,40 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The suite runs in parallel, one worker per core (pytest-xdist), each with its own database.
+JOBS ?= auto
+PYTEST := $(PY) -m pytest -n $(JOBS)
+
 pytest: install
-	$(PY) -m pytest -m "not browser"
+	DATABASE_URL= $(PYTEST) -m "not browser"
 
 pytest-postgres: install
-	scripts/with-postgres.sh $(PY) -m pytest -m "not browser"
+	scripts/with-postgres.sh $(PYTEST) -m "not browser"
 
-# The journeys in tests/browser, in Debian's Chromium, once, on SQLite. Without Chromium they are
-# skipped with a clear line, unless REQUIRE_BROWSER=1 demands them.
+# The journeys in tests/browser, in Debian's Chromium, behind a live server on a throwaway
+# PostgreSQL as production runs (on SQLite where PostgreSQL is missing and not required).
+# Without Chromium they are skipped with a clear line, unless REQUIRE_BROWSER=1 demands them.
 CHROMIUM := /usr/bin/chromium
 browser: install
-	@if [ -x $(CHROMIUM) ]; then DATABASE_URL= $(PY) -m pytest -m browser tests/browser; \
+	@if [ -x $(CHROMIUM) ]; then \
+	  scripts/with-postgres.sh --or-sqlite $(PYTEST) -m browser tests/browser; \
 	elif [ "$${REQUIRE_BROWSER:-0}" = "1" ]; then \
 	  echo "Browser tests: $(CHROMIUM) not found, and REQUIRE_BROWSER=1 demands them" >&2; exit 1; \
 	else echo "Browser tests: SKIPPED ($(CHROMIUM) is not on this machine: apt-get install chromium;" \
 	  "set REQUIRE_BROWSER=1 to fail instead)"; fi
 
 test: lint pytest pytest-postgres browser
+
+# By hand: the suite on SQLite with the clock set (libfaketime: apt-get install faketime) to the
+# days a calendar gets wrong: 30 December, 2 January, and the last Sundays of March and October
+# just before the clocks change in Sweden (01:00 UTC). The clock runs on from there.
+FAKE_DAYS := "2026-12-30 11:00:00" "2027-01-02 11:00:00" "2027-03-28 00:45:00" "2027-10-31 00:45:00"
+test-dates: install
+	@command -v faketime >/dev/null || { echo "test-dates needs faketime: apt-get install faketime" >&2; exit 1; }
+	@for day in $(FAKE_DAYS); do \
+	  echo "== the suite on $$day UTC"; \
+	  TZ=UTC faketime "@$$day" env DATABASE_URL= $(PYTEST) -m "not browser" -p no:cacheprovider || exit 1; \
+	done
 
 # By hand, not in `make test`: the main pages timed at national size on a throwaway PostgreSQL.
 bench: install

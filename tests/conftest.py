@@ -11,6 +11,7 @@ test, so the demo is loaded once and never changes between tests.
 """
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -21,6 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.test import Client, override_settings
+from pytest_django.plugin import blocking_manager_key
 
 from councils.models import (
     AgendaItem,
@@ -64,6 +66,7 @@ from reports.models import (
     Sex,
     Source,
 )
+from tests.database_copies import DatabaseCopy
 from tests.kolada_fake import FakeKolada
 
 PASSWORD = "ett-långt-testlösenord"
@@ -75,11 +78,38 @@ MIGRATION_DATA = {ContentType, Permission, TargetArea, GlobalGoal}
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# The test database as it stands with the demo loaded, put back after every test that commits.
+DEMO_COPY = DatabaseCopy("demo")
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker) -> None:
+def django_db_setup(django_db_setup, django_db_blocker) -> Iterator[None]:
     """Load the demo (plans and councils) once, after the test database is created."""
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         load_demo()
+        DEMO_COPY.take()
+    yield
+    with django_db_blocker.unblock():
+        DEMO_COPY.drop()
+
+
+def commits(item: pytest.Item) -> bool:
+    """Return whether the test ran without a wrapping transaction, so its writes were committed."""
+    marker = item.get_closest_marker("django_db")
+    transaction_marked = marker is not None and marker.kwargs.get("transaction", False)
+    names = getattr(item, "fixturenames", ())
+    return transaction_marked or "transactional_db" in names or "live_server" in names
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """After a test that committed (and Django's flush), put the demo database back whole."""
+    yield
+    # After the last test the session's teardown has removed the database and its copy.
+    if commits(item) and nextitem is not None:
+        blocker = item.config.stash[blocking_manager_key]
+        with blocker.unblock():
+            DEMO_COPY.restore()
 
 
 @pytest.fixture

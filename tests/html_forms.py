@@ -181,3 +181,16 @@ def post_and_undo(client, url: str, data: dict, before: dict) -> tuple[object, l
         transaction.set_rollback(True)
     client.cookies = cookies
     return response, written
+
+
+def post_and_compare(client, url: str, data: dict, before: dict) -> tuple[object, list[str], bool]:
+    """POST as production does (no wrapping transaction: the request commits or rolls back on
+    its own); return the answer, the tables that stayed changed compared with `before`, and
+    whether the request wrote anything at all. The client's cookies are put back, so a logout
+    (or a login) leaves the client as it was; putting the database back is the caller's."""
+    cookies = copy.deepcopy(client.cookies)
+    with recorded_writes() as touched:
+        response = client.post(url, data)
+    written = changed_tables(before, snapshot()) if touched else []
+    client.cookies = cookies
+    return response, written, bool(touched)

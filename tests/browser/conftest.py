@@ -1,7 +1,7 @@
 """Browser journeys: Playwright drives Debian's Chromium against the live server with the demo.
 
 Fixtures and helpers for every journey:
-- `site`: the live server's address, with the demo data as loaded (restored before each test);
+- `site`: the live server's address, with the demo data as loaded (put back after each test);
 - `page`: a Chromium tab at 1280 px that records every page it lands on;
 - `new_tab(beside=page)`: a second tab in the same browser (same login); `new_tab(**options)`: a
   tab in a browser context of its own, e.g. `java_script_enabled=False`;
@@ -16,13 +16,11 @@ Fixtures and helpers for every journey:
 
 import os
 import re
-import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.db import connection
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from plans.demo.loader import DEMO_PASSWORD
@@ -78,23 +76,14 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     chromium.close()
 
 
-@pytest.fixture(scope="session")
-def demo_snapshot(django_db_setup, django_db_blocker) -> sqlite3.Connection:
-    """Copy the test database with the demo once, to restore it before each journey."""
-    with django_db_blocker.unblock():
-        if connection.vendor != "sqlite":
-            _skip_unless_required("the browser journeys run on SQLite (make browser)")
-        connection.ensure_connection()
-        snapshot = sqlite3.connect(":memory:", check_same_thread=False)
-        connection.connection.backup(snapshot)
-    return snapshot
-
-
 @pytest.fixture
-def site(live_server, demo, demo_snapshot: sqlite3.Connection) -> str:
-    """Return the live server's address, its database holding the demo as loaded."""
-    # A journey commits (the live server is another thread) and is flushed afterwards.
-    demo_snapshot.backup(connection.connection)
+def site(live_server, demo) -> str:
+    """Return the live server's address, its database holding the demo as loaded.
+
+    A journey commits (the live server answers in other threads, as in production); afterwards
+    the whole database is put back from the copy taken when the demo was loaded
+    (`tests/conftest.py`), on SQLite and on PostgreSQL alike.
+    """
     return live_server.url
 
 

@@ -18,7 +18,7 @@ from tests.conftest import PDF_BYTES
 
 @pytest.fixture
 def council_meeting(site) -> Meeting:
-    """Norberg's council with two members and a meeting next month; a secretary to run it."""
+    """Norberg's council with two members and a coming meeting this year; a secretary to run it."""
     norberg = Organisation.objects.get(name="Norbergs kommun", parent=None)
     secretary = User.objects.create_user("rad-sekreterare", password=DEMO_PASSWORD)
     Role.objects.create(user=secretary, organisation=norberg, kind=Role.Kind.SECRETARY)
@@ -37,8 +37,16 @@ def council_meeting(site) -> Meeting:
         )
         person = Person.objects.create(name=name, organisation=norberg)
         SeatHolding.objects.create(seat=seat, person=person, starts_on=datetime.date(2024, 1, 1))
-    starts = timezone.now().replace(microsecond=0) + datetime.timedelta(days=30)
-    return Meeting.objects.create(body=council, starts_at=starts, place="Kommunhuset")
+    return Meeting.objects.create(body=council, starts_at=_this_year_ahead(), place="Kommunhuset")
+
+
+def _this_year_ahead() -> datetime.datetime:
+    """Return a moment within this year (Swedish time), as far ahead as a month if the year has
+    it: the body page lists the chosen year's meetings, and in late December "next month" is
+    next year."""
+    now = timezone.now().replace(microsecond=0)
+    year_ends = timezone.make_aware(datetime.datetime(timezone.localtime(now).year + 1, 1, 1))
+    return min(now + datetime.timedelta(days=30), year_ends - datetime.timedelta(minutes=1))
 
 
 def test_secretary_builds_an_agenda_with_an_attachment_and_takes_attendance(
