@@ -608,7 +608,7 @@ def _amendments(meeting: Meeting, paragraphs: dict[int, int | None]) -> list[Ame
 
 # The meeting's facts that stay workflow after checking: read live, never recorded.
 _LIVE_FACTS = ("pk", "is_checked", "case_number", "registered_on")
-# The shape of the record's JSON; a later shape reads the older ones.
+# The shape of the record's JSON, stored with it: a later shape must still read this one.
 RECORD_FORMAT = 1
 
 
