@@ -647,6 +647,31 @@ class Amendment(models.Model):
         return self.what[:80]
 
 
+class MinutesRecord(models.Model):
+    """The minutes as they were checked: what the documents and pages show from then on.
+
+    Written once, in the transaction that locks the minutes; never changed (a correction is an
+    Amendment), so renaming a person, a seat or the body does not rewrite the checked record.
+    """
+
+    meeting = models.OneToOneField(
+        Meeting,
+        verbose_name=_("möte"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="minutes_record",
+    )
+    content = models.JSONField(_("innehåll"))
+    made_at = models.DateTimeField(_("låst"))
+
+    class Meta:
+        verbose_name = _("justerat protokoll")
+        verbose_name_plural = _("justerade protokoll")
+
+    def __str__(self) -> str:
+        return f"{self.meeting} ({self.made_at:%Y-%m-%d})"
+
+
 class Dispatch(models.Model):
     """A notice or the minutes sent out: when, by whom and to whom."""
 

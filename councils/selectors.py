@@ -1,10 +1,12 @@
 """Reads of councils that take more than one query: pages and documents share them."""
 
 import datetime
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import (
     DateField,
     Exists,
@@ -29,6 +31,7 @@ from councils.models import (
     Dispatch,
     Meeting,
     MinutesCheck,
+    MinutesRecord,
     Seat,
     SeatHolding,
 )
@@ -85,13 +88,6 @@ def minutes_items(*, meeting: Meeting) -> list[AgendaItem]:
         meeting.items.order_by("order", "id").prefetch_related(
             Prefetch("amendments", queryset=amendments)
         )
-    )
-
-
-def whole_minutes_amendments(*, meeting: Meeting) -> list[Amendment]:
-    """Return the amendments of the minutes as a whole (not of one item)."""
-    return list(
-        meeting.amendments.filter(item__isnull=True).select_related("made_by").order_by("made_at")
     )
 
 
@@ -178,15 +174,6 @@ def notice_board(*, today: datetime.date | None = None) -> QuerySet[Meeting]:
 def public_minutes_list() -> QuerySet[Meeting]:
     """Return the checked minutes anyone may read, newest first."""
     return public_meetings().select_related("body__organisation").order_by("-starts_at", "pk")
-
-
-def attendance_list(*, meeting: Meeting) -> list[Attendance]:
-    """Return the meeting's attendance with seats, persons and substitutes."""
-    return list(
-        meeting.attendances.select_related("seat", "person", "substitute").order_by(
-            "seat__order", "id"
-        )
-    )
 
 
 @dataclass
@@ -310,6 +297,7 @@ class CheckLine:
     name: str
     checked_at: datetime.datetime | None = None
     on_paper: bool = False
+    recorded_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -321,6 +309,7 @@ class AmendmentLine:
     why: str
     made_by: str
     made_at: datetime.datetime
+    item_pk: int | None = None
 
 
 @dataclass(frozen=True)
@@ -345,6 +334,21 @@ class MinutesDocument:
     amendments: list[AmendmentLine] = field(default_factory=list)
     # Seats nobody held on the meeting's day: the minutes show the body's whole composition.
     vacant: list[AttendanceLine] = field(default_factory=list)
+
+    @property
+    def paragraphs(self) -> list[tuple[DocumentItem, list[AmendmentLine]]]:
+        """Return each paragraph with the amendments made to it."""
+        return [(item, [a for a in self.amendments if a.item_pk == item.pk]) for item in self.items]
+
+    @property
+    def whole_amendments(self) -> list[AmendmentLine]:
+        """Return the amendments of the minutes as a whole (not of one paragraph)."""
+        return [a for a in self.amendments if a.item_pk is None]
+
+    @property
+    def checks(self) -> list[CheckLine]:
+        """Return the chair's and the adjusters' lines (the secretary's comes first)."""
+        return self.signatures[1:]
 
 
 @dataclass(frozen=True)
@@ -405,8 +409,18 @@ def _meeting_facts(meeting: Meeting) -> MeetingFacts:
 
 
 def _with_body(meeting: Meeting) -> Meeting:
-    """Return the meeting read again with its body and the body's organisation (one query)."""
-    return Meeting.objects.select_related("body__organisation").get(pk=meeting.pk)
+    """Return the meeting read again with its body, the body's organisation and, once checked,
+    the record of its minutes (one query)."""
+    related = ("body__organisation", "minutes_record")
+    return Meeting.objects.select_related(*related).get(pk=meeting.pk)
+
+
+def _record(meeting: Meeting) -> MinutesRecord | None:
+    """Return the checked minutes' record, selected with the meeting; None before checking."""
+    try:
+        return meeting.minutes_record
+    except MinutesRecord.DoesNotExist:
+        return None
 
 
 def _items(meeting: Meeting) -> list[DocumentItem]:
@@ -444,8 +458,19 @@ def notice_document(*, meeting: Meeting) -> NoticeDocument:
 
 
 def minutes_document(*, meeting: Meeting) -> MinutesDocument:
-    """Gather the minutes: attendance, every paragraph, the signatures and the amendments."""
+    """Gather the minutes: attendance, every paragraph, the signatures and the amendments.
+
+    Checked minutes come from their record, as checked, with the amendments made since.
+    """
     meeting = _with_body(meeting)
+    record = _record(meeting)
+    if record is not None:
+        return _recorded_minutes(meeting, record.content)
+    return _live_minutes(meeting)
+
+
+def _live_minutes(meeting: Meeting) -> MinutesDocument:
+    """Gather the minutes from the meeting's data as it is now."""
     items = _items(meeting)
     lines = _attendance(meeting)
     return MinutesDocument(
@@ -461,8 +486,17 @@ def minutes_document(*, meeting: Meeting) -> MinutesDocument:
 
 
 def extract_document(*, item: AgendaItem) -> ExtractDocument:
-    """Gather an extract of one paragraph with the checking lines."""
+    """Gather an extract of one paragraph with the checking lines (from the record once checked)."""
     meeting = _with_body(item.meeting)
+    record = _record(meeting)
+    recorded = _recorded_minutes(meeting, record.content, amended=False) if record else None
+    if recorded is not None and any(i.pk == item.pk for i in recorded.items):
+        return ExtractDocument(
+            meeting=recorded.meeting,
+            item=next(i for i in recorded.items if i.pk == item.pk),
+            signatures=recorded.signatures,
+            certifier=_certifier(recorded.signatures),
+        )
     attachments = Prefetch("attachments", queryset=Attachment.objects.order_by("name", "id"))
     items = AgendaItem.objects.filter(meeting=meeting).prefetch_related(attachments)
     ordered = list(items.order_by("order", "id"))
@@ -472,8 +506,13 @@ def extract_document(*, item: AgendaItem) -> ExtractDocument:
         meeting=_meeting_facts(meeting),
         item=_item(ordered[number - 1], number),
         signatures=signatures,
-        certifier=next((s.name for s in signatures if s.role == _secretary_role()), ""),
+        certifier=_certifier(signatures),
     )
+
+
+def _certifier(signatures: list[CheckLine]) -> str:
+    """Return the secretary who certifies an extract."""
+    return next((s.name for s in signatures if s.role == _secretary_role()), "")
 
 
 def _attendance(meeting: Meeting) -> dict[str, list[AttendanceLine]]:
@@ -536,13 +575,16 @@ def _signatures(meeting: Meeting) -> list[CheckLine]:
         .first()
     )
     lines = [CheckLine(role=_secretary_role(), name=secretary.person.name if secretary else "")]
-    checks = MinutesCheck.objects.filter(meeting=meeting).select_related("person")
+    checks = MinutesCheck.objects.filter(meeting=meeting).select_related("person", "recorded_by")
     # The chair signs first, then the adjusters in the order they were appointed.
     ordered = sorted(checks, key=lambda c: (c.role != MinutesCheck.Role.CHAIR, c.pk))
     for check in ordered:
         checked_at = timezone.localtime(check.checked_at, STOCKHOLM) if check.checked_at else None
+        recorded_by = check.recorded_by.get_username() if check.recorded_by else ""
         lines.append(
-            CheckLine(check.get_role_display(), check.person.name, checked_at, check.on_paper)
+            CheckLine(
+                check.get_role_display(), check.person.name, checked_at, check.on_paper, recorded_by
+            )
         )
     return lines
 
@@ -556,9 +598,77 @@ def _amendments(meeting: Meeting, paragraphs: dict[int, int | None]) -> list[Ame
             why=row.why,
             made_by=(row.made_by.get_full_name() or row.made_by.username) if row.made_by else "",
             made_at=timezone.localtime(row.made_at, STOCKHOLM),
+            item_pk=row.item_id,
         )
         for row in rows
     ]
+
+
+# --- The checked record: the minutes as checked, stored as JSON (councils.MinutesRecord) ---
+
+# The meeting's facts that stay workflow after checking: read live, never recorded.
+_LIVE_FACTS = ("pk", "is_checked", "case_number", "registered_on")
+# The shape of the record's JSON, stored with it: a later shape must still read this one.
+RECORD_FORMAT = 1
+
+
+def minutes_record_content(*, meeting: Meeting) -> dict:
+    """Return the minutes' content as the checked record stores it (plain JSON values)."""
+    document = _live_minutes(_with_body(meeting))
+    content = asdict(document)
+    del content["amendments"]
+    for name in _LIVE_FACTS:
+        del content["meeting"][name]
+    content["format"] = RECORD_FORMAT
+    return json.loads(json.dumps(content, cls=DjangoJSONEncoder))
+
+
+def _recorded_minutes(meeting: Meeting, content: dict, *, amended: bool = True) -> MinutesDocument:
+    """Return the minutes from their record, with the live workflow facts and amendments."""
+    items = [
+        DocumentItem(**{**item, "attachments": tuple(item["attachments"])})
+        for item in content["items"]
+    ]
+    paragraphs = {item.pk: item.paragraph for item in items}
+    lines = {
+        name: [AttendanceLine(**line) for line in content[name]]
+        for name in ("present", "not_present", "guests", "vacant")
+    }
+    return MinutesDocument(
+        meeting=_recorded_facts(meeting, content["meeting"]),
+        items=items,
+        signatures=[
+            CheckLine(**{**line, "checked_at": _moment(line["checked_at"])})
+            for line in content["signatures"]
+        ],
+        amendments=_amendments(meeting, paragraphs) if amended else [],
+        **lines,
+    )
+
+
+def _recorded_facts(meeting: Meeting, facts: dict) -> MeetingFacts:
+    """Return the recorded facts of the meeting with its registration read live."""
+    return MeetingFacts(
+        **{
+            **facts,
+            "starts_at": _moment(facts["starts_at"]),
+            "ends_at": _moment(facts["ends_at"]),
+            "checked_on": datetime.date.fromisoformat(facts["checked_on"])
+            if facts["checked_on"]
+            else None,
+        },
+        pk=meeting.pk,
+        is_checked=meeting.is_locked,
+        case_number=meeting.case_number,
+        registered_on=meeting.registered_on,
+    )
+
+
+def _moment(value: str | None) -> datetime.datetime | None:
+    """Return a recorded moment on the Stockholm clock."""
+    if value is None:
+        return None
+    return timezone.localtime(datetime.datetime.fromisoformat(value), STOCKHOLM)
 
 
 def minutes_participants(*, meeting: Meeting) -> list[Member]:

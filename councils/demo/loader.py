@@ -24,6 +24,7 @@ from councils.models import (
     SeatHolding,
     StandingItem,
 )
+from councils.services.minutes import minutes_record_create
 from plans.demo.loader import (
     DEMO_PASSWORD,
     DemoDataError,
@@ -231,6 +232,9 @@ class _YearOfMeetings:
             if meeting.status in HELD:
                 self.attendance(meeting, excused=set(entry.get("excused") or []))
                 self.checks(meeting, adjuster)
+            if meeting.is_locked:
+                # Checked minutes are a record, stored as the checking service stores them.
+                minutes_record_create(meeting=meeting)
             self.dispatches(meeting)
 
     def agenda(self, meeting: Meeting, *, number: int, count: int, adjuster) -> None:

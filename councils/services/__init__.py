@@ -53,6 +53,7 @@ from councils.services.minutes import (
     minutes_finish_notes,
     minutes_number_paragraphs,
     minutes_post_announcement,
+    minutes_record_create,
     minutes_register,
     minutes_save,
 )
@@ -92,6 +93,7 @@ __all__ = [
     "minutes_check",
     "minutes_check_on_paper",
     "minutes_finish_notes",
+    "minutes_record_create",
     "minutes_number_paragraphs",
     "minutes_post_announcement",
     "minutes_register",

@@ -9,9 +9,15 @@ from django.db.models import Max
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from councils.models import AgendaItem, Amendment, Body, Meeting, MinutesCheck
+from councils.models import AgendaItem, Amendment, Body, Meeting, MinutesCheck, MinutesRecord
 from councils.permissions import can_check_minutes
-from councils.selectors import chair_on, meeting_day, meetings_of_year, present_people
+from councils.selectors import (
+    chair_on,
+    meeting_day,
+    meetings_of_year,
+    minutes_record_content,
+    present_people,
+)
 from plans.models import Person, Versioned
 from plans.services import normalise_text, versioned_save
 
@@ -241,7 +247,23 @@ def _complete_if_done(meeting: Meeting, user: AbstractBaseUser | None) -> bool:
         # Posted on the checking day unless the secretary records another day.
         meeting.posted_on = meeting.checked_on
     _save_meeting(meeting, user)
+    minutes_record_create(meeting=meeting)
     return True
+
+
+def minutes_record_create(*, meeting: Meeting) -> MinutesRecord:
+    """Store the checked minutes' content as they read now; they render from it from then on.
+
+    Called in the transaction that locks the minutes (and by the demo and the data migration
+    for minutes checked before records existed). A record, once written, is never rewritten.
+    """
+    if not meeting.is_locked:
+        raise ValidationError(_("Bara ett justerat protokoll sparas som justerat."))
+    record, _created = MinutesRecord.objects.get_or_create(
+        meeting_id=meeting.pk,
+        defaults={"content": minutes_record_content(meeting=meeting), "made_at": timezone.now()},
+    )
+    return record
 
 
 @transaction.atomic
@@ -256,6 +278,7 @@ def minutes_finish_notes(
     meeting.status = Meeting.Status.CHECKED
     meeting.checked_on = _today(now)
     _save_meeting(meeting, user)
+    minutes_record_create(meeting=meeting)
     return meeting
 
 

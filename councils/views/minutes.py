@@ -25,14 +25,17 @@ def _minutes_url(meeting: Meeting) -> str:
 
 
 def minutes_context(meeting: Meeting) -> dict:
-    """Return what every page showing the minutes needs (a fixed number of queries)."""
+    """Return what every page showing the minutes needs (a fixed number of queries).
+
+    What the minutes say comes from `document`, the checked record once they are checked; the
+    items are the meeting's own, for the editor and the agenda before the meeting.
+    """
     return {
         "meeting": meeting,
         "body": meeting.body,
         "state": selectors.minutes_state(meeting=meeting),
+        "document": selectors.minutes_document(meeting=meeting),
         "items": selectors.minutes_items(meeting=meeting),
-        "whole_amendments": selectors.whole_minutes_amendments(meeting=meeting),
-        "attendances": selectors.attendance_list(meeting=meeting),
         "advisory": not meeting.body.is_statutory,
     }
 
