@@ -13,12 +13,16 @@ from councils.models import AgendaItem, Amendment, Body, Meeting, MinutesCheck
 from councils.permissions import can_check_minutes
 from councils.selectors import chair_on, meeting_day, meetings_of_year, present_people
 from plans.models import Person, Versioned
-from plans.services import normalise_text, versioned_save
+from plans.services import locked, normalise_text, versioned_save
 
 
 def _locked_row(meeting: Meeting) -> Meeting:
     """Return the meeting read again under a row lock: actions on one meeting run one by one."""
-    return Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+    return (
+        locked(Meeting.objects, action="Saving the minutes")
+        .select_related("body")
+        .get(pk=meeting.pk)
+    )
 
 
 def _save_meeting(meeting: Meeting, user: AbstractBaseUser | None) -> None:
