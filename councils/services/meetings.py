@@ -293,8 +293,8 @@ def agenda_item_move(*, item: AgendaItem, up: bool, user: User) -> None:
         for order, other in enumerate(items, start=1):
             if other.order != order:
                 other.order = order
-                _stamp(other, user)
-                other.save(update_fields=["order"])
+                # A new version: a form opened before the move merges it instead of undoing it.
+                versioned_save(instance=other, expected_version=other.version, user=user)
 
 
 # Attachments: the formats a municipality's members can open, recognised by their content.
