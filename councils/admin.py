@@ -38,6 +38,7 @@ from plans.admin import (
 )
 from plans.forms import VersionedModelForm, is_id
 from plans.models import Measure, Organisation, Person, Plan
+from plans.services import locked
 
 # The plans pages' templates: the per-field choice on a conflict, and a delete confirmation
 # that posts the version it showed.
@@ -60,7 +61,9 @@ class OpenMinutesRule:
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        meetings = Meeting.objects.select_for_update().filter(pk__in=self._meeting_ids(cleaned))
+        meetings = locked(
+            Meeting.objects.filter(pk__in=self._meeting_ids(cleaned)), action="Checking the minutes"
+        )
         for meeting in meetings:
             try:
                 meeting.ensure_unlocked()

@@ -22,7 +22,13 @@ from councils.models import (
 from councils.permissions import manageable_bodies
 from councils.selectors import seat_organisations, seats_on
 from councils.services import GuestAttendance, SeatAttendance
-from plans.forms import AsciiIntegerField, IdChoiceField, IdMultipleChoiceField, VersionedModelForm
+from plans.forms import (
+    AsciiIntegerField,
+    IdChoiceField,
+    IdMultipleChoiceField,
+    VersionedModelForm,
+    is_id,
+)
 from plans.models import Measure, Organisation, Person, Plan
 from plans.permissions import MANAGE_COUNCILS, AnyUser, organisations_for, visible_plans
 
@@ -78,13 +84,27 @@ class AdjustersForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    # The adjusters appointed when she opened the page, so that only her own changes are saved.
+    loaded = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
+
     def __init__(self, *args, present, count: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        shown = self.initial.get("adjusters", [])
+        self.fields["loaded"].initial = ",".join(str(pk) for pk in shown)
         field = self.fields["adjusters"]
         field.queryset = present
         field.label_from_instance = lambda person: person.name
         field.help_text = _("Välj %(count)s bland de närvarande.") % {"count": count}
         self.count = count
+
+    def clean_loaded(self) -> set[int] | None:
+        """Return the ids shown when she opened the page; None from a form without them."""
+        if self.add_prefix("loaded") not in self.data:
+            return None
+        parts = [part for part in self.cleaned_data["loaded"].split(",") if part]
+        if not all(is_id(part) for part in parts):
+            raise forms.ValidationError(_("Formuläret är felaktigt. Ladda om sidan."))
+        return {int(part) for part in parts}
 
     def clean_adjusters(self) -> list[Person]:
         adjusters = list(self.cleaned_data["adjusters"])

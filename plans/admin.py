@@ -63,6 +63,7 @@ from plans.selectors import budget_table
 from plans.services import (
     StaleVersionError,
     changes_since,
+    locked,
     user_delete,
     versioned_delete,
     versioned_save,
@@ -893,9 +894,8 @@ def _refusal_to_delete_row(form: VersionedModelForm) -> list[str]:
     """Return why the row ticked for deletion may not go: changed since shown, or not empty."""
     record = form.instance
     model = type(record)
-    current = (
-        model.objects.select_for_update().filter(pk=record.pk).values_list("version", flat=True)
-    ).first()
+    rows = locked(model.objects.filter(pk=record.pk), action="Deleting a row")
+    current = rows.values_list("version", flat=True).first()
     loaded = form.cleaned_data.get("loaded_version")
     if current is not None and loaded != current:
         lines = StaleVersionError(changes_since(record, loaded or 0)).describe()

@@ -18,11 +18,12 @@ from plans.services import (
     comparable,
     display_value,
     editor_name,
+    history_fields,
     local_time,
+    locked_record,
     merge_versions,
     normalise_text,
     stored_value,
-    tracked_fields,
     version_snapshot,
 )
 
@@ -95,6 +96,13 @@ class AsciiDecimalField(forms.DecimalField):
         return super().to_python(value)
 
 
+def _saved_value(saved: models.Model, field: models.Field) -> object:
+    """Return the stored value of a field, in the shape a form's cleaned data has."""
+    if field.many_to_many:
+        return getattr(saved, field.name).all()
+    return getattr(saved, field.name)
+
+
 class VersionedModelForm(forms.ModelForm):
     """A model form with a hidden `loaded_version` that merges or refuses a save over a newer one.
 
@@ -103,7 +111,8 @@ class VersionedModelForm(forms.ModelForm):
     one side changed is merged; a field both changed is a conflict she resolves field by field,
     and she saves again against the version she has now seen (`seen_version`). The stored
     version is read with a row lock, so inside the view's transaction nobody can save between
-    this check and the save itself.
+    this check and the save itself. The form is validated inside that transaction: outside
+    one, `clean` raises (the lock would end before the save).
     """
 
     loaded_version = forms.IntegerField(
@@ -148,19 +157,27 @@ class VersionedModelForm(forms.ModelForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         self._normalise_texts(cleaned)
-        loaded = cleaned.get("loaded_version")
-        if self.instance.pk is None or loaded is None:
+        if self.instance.pk is None:
             return cleaned
-        current = (
-            type(self.instance)
-            .objects.select_for_update()
-            .filter(pk=self.instance.pk)
-            .values_list("version", flat=True)
-            .first()
-        )
-        if current is not None and loaded != current:
-            self._merge(cleaned, loaded=loaded, current=current)
+        # Read under the row lock: the instance was loaded before waiting for it, and another
+        # save may have committed meanwhile. Everything below builds on what is stored now.
+        saved = locked_record(self.instance)
+        if saved is None:
+            return cleaned
+        self._take_unedited_fields(saved, cleaned)
+        loaded = cleaned.get("loaded_version")
+        if loaded is not None and loaded != saved.version:
+            self._merge(cleaned, loaded=loaded, saved=saved)
         return cleaned
+
+    def _take_unedited_fields(self, saved: models.Model, cleaned: dict) -> None:
+        """Take the fields she does not edit here from the stored row, so none is saved stale."""
+        for field in self.instance._meta.concrete_fields:
+            form_field = self.fields.get(field.name)
+            if form_field is None:
+                setattr(self.instance, field.attname, getattr(saved, field.attname))
+            elif form_field.disabled and field.name in cleaned:
+                cleaned[field.name] = getattr(saved, field.name)
 
     def _normalise_texts(self, cleaned: dict) -> None:
         """Keep untouched text exactly as stored; save changed text normalised."""
@@ -170,50 +187,50 @@ class VersionedModelForm(forms.ModelForm):
                 keep = isinstance(stored, str) and not self._field_changed(name)
                 cleaned[name] = stored if keep else normalise_text(cleaned[name])
 
-    def _merge(self, cleaned: dict, *, loaded: int, current: int) -> None:
-        """Merge her changes with those saved since `loaded`; refuse where both changed a field."""
+    def _merge(self, cleaned: dict, *, loaded: int, saved: models.Model) -> None:
+        """Merge her changes with those saved since `loaded`; refuse where both changed a field.
+
+        `saved` is the record as stored now, read under the row lock.
+        """
         base = version_snapshot(instance=self.instance, version=loaded)
         if base is None:
             raise ValidationError(_("Posten har ändrats sedan du öppnade sidan. Ladda om sidan."))
         fields = self._model_fields(cleaned)
         take_saved, conflicts = merge_versions(
             base={name: stored_value(base, field) for name, field in fields.items()},
-            current={name: stored_value(self.instance, field) for name, field in fields.items()},
+            current={name: stored_value(saved, field) for name, field in fields.items()},
             mine={name: comparable(cleaned[name]) for name in fields},
         )
+        current = saved.version
         if cleaned.get("seen_version") == current:
             # She has seen these conflicts: each field keeps hers unless she took the saved one.
             choice = {n: self.data.get(self.add_prefix(f"resolve-{n}")) for n in conflicts}
             chosen = {name for name, value in choice.items() if value == "saved"}
             take_saved, conflicts = take_saved | chosen, set()
         for name in take_saved:
-            cleaned[name] = self._saved_value(fields[name])
+            cleaned[name] = _saved_value(saved, fields[name])
         if conflicts:
-            self._refuse([name for name in fields if name in conflicts], loaded, current)
+            names = [name for name in fields if name in conflicts]
+            self._refuse(names, saved, loaded=loaded)
         self._expected = current
 
     def _model_fields(self, cleaned: dict) -> dict[str, object]:
         """Return the tracked model fields this form edits, by name."""
-        tracked = {f.name: f for f in tracked_fields(type(self.instance))}
+        # Compared with the history's rows: only the fields the history keeps.
+        tracked = {f.name: f for f in history_fields(type(self.instance))}
         return {name: tracked[name] for name in self.fields if name in tracked and name in cleaned}
 
-    def _saved_value(self, field) -> object:
-        """Return the value saved now, in the shape the form's cleaned data has."""
-        if field.many_to_many:
-            return getattr(self.instance, field.name).all()
-        return getattr(self.instance, field.name)
-
-    def _refuse(self, names: list[str], loaded: int, current: int) -> None:
+    def _refuse(self, names: list[str], saved: models.Model, *, loaded: int) -> None:
         """Show the saved value of each conflicting field beside hers and ask her to choose."""
         for name in names:
             field = self.instance._meta.get_field(name)
-            saved = display_value(field, stored_value(self.instance, field))
+            shown = display_value(field, stored_value(saved, field))
             choice = self.add_prefix(f"resolve-{name}")
             label = str(self.fields[name].label)
-            self.conflicts.append(FieldConflict(name, label, saved, choice))
-            self.add_error(name, _("Sparat nu: ”%(value)s”") % {"value": saved})
+            self.conflicts.append(FieldConflict(name, label, shown, choice))
+            self.add_error(name, _("Sparat nu: ”%(value)s”") % {"value": shown})
         self.data = self.data.copy()
-        self.data[self.add_prefix("seen_version")] = current
+        self.data[self.add_prefix("seen_version")] = saved.version
         raise ValidationError(self._conflict_message(loaded))
 
     def _conflict_message(self, loaded: int) -> str:

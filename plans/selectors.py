@@ -27,7 +27,7 @@ from plans.models import (
     Responsibility,
     Result,
 )
-from plans.services import editor_name, stored_value, tracked_fields
+from plans.services import editor_name, history_fields, stored_value
 
 
 @dataclass
@@ -451,7 +451,7 @@ def _changes(before: object, after: object, names: "_Names") -> list[FieldChange
     """Return the readable field changes between two versions of a record."""
     if before is None:
         return []
-    fields = tracked_fields(after.instance_type)
+    fields = history_fields(after.instance_type)
     return [_field_change(f, before, after, names) for f in fields if _differs(f, before, after)]
 
 
@@ -530,7 +530,7 @@ class _Names:
         """Load the names of every record the given history records point at."""
         wanted: dict[type, set[int]] = {}
         for record in records:
-            for model_field in tracked_fields(record.instance_type):
+            for model_field in history_fields(record.instance_type):
                 if model_field.many_to_many and not hasattr(record, "m2m_ids"):
                     continue  # only changed records have their sets loaded, and need them
                 if model_field.many_to_one or model_field.many_to_many:

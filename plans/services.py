@@ -67,6 +67,36 @@ class StaleVersionError(Exception):
         ] or [_("Posten har sparats på nytt sedan du öppnade sidan.")]
 
 
+def require_transaction(action: str) -> None:
+    """Refuse to take a row lock outside a transaction: it would end before the save it guards.
+
+    On PostgreSQL `select_for_update` raises there anyway, but SQLite ignores row locks; this
+    makes the mistake fail on every database, in every test.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError(
+            f"{action} takes a row lock for the save that follows: run it inside "
+            "transaction.atomic (the view or service that saves)."
+        )
+
+
+def locked(queryset: models.QuerySet, *, action: str) -> models.QuerySet:
+    """Return the queryset read under row locks, which last until the transaction ends."""
+    require_transaction(action)
+    return queryset.select_for_update()
+
+
+def locked_record(instance: models.Model) -> models.Model | None:
+    """Return the record read afresh under its row lock (no join: only its row); None if gone.
+
+    A row read before waiting for the lock may be stale: another save may have committed
+    meanwhile. What is read under the lock is what the save that follows builds on.
+    """
+    model = type(instance)
+    rows = locked(model._base_manager.filter(pk=instance.pk), action=f"Reading a {model.__name__}")
+    return rows.order_by("pk").first()
+
+
 def version_snapshot(*, instance: Versioned, version: int) -> models.Model | None:
     """Return the history record of the record as it stood at `version` (None if unknown)."""
     return instance.history.filter(version=version).order_by("history_date", "history_id").last()
@@ -130,6 +160,19 @@ def tracked_fields(model: type[models.Model]) -> list[models.Field]:
     return concrete + list(model._meta.many_to_many)
 
 
+def history_fields(model: type[models.Model]) -> list[models.Field]:
+    """Return the tracked fields the model's history keeps: it leaves some out on purpose,
+    such as a body's calendar token, and those are never compared between versions."""
+    historical = model.history.model
+    kept = {f.attname for f in historical._meta.concrete_fields}
+    kept_sets = {f.name for f in historical._history_m2m_fields}
+    return [
+        f
+        for f in tracked_fields(model)
+        if (f.name in kept_sets if f.many_to_many else f.attname in kept)
+    ]
+
+
 def stored_value(record: models.Model, field: models.Field) -> object:
     """Return a field's value from a record or a history record: ids for relations."""
     if field.many_to_many:
@@ -158,7 +201,8 @@ def comparable(value: object) -> object:
 
 def changed_fields(before: models.Model, after: models.Model) -> list[str]:
     """Return the names of the fields that differ between two versions of a record."""
-    fields = tracked_fields(after.instance_type if hasattr(after, "instance_type") else after)
+    model = after.instance_type if hasattr(after, "instance_type") else type(after)
+    fields = history_fields(model)
     return [f.name for f in fields if stored_value(before, f) != stored_value(after, f)]
 
 

@@ -229,7 +229,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_write_report(request.user, report):
         raise Http404
     form = MeasureReportForm(request.POST or None, instance=report)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         submit = request.POST.get("action") == "submit"
         if _save_report(request, form, submit=submit):
             return redirect(reverse("reports:my_reports") + f"#rapport-{report.pk}")
@@ -240,7 +240,10 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @transaction.atomic
 def _save_report(request: HttpRequest, form: MeasureReportForm, *, submit: bool) -> bool:
-    """Save the form through the service; put its refusal on the form; say what was done."""
+    """Validate and save the form in one transaction (the form's check takes the report's row
+    lock, held until the save); put a refusal on the form; say what was done."""
+    if not form.is_valid():
+        return False
     report = form.save(commit=False)
     try:
         report_save(

@@ -29,7 +29,7 @@ from councils.models import (
 )
 from councils.selectors import STOCKHOLM, year_meetings
 from plans.models import Person
-from plans.services import versioned_delete, versioned_save
+from plans.services import locked, versioned_delete, versioned_save
 
 User = AbstractBaseUser | None
 
@@ -50,7 +50,8 @@ def _save(record: models.Model, *, user: User) -> models.Model:
 
 def _lock_row(model: type[models.Model], pk: int) -> None:
     """Take the record's row lock until the transaction ends (no join: only that row)."""
-    model.objects.select_for_update().filter(pk=pk).order_by("pk").first()
+    rows = locked(model.objects.filter(pk=pk), action=f"Changing a {model.__name__}")
+    rows.order_by("pk").first()
 
 
 def meeting_lock(*, meeting_id: int) -> Meeting:
@@ -59,7 +60,7 @@ def meeting_lock(*, meeting_id: int) -> Meeting:
     Every change to a meeting, its agenda, attachments or attendance starts here, inside its
     transaction, so a checking that commits meanwhile cannot be overtaken by a late change.
     """
-    meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
+    meeting = locked(Meeting.objects, action="Changing a meeting").get(pk=meeting_id)
     meeting.ensure_unlocked()
     return meeting
 
@@ -292,8 +293,8 @@ def agenda_item_move(*, item: AgendaItem, up: bool, user: User) -> None:
         for order, other in enumerate(items, start=1):
             if other.order != order:
                 other.order = order
-                _stamp(other, user)
-                other.save(update_fields=["order"])
+                # A new version: a form opened before the move merges it instead of undoing it.
+                versioned_save(instance=other, expected_version=other.version, user=user)
 
 
 # Attachments: the formats a municipality's members can open, recognised by their content.

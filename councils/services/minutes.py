@@ -19,12 +19,16 @@ from councils.selectors import (
     present_people,
 )
 from plans.models import Person, Versioned
-from plans.services import normalise_text, versioned_save
+from plans.services import locked, normalise_text, versioned_save
 
 
 def _locked_row(meeting: Meeting) -> Meeting:
     """Return the meeting read again under a row lock: actions on one meeting run one by one."""
-    return Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+    return (
+        locked(Meeting.objects, action="Saving the minutes")
+        .select_related("body")
+        .get(pk=meeting.pk)
+    )
 
 
 def _save_meeting(meeting: Meeting, user: AbstractBaseUser | None) -> None:
@@ -126,20 +130,33 @@ def minutes_save(
     user: AbstractBaseUser | None,
     texts: list[tuple[Versioned, int]],
     adjusters: list[Person],
+    adjusters_shown: set[int] | None = None,
 ) -> bool:
     """Save the minutes' texts (each against the version it was loaded at) and the adjusters.
 
-    Returns whether anything was written.
+    With `adjusters_shown` (those appointed when she opened the page) only the adjusters she
+    added or removed change, so another's appointment meanwhile stays. Returns whether anything
+    was written.
     """
     locked = _locked_row(meeting)
     _refuse_unless_held(locked)
     written = False
     for instance, expected in texts:
         written |= versioned_save(instance=instance, expected_version=expected, user=user)
+    if adjusters_shown is not None:
+        adjusters = _merged_adjusters(locked, chosen=adjusters, shown=adjusters_shown)
     written |= minutes_appoint_adjusters(meeting=locked, adjusters=adjusters, user=user)
     written |= bool(minutes_number_paragraphs(meeting=locked, user=user))
     _appoint_chair(locked)
     return written
+
+
+def _merged_adjusters(meeting: Meeting, *, chosen: list[Person], shown: set[int]) -> list[Person]:
+    """Return the adjusters appointed now with her additions and removals applied."""
+    mine = {person.pk for person in chosen}
+    appointed = meeting.checks.filter(role=MinutesCheck.Role.ADJUSTER).values_list("person_id")
+    merged = ({pk for (pk,) in appointed} - (shown - mine)) | (mine - shown)
+    return list(Person.objects.filter(pk__in=merged).order_by("pk"))
 
 
 @transaction.atomic

@@ -78,10 +78,14 @@ def _save_minutes(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     valid = [form.is_valid() for form in editor["forms"]]  # every form, so each shows its errors
     if all(valid):
         texts = [(form.save(commit=False), form.expected_version()) for form in editor["texts"]]
-        adjusters = editor["adjusters"].cleaned_data["adjusters"] if editor["adjusters"] else []
+        chosen = editor["adjusters"].cleaned_data if editor["adjusters"] else {}
         try:
             written = services.minutes_save(
-                meeting=meeting, user=request.user, texts=texts, adjusters=adjusters
+                meeting=meeting,
+                user=request.user,
+                texts=texts,
+                adjusters=chosen.get("adjusters", []),
+                adjusters_shown=chosen.get("loaded"),
             )
         except (ValidationError, StaleVersionError) as error:
             errors = refusal_messages(error)
