@@ -125,3 +125,32 @@ def test_admin_seat_refuses_another_organisations_unit_and_person(diana, meeting
     }
     assert client.post(url, _admin_form(client, url, **row)).status_code == 200
     assert not SeatHolding.objects.filter(person__in=outsiders).exists()
+
+
+def test_norbergs_secretary_never_reaches_norsjos_register_in_the_demo(demo):
+    from django.contrib.auth.models import User
+
+    secretary = User.objects.get(username="norberg-sekreterare")
+    norberg, norsjo = (
+        Organisation.objects.get(name=n) for n in ("Norbergs kommun", "Norsjö kommun")
+    )
+    client = client_for(secretary)
+    body = {"name": "Trygghetsgruppen", "organisation": norberg.pk, "kind": "arbetsgrupp"}
+    defaults = {"min_meetings_per_year": "4", "notice_days": "7", "adjusters_count": "1"}
+    assert (
+        client.post(
+            reverse("councils:body_create"), {**body, **defaults, "record": "protokoll"}
+        ).status_code
+        == 302
+    )
+    council = norberg.bodies.get(name="Trygghetsgruppen")
+    seats = reverse("councils:body_seats", args=[council.pk])
+    seat = {"function": "Grannkommunen", "organisation": norsjo.pk, "role": "ledamot", "order": "1"}
+    assert client.post(seats, seat).status_code == 302
+    holder = reverse("councils:seat_holder_add", args=[council.seats.get().pk])
+    page = client.get(holder).content.decode()
+    for person in Person.objects.filter(organisation__in=Organisation.objects.below([norsjo.pk])):
+        assert person.name not in page and (not person.email or person.email not in page)
+    new = {"name": "Nils Nyberg", "email": "nils@example.se", "starts_on": "2025-01-01"}
+    assert client.post(holder, new).status_code == 302
+    assert Person.objects.get(name="Nils Nyberg").organisation == norberg

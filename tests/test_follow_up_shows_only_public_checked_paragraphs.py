@@ -114,3 +114,24 @@ def test_preview_pdf_prints_no_item_of_another_organisations_meeting(alice, alin
     assert response.status_code == 200
     text = "".join(p.extract_text() for p in PdfReader(BytesIO(response.content)).pages)
     assert "Hemlig" not in text and "Alingsås råd" not in re.sub(r"\s+", " ", text)
+
+
+def test_norsjos_secretary_cannot_link_norbergs_adopted_plan_in_the_demo(demo):
+    from django.contrib.auth.models import User
+
+    client = client_for(User.objects.get(username="norsjo-sekreterare"))
+    norbergs = Plan.objects.filter(
+        owner__name="Norbergs kommun", status__in=Plan.PUBLISHED_STATUSES
+    ).first()
+    item = AgendaItem.objects.filter(
+        meeting__body__organisation__name="Norsjö kommun", meeting__status=Meeting.Status.HELD
+    ).first()
+    url = reverse("admin:councils_agendaitem_change", args=[item.pk])
+    page = client.get(url).content.decode()
+    response = client.post(url, main_form(page).data(plans=[str(norbergs.pk)]))
+    assert response.status_code == 200 and not item.plans.filter(pk=norbergs.pk).exists()
+    years = range(norbergs.start_year, norbergs.end_year + 1)
+    AgendaItem.objects.get(pk=item.pk).plans.add(norbergs)  # as if linked before the fix
+    for year in years:
+        meetings = follow_up_document(plan=norbergs, year=year)["meetings"]
+        assert item.title not in str(meetings)
