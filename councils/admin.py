@@ -78,7 +78,28 @@ class MeetingForm(OpenMinutesRule, VersionedModelForm):
 
 
 class AgendaItemForm(OpenMinutesRule, VersionedModelForm):
-    """An agenda item, refused on (or moved onto) a meeting whose minutes are checked."""
+    """An agenda item, refused on (or moved onto) a meeting whose minutes are checked; it
+    concerns only plans of its body's organisation or plans the user edits."""
+
+    user = None  # set per request by `AgendaItemAdmin.get_form`
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        meeting = cleaned.get("meeting") or getattr(self.instance, "meeting", None)
+        if self.user is None or meeting is None:
+            return cleaned
+        linkable = council_permissions.linkable_plans(self.user, meeting.body)
+        plans = {p.pk for p in cleaned.get("plans") or []}
+        plans |= {m.plan_id for m in cleaned.get("measures") or []}
+        if plans - set(linkable.filter(pk__in=plans).values_list("pk", flat=True)):
+            self.add_error(
+                None,
+                _(
+                    "Ärendet kan bara gälla planer som organets organisation äger, eller "
+                    "planer du själv redigerar."
+                ),
+            )
+        return cleaned
 
 
 class OpenMinutesForm(OpenMinutesRule, forms.ModelForm):
@@ -129,17 +150,20 @@ class CouncilChoices:
             choices = _manageable_choices(user, db_field.related_model)
             if db_field.model is Body and db_field.name == "organisation":
                 choices = _organisations_managed(user)
+            if db_field.model is Seat and db_field.name == "organisation":
+                choices = council_permissions.seat_organisation_choices(user)
             if choices is not None:
                 kwargs["queryset"] = choices
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        # Any plan she may read, such as the region's adopted one; never another's draft.
-        visible = permissions.visible_plans(request.user)
+        # Plans of the organisations whose bodies she manages, or plans she edits: an item's
+        # title is printed in the plan's follow-up. `AgendaItemForm` narrows them to the body's.
+        linkable = council_permissions.linkable_plans(request.user)
         if db_field.related_model is Plan:
-            kwargs["queryset"] = visible
+            kwargs["queryset"] = linkable
         elif db_field.related_model is Measure:
-            kwargs["queryset"] = Measure.objects.filter(plan__in=visible)
+            kwargs["queryset"] = Measure.objects.filter(plan__in=linkable)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
@@ -471,6 +495,10 @@ class AgendaItemAdmin(MeetingRowRules, CouncilVersionedAdmin):
         (_("Ärendet"), {"fields": ["text", "case_number", "plans", "measures"]}),
         (_("Protokoll"), {"fields": ["paragraph", "note", "decision"]}),
     ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
 
 
 @admin.register(Attendance)

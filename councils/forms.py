@@ -19,7 +19,13 @@ from councils.models import (
     Seat,
     StandingItem,
 )
-from councils.permissions import manageable_bodies
+from councils.permissions import (
+    choosable_people,
+    holder_register,
+    linkable_plans,
+    manageable_bodies,
+    seat_holder_choices,
+)
 from councils.selectors import seat_organisations, seats_on
 from councils.services import GuestAttendance, SeatAttendance
 from plans.forms import (
@@ -250,7 +256,11 @@ class SeatForm(forms.ModelForm):
 
 
 class SeatHolderForm(forms.Form):
-    """Give a seat a holder: a person of the seat's organisation, or a new person."""
+    """Give a seat a holder: a person of the user's register, or a new person added to it.
+
+    A seat held on behalf of an organisation whose register she does not read (the police, the
+    region, another municipality) takes its holder from the body's organisation's register.
+    """
 
     person = IdChoiceField(
         label=_("Person"),
@@ -264,9 +274,23 @@ class SeatHolderForm(forms.Form):
     starts_on = forms.DateField(label=_("Från och med"), widget=DATE_INPUT)
     ends_on = forms.DateField(label=_("Till och med"), widget=DATE_INPUT, required=False)
 
-    def __init__(self, *args, seat: Seat, **kwargs) -> None:
+    def __init__(self, *args, seat: Seat, user: AnyUser, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(organisation=seat.organisation_id)
+        person = self.fields["person"]
+        person.queryset = seat_holder_choices(user, seat).select_related("organisation")
+        person.label_from_instance = lambda p: f"{p.name} ({p.organisation.name})"
+        person.error_messages["invalid_choice"] = _(
+            "Personen finns inte bland dem du kan välja: bara personer i din organisations "
+            "register. Skriv in en ny person i stället."
+        )
+        self.register = Organisation.objects.get(pk=holder_register(user, seat))
+        if self.register.pk != seat.organisation_id:
+            self.outside_note = _(
+                "Platsen innehas för %(seat)s, vars personregister du inte når. Välj en person "
+                "vid %(register)s eller skriv in en ny: den nya personen läggs in i registret "
+                "för %(register)s, och platsen företräder fortfarande %(seat)s."
+            ) % {"seat": seat.organisation.name, "register": self.register.name}
+            person.help_text = self.outside_note
         self.fields["starts_on"].initial = timezone.localdate()
 
     def clean(self) -> dict:
@@ -396,7 +420,7 @@ class AgendaItemForm(VersionedModelForm):
         linked_measures = (
             self.instance.measures.values("plan") if self.instance.pk else Plan.objects.none()
         )
-        # The body's organisation's plans she reads, and those the item already links to.
+        # The body's organisation's plans she reads, those she edits, and those already linked.
         readable = visible_plans(user)
         shown = readable.filter(Q(pk__in=plans) | Q(pk__in=linked) | Q(pk__in=linked_measures))
         self.fields["plans"].queryset = shown.order_by("title")
@@ -410,9 +434,8 @@ class AgendaItemForm(VersionedModelForm):
 
 
 def _plans_for_agenda(*, user: AnyUser, body: Body):
-    """Return the plans of the body's organisation and its units, the ones an agenda follows up."""
-    own = Organisation.objects.below([body.organisation_id]).values_list("pk", flat=True)
-    return visible_plans(user).filter(owner__in=list(own)).values("pk")
+    """Return the plans an agenda item may concern: the body's organisation's and hers."""
+    return linkable_plans(user, body).values("pk")
 
 
 def _measure_label(measure: Measure) -> str:
@@ -500,14 +523,14 @@ class AttendanceSheet:
 
     Each seat's row is prefilled from what was recorded, else with its holder present; a seat
     nobody held that day is shown and recorded as vacant, with nothing to choose. Substitutes are
-    chosen among the people of the seats' organisations.
+    chosen among the people of the seats' organisations and the body's that the user may name.
     """
 
-    def __init__(self, data, *, meeting: Meeting) -> None:
+    def __init__(self, data, *, meeting: Meeting, user: AnyUser) -> None:
         day = timezone.localtime(meeting.starts_at).date()
         recorded = {a.seat_id: a for a in meeting.attendances.filter(seat__isnull=False)}
         self.seats = seats_on(body=meeting.body, on=day)
-        self.people = self._people(meeting)
+        self.people = self._people(meeting, user)
         choices = [("", _("– ingen –"))] + [
             (p.pk, f"{p.name} ({p.organisation.name})") for p in self.people.values()
         ]
@@ -526,9 +549,14 @@ class AttendanceSheet:
         self.errors: list[str] = []
 
     @staticmethod
-    def _people(meeting: Meeting) -> dict[int, Person]:
-        organisations = meeting.body.seats.values("organisation")
-        people = Person.objects.filter(organisation__in=organisations).select_related(
+    def _people(meeting: Meeting, user: AnyUser) -> dict[int, Person]:
+        """Return the substitutes to choose from: the user's register's people of the seats'
+        organisations and of the body's own, and those already recorded as substitutes."""
+        organisations = Q(organisation__in=meeting.body.seats.values("organisation"))
+        own = Q(organisation=meeting.body.organisation_id)
+        recorded = Q(pk__in=meeting.attendances.values("substitute"))
+        choosable = choosable_people(user).filter(organisations | own).values("pk")
+        people = Person.objects.filter(Q(pk__in=choosable) | recorded).select_related(
             "organisation"
         )
         return {person.pk: person for person in people.order_by("name", "pk")}

@@ -12,9 +12,16 @@ import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from councils.models import Body, Meeting, MinutesCheck, SeatHolding
-from plans.models import Person
-from plans.permissions import MANAGE_COUNCILS, READ, AnyUser, organisations_for
+from councils.models import Body, Meeting, MinutesCheck, Seat, SeatHolding
+from plans.models import Organisation, Person, Plan
+from plans.permissions import (
+    EDIT_PLANS,
+    MANAGE_COUNCILS,
+    READ,
+    AnyUser,
+    organisations_for,
+    visible_plans,
+)
 
 
 def manageable_bodies(user: AnyUser) -> QuerySet[Body]:
@@ -95,10 +102,13 @@ def public_meetings() -> QuerySet[Meeting]:
 
 
 def choosable_people(user: AnyUser) -> QuerySet[Person]:
-    """Return the people the user may name in her bodies: seat holders, attendants, adjusters.
+    """Return the people the user may name in her bodies: seat holders, substitutes, adjusters.
 
-    Those of the organisations she reads, and those already holding a seat in a body she
-    manages (the police officer on the council), never the people of any other organisation.
+    A person's name, title and e-mail are her organisation's register, which only its members
+    read: so the people of the organisations the user has a role in (with their units), never
+    those of another organisation, whatever organisation a seat is held on behalf of. Those
+    already holding a seat in a body she manages (the police officer on the council) are named
+    on that body's page anyway, so they stay choosable, for attendance and checking.
     """
     if user.is_authenticated and user.is_superuser:
         return Person.objects.all()
@@ -108,3 +118,59 @@ def choosable_people(user: AnyUser) -> QuerySet[Person]:
     return Person.objects.filter(
         Q(organisation__in=organisations_for(user, READ)) | Exists(holders)
     )
+
+
+def reads_register(user: AnyUser, organisation_id: int) -> bool:
+    """Return whether the user reads the organisation's people: she has a role in it or above."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return organisation_id in organisations_for(user, READ)
+
+
+def holder_register(user: AnyUser, seat: Seat) -> int:
+    """Return the organisation whose people hold the seat as the user names them: its own.
+
+    A seat held on behalf of an outside organisation (the police, the region) takes its holder
+    from the register of the body's organisation, which the secretary manages: she never reads
+    nor adds to another organisation's register, and the seat still names whom it represents.
+    """
+    if reads_register(user, seat.organisation_id):
+        return seat.organisation_id
+    return seat.body.organisation_id
+
+
+def seat_holder_choices(user: AnyUser, seat: Seat) -> QuerySet[Person]:
+    """Return the people the user may give the seat: her register's, in the seat's register."""
+    registers = {holder_register(user, seat), seat.organisation_id}
+    return choosable_people(user).filter(organisation__in=registers)
+
+
+def seat_organisation_choices(user: AnyUser) -> QuerySet[Organisation]:
+    """Return the organisations a seat in her bodies may be held on behalf of, with paths.
+
+    Every top-level organisation (a municipality, the region, the police: names are public)
+    and the units of the organisations whose bodies she manages, never another's units.
+    """
+    organisations = Organisation.objects.with_paths()
+    if user.is_authenticated and user.is_superuser:
+        return organisations
+    managed = organisations_for(user, MANAGE_COUNCILS)
+    return organisations.filter(Q(parent__isnull=True) | Q(pk__in=managed))
+
+
+def linkable_plans(user: AnyUser, body: Body | None = None) -> QuerySet[Plan]:
+    """Return the plans an agenda item of the body may concern: those the user reads of the
+    body's organisation and its units, and those she edits.
+
+    Linking puts the item's title in the plan's follow-up, so a secretary links only her own
+    organisation's plans. Without a body: those of every organisation whose bodies she manages.
+    """
+    if user.is_authenticated and user.is_superuser:
+        return Plan.objects.all()
+    if body is None:
+        owners = list(organisations_for(user, MANAGE_COUNCILS))
+    else:
+        below = Organisation.objects.below([body.organisation_id])
+        owners = list(below.values_list("pk", flat=True))
+    edited = Q(owner__in=organisations_for(user, EDIT_PLANS))
+    return visible_plans(user).filter(Q(owner__in=owners) | edited)

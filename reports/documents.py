@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from councils.models import AgendaItem, Meeting
-from plans.models import Budget, FocusArea, Measure, Plan
+from plans.models import Budget, FocusArea, Measure, Organisation, Plan
 from plans.selectors import budget_table, plan_budget_tables, plan_measures, plan_tree
 from reports.models import FollowUpRound, Indicator, IndicatorValue, MeasureReport
 from reports.selectors import PERIOD_ORDER, REPORTED_STATES, format_figure, indicator_table
@@ -214,11 +214,17 @@ def _outcome(table) -> dict:
 
 
 def _meetings(*, plan: Plan, year: int) -> list[dict]:
-    """Return the year's meetings that dealt with the plan or its measures, with those items."""
-    held = (Meeting.Status.HELD, *Meeting.LOCKED_STATUSES)
+    """Return the year's meetings that dealt with the plan or its measures, with those items.
+
+    The report is public once published: only checked minutes of public bodies are quoted, and
+    only bodies of the plan's owner and its units, which every editor of the plan reads (an item
+    of another organisation's body linking the plan prints nothing here).
+    """
+    owners = Organisation.objects.below([plan.owner_id]).values_list("pk", flat=True)
     items = (
         AgendaItem.objects.filter(Q(plans=plan) | Q(measures__plan=plan))
-        .filter(meeting__starts_at__year=year, meeting__status__in=held)
+        .filter(meeting__starts_at__year=year, meeting__status__in=Meeting.LOCKED_STATUSES)
+        .filter(meeting__body__is_public=True, meeting__body__organisation__in=list(owners))
         .select_related("meeting__body")
         .order_by("meeting__starts_at", "order", "pk")
         .distinct()
@@ -239,8 +245,7 @@ def _meetings(*, plan: Plan, year: int) -> list[dict]:
             {
                 "paragraph": item.paragraph,
                 "title": item.title,
-                # Only checked minutes are quoted: until then the decision may still change.
-                "decision": item.decision if meeting.is_locked else "",
+                "decision": item.decision,
             }
         )
     return list(meetings.values())

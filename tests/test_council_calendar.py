@@ -70,4 +70,4 @@ def test_meeting_file_is_for_readers_of_the_meeting(year, alice, charlie):
     assert event["dtstart"].params["TZID"] == "Europe/Stockholm"
     assert str(event["location"]) == "Kommunhuset, sal Åsen"
     assert client_for(charlie).get(url).status_code == 404
-    assert client_for(None).get(url).status_code == 302
+    assert client_for(None).get(url).status_code == 404

@@ -176,10 +176,14 @@ def test_only_editors_preview_and_publish_and_drafts_stay_hidden(alice, charlie,
 
 
 def test_meetings_that_dealt_with_the_plan_are_listed(alice, meeting, measure):
+    assert follow_up_document(plan=measure.plan, year=2025)["meetings"] == []  # not checked yet
+    Body.objects.filter(pk=meeting.body_id).update(is_public=True)
+    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.CHECKED)
+    meeting.items.update(decision="Godkänd")
     content = follow_up_document(plan=measure.plan, year=2025)
     assert [m["body"] for m in content["meetings"]] == [meeting.body.name]
     assert content["meetings"][0]["items"][0]["title"] == "Uppföljning av handlingsplanen"
-    assert content["meetings"][0]["items"][0]["decision"] == ""  # minutes not checked yet
+    assert content["meetings"][0]["items"][0]["decision"] == "Godkänd"
 
 
 def _context_queries(plan: Plan, year: int) -> int:
@@ -194,6 +198,8 @@ def test_building_the_report_takes_the_same_queries_for_few_and_many_measures(
     plan = measure.plan
     round_ = FollowUpRound.objects.create(plan=plan, year=2025, due_on="2026-01-31")
     MeasureReport.objects.create(round=round_, measure=measure, state="godkand", status="risk")
+    Body.objects.filter(pk=meeting.body_id).update(is_public=True)
+    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.CHECKED)
     few = _context_queries(plan, 2025)
     for n in range(20):
         more = Measure.objects.create(
@@ -204,8 +210,8 @@ def test_building_the_report_takes_the_same_queries_for_few_and_many_measures(
         item = AgendaItem.objects.create(meeting=meeting, order=n + 2, title=f"Punkt {n}")
         item.measures.add(more)
     body = Body.objects.create(
-        organisation=meeting.body.organisation, name="Styrgruppen", kind="rad"
+        organisation=meeting.body.organisation, name="Styrgruppen", kind="rad", is_public=True
     )
-    other = Meeting.objects.create(body=body, starts_at=meeting.starts_at, status="genomfort")
+    other = Meeting.objects.create(body=body, starts_at=meeting.starts_at, status="justerat")
     AgendaItem.objects.create(meeting=other, title="Planen", order=1).plans.add(plan)
     assert _context_queries(plan, 2025) == few

@@ -27,6 +27,7 @@ from councils.models import (
     SeatHolding,
     StandingItem,
 )
+from councils.permissions import holder_register, seat_holder_choices
 from councils.selectors import STOCKHOLM, year_meetings
 from plans.models import Person
 from plans.services import locked, versioned_delete, versioned_save
@@ -88,13 +89,17 @@ def seat_holding_create(
     person: Person | None = None,
     new_person: dict | None = None,
 ) -> SeatHolding:
-    """Give the seat a holder for a period: a chosen person, or one created from `new_person`
-    (name, title, e-mail) at the seat's organisation. Overlapping periods are refused."""
+    """Give the seat a holder for a period: a chosen person of the user's register, or one
+    created from `new_person` (name, title, e-mail) in it. Overlapping periods are refused."""
     with transaction.atomic():
         # Two secretaries giving the same seat a holder at once: the second waits and is refused.
         _lock_row(Seat, seat.pk)
+        if person is not None and not seat_holder_choices(user, seat).filter(pk=person.pk).exists():
+            raise ValidationError({"person": _("Personen hör till ett register du inte når.")})
         if person is None:
-            person = _save(Person(organisation=seat.organisation, **(new_person or {})), user=user)
+            # Never in an outside organisation's register: in the one the secretary manages.
+            register = holder_register(user, seat)
+            person = _save(Person(organisation_id=register, **(new_person or {})), user=user)
         holding = SeatHolding(seat=seat, person=person, starts_on=starts_on, ends_on=ends_on)
         return _save(holding, user=user)
 

@@ -19,7 +19,7 @@ def meeting_attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
     refused = refuse_if_locked(request, meeting)
     if refused:
         return refused
-    sheet = council_forms.AttendanceSheet(request.POST or None, meeting=meeting)
+    sheet = council_forms.AttendanceSheet(request.POST or None, meeting=meeting, user=request.user)
     if request.method == "POST" and sheet.is_valid():
         try:
             services.attendance_record(

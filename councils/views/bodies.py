@@ -128,7 +128,7 @@ def seat_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def seat_holder_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Give a seat a holder for a period: a person of its organisation, or a new one."""
     seat = managed_seat(request, pk)
-    form = council_forms.SeatHolderForm(request.POST or None, seat=seat)
+    form = council_forms.SeatHolderForm(request.POST or None, seat=seat, user=request.user)
 
     def save() -> None:
         data = form.cleaned_data

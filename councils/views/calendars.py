@@ -11,7 +11,7 @@ from councils import permissions
 from councils.models import Body, Meeting
 from councils.selectors import body_meetings_for_calendar
 from councils.services import body_renew_calendar_token, meetings_calendar
-from councils.views.common import document_file_name, document_meeting, login_first
+from councils.views.common import document_file_name, document_meeting
 
 
 def _calendar_response(content: bytes, filename: str) -> HttpResponse:
@@ -20,7 +20,6 @@ def _calendar_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@login_first
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     """Return the meeting as a calendar file, for readers of the meeting."""
     meeting = document_meeting(request, pk)

@@ -6,7 +6,6 @@ Out of reach answers 404, so ids reveal nothing; readers who may not manage get 
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -121,33 +120,15 @@ def saved_message(request: HttpRequest, written: bool, name: str) -> None:
         messages.info(request, _("%(name)s: inga ändringar att spara.") % {"name": name})
 
 
-class LoginFirst(Exception):
-    """An anonymous visitor asked for a document only members read: log in first."""
-
-
 def document_meeting(request: HttpRequest, pk: int, *, public: bool = False) -> Meeting:
     """Return the meeting if the user reads it (or, with `public`, its minutes are public).
 
-    Others get 404, so ids reveal nothing; anonymous visitors are asked to log in first.
+    Everyone else gets 404, anonymous visitors too: a login page for a private meeting and 404
+    for a missing one would tell which ids exist. The 404 page offers the login.
     """
     if public and permissions.public_meetings().filter(pk=pk).exists():
         return get_object_or_404(Meeting, pk=pk)
-    if not request.user.is_authenticated:
-        raise LoginFirst
     return get_object_or_404(permissions.readable_meetings(request.user), pk=pk)
-
-
-def login_first(view):
-    """Send an anonymous visitor to the login page when the view asks for it."""
-
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except LoginFirst:
-            return redirect_to_login(request.get_full_path())
-
-    wrapped.__doc__, wrapped.__name__ = view.__doc__, view.__name__
-    return wrapped
 
 
 def document_file_name(stem: str, meeting: Meeting, extension: str) -> str:

@@ -22,7 +22,6 @@ from councils.services import (
 from councils.views.common import (
     document_file_name,
     document_meeting,
-    login_first,
     managed_meeting,
     refusal_messages,
 )
@@ -34,7 +33,6 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@login_first
 def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Return the notice with the agenda as a PDF, for readers of the meeting."""
     meeting = document_meeting(request, pk)
@@ -43,7 +41,6 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_first
 def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Return the minutes as a PDF: for readers, and for anyone once public and checked."""
     meeting = document_meeting(request, pk, public=True)
@@ -51,7 +48,6 @@ def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _pdf_response(content, document_file_name("protokoll", meeting, "pdf"))
 
 
-@login_first
 def extract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Return one paragraph of the minutes with the checking lines (protokollsutdrag)."""
     item = get_object_or_404(AgendaItem.objects.only("pk", "meeting_id", "paragraph"), pk=pk)
