@@ -143,7 +143,7 @@ class SafeInlineFormSet(BaseInlineFormSet):
 
     def clean(self) -> None:
         super().clean()
-        errors = []
+        errors = self._existing_rows_posted_as_new()
         for form in self.forms:
             if form in self.deleted_forms or not form.has_changed() or form.errors:
                 continue
@@ -155,6 +155,17 @@ class SafeInlineFormSet(BaseInlineFormSet):
                 errors += error.messages
         if errors:
             raise ValidationError(errors)
+
+    def _existing_rows_posted_as_new(self) -> list[str]:
+        """Refuse a new row that names an existing row's id: saved, it would copy that row.
+
+        A lowered INITIAL_FORMS posted by hand turns the shown rows into new ones.
+        """
+        pk_name = self.model._meta.pk.name
+        new_rows = self.forms[self.initial_form_count() :]
+        if any(getattr(form, "cleaned_data", {}).get(pk_name) for form in new_rows):
+            return [_("En ny rad kan inte vara en rad som redan finns. Ladda om sidan.")]
+        return []
 
 
 class RulesAdmin(FormRules):
