@@ -23,7 +23,7 @@ CHECKING_DEADLINE = datetime.timedelta(days=14)
 
 
 def new_calendar_token() -> str:
-    """Return a fresh secret for a body's private calendar address."""
+    """Return a fresh secret for a person's private calendar address."""
     return secrets.token_urlsafe(24)
 
 
@@ -102,10 +102,7 @@ class Body(Versioned):
         default=False,
         help_text=_("Justerade protokoll visas på de publika sidorna."),
     )
-    calendar_token = models.CharField(
-        _("kalendernyckel"), max_length=64, unique=True, default=new_calendar_token, editable=False
-    )
-    history = HistoricalRecords(excluded_fields=["calendar_token"])
+    history = HistoricalRecords()
 
     objects = BodyQuerySet.as_manager()
 
@@ -702,3 +699,27 @@ class Dispatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.sent_at:%Y-%m-%d}"
+
+
+class CalendarFeed(models.Model):
+    """A user's private calendar address: the meetings of the bodies where she holds a seat today
+    and of those she manages, at a secret only she has (councils/views/calendars.py)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("användare"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    # The secret; no history, so an old address cannot be read back from it.
+    token = models.CharField(
+        _("kalendernyckel"), max_length=64, unique=True, default=new_calendar_token, editable=False
+    )
+    renewed_at = models.DateTimeField(_("förnyad"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("kalenderadress")
+        verbose_name_plural = _("kalenderadresser")
+
+    def __str__(self) -> str:
+        return _("Kalenderadress för %(user)s") % {"user": self.user}

@@ -35,7 +35,7 @@ from councils.models import (
     Seat,
     SeatHolding,
 )
-from councils.permissions import public_meetings, readable_bodies
+from councils.permissions import manageable_bodies, public_meetings, readable_bodies
 from plans.models import Measure, Organisation, Person, Plan
 from plans.permissions import AnyUser, visible_plans
 
@@ -715,13 +715,11 @@ class MeetingDocuments:
     notice_sent_at: datetime.datetime | None
     notice_late: bool
     dispatches: list[Dispatch]
-    calendar_token: str
 
 
 def meeting_documents(*, meeting: Meeting, can_manage: bool) -> MeetingDocuments:
     """Gather the documents part of the meeting page (councils/includes/meeting_documents.html)."""
     dispatches = list(meeting.dispatches.select_related("sent_by").order_by("sent_at", "id"))
-    token = Body.objects.filter(pk=meeting.body_id).values_list("calendar_token", flat=True)
     return MeetingDocuments(
         meeting_pk=meeting.pk,
         body_pk=meeting.body_id,
@@ -730,19 +728,46 @@ def meeting_documents(*, meeting: Meeting, can_manage: bool) -> MeetingDocuments
         notice_sent_at=meeting.notice_sent_at,
         notice_late=meeting.notice_late,
         dispatches=dispatches,
-        calendar_token=token.get(),
     )
 
 
-def body_meetings_for_calendar(*, body: Body) -> list[Meeting]:
-    """Return every meeting of the body with its items' titles, for the calendar feed."""
+def _seated_on_meeting_day(user: AbstractBaseUser, on: datetime.date) -> Q:
+    """Return a filter on meetings held while a person of the user held a seat in the body,
+    of bodies where she still holds one on the day `on`."""
+    mine = SeatHolding.objects.filter(seat__body=OuterRef("body"), person__user=user)
+    that_day = mine.filter(starts_on__lte=OuterRef("starts_at__date")).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("starts_at__date"))
+    )
+    today = mine.filter(starts_on__lte=on).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+    return Q(Exists(that_day)) & Q(Exists(today))
+
+
+def calendar_feed_open(*, user: AbstractBaseUser, on: datetime.date) -> bool:
+    """Return whether the user has a private calendar: an active account that holds a seat on
+    the day `on` or manages a body (a seat that ended or a role taken away closes it)."""
+    if not user.is_active:
+        return False
+    holds = SeatHolding.objects.filter(person__user=user, starts_on__lte=on).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+    )
+    return holds.exists() or manageable_bodies(user).exists()
+
+
+def calendar_feed_meetings(*, user: AbstractBaseUser, on: datetime.date) -> list[Meeting]:
+    """Return the meetings of the user's private calendar, with their items' titles.
+
+    The meetings of her time in the seats she holds on the day `on`, and every meeting of the
+    bodies she manages.
+    """
     items = Prefetch(
         "items",
         queryset=AgendaItem.objects.order_by("order", "id").only(
             "id", "meeting_id", "title", "order"
         ),
     )
-    return list(Meeting.objects.filter(body=body).select_related("body").prefetch_related(items))
+    mine = Q(body__in=manageable_bodies(user)) | _seated_on_meeting_day(user, on)
+    meetings = Meeting.objects.filter(mine).select_related("body").prefetch_related(items)
+    return list(meetings.order_by("starts_at", "pk"))
 
 
 # --- Bodies, seats, the year's meetings, the meeting page (wt-meetings) ---

@@ -58,8 +58,6 @@ urlpatterns: list = [
     path("moten/<int:pk>/mote.ics", views.meeting_ics, name="meeting_ics"),
     path("kalender/<slug:token>.ics", views.calendar_feed, name="calendar_feed"),
     path(
-        "organ/<int:pk>/ny-kalendernyckel/",
-        views.calendar_token_renew,
-        name="calendar_token_renew",
+        "mina-moten/ny-kalenderadress/", views.calendar_feed_renew_view, name="calendar_feed_renew"
     ),
 ]

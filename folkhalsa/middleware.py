@@ -1,6 +1,7 @@
 """Middleware of the project itself."""
 
 from collections.abc import Callable
+from importlib import import_module
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
@@ -30,10 +31,13 @@ class ChosenLanguageMiddleware:
 
 
 class RefuseNulCharactersMiddleware:
-    """Answer 400 to a request whose query or form data holds a NUL character.
+    """Answer 400 to a request whose query or form data holds a NUL character; a session cookie
+    holding one is no session.
 
     PostgreSQL cannot store or compare text with NUL, so a search or filter holding one would
-    end in a server error; no form of ours has a use for it.
+    end in a server error; no form of ours has a use for it. A session cookie is sent by the
+    browser on every request, so refusing it would lock the visitor out until it expires: she
+    gets an empty session instead, and the session middleware removes the cookie.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -42,6 +46,9 @@ class RefuseNulCharactersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _holds_nul(request.GET) or (request.method == "POST" and _holds_nul(request.POST)):
             raise BadRequest(_("Förfrågan innehåller ett otillåtet tecken (NUL)."))
+        if "\x00" in request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""):
+            # Replaced before anything reads it: the session is loaded lazily, on first use.
+            request.session = import_module(settings.SESSION_ENGINE).SessionStore()
         return self.get_response(request)
 
 

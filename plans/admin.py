@@ -144,7 +144,7 @@ class SafeInlineFormSet(BaseInlineFormSet):
 
     def clean(self) -> None:
         super().clean()
-        errors = []
+        errors = self._existing_rows_posted_as_new()
         for form in self.forms:
             if form in self.deleted_forms or not form.has_changed() or form.errors:
                 continue
@@ -156,6 +156,33 @@ class SafeInlineFormSet(BaseInlineFormSet):
                 errors += error.messages
         if errors:
             raise ValidationError(errors)
+
+    def _existing_rows_posted_as_new(self) -> list[str]:
+        """Refuse a new row that names an existing row's id: saved, it would copy that row.
+
+        A lowered INITIAL_FORMS posted by hand turns the shown rows into new ones.
+        """
+        pk_name = self.model._meta.pk.name
+        new_rows = self.forms[self.initial_form_count() :]
+        if any(getattr(form, "cleaned_data", {}).get(pk_name) for form in new_rows):
+            return [_("En ny rad kan inte vara en rad som redan finns. Ladda om sidan.")]
+        return []
+
+
+# A field whose name holds one of these is a secret (calendar tokens, password hashes): the admin
+# never filters, searches or sorts on it, so its value cannot be read back one guess at a time.
+SECRET_WORDS = ("token", "secret", "password")
+
+
+def names_secret(path: str) -> bool:
+    """Return whether a lookup, search or ordering path goes through a secret field."""
+    return any(word in part.lower() for part in path.split("__") for word in SECRET_WORDS)
+
+
+def _refuse_secret_lookups(request) -> None:
+    """Answer 400 to a list filter on a secret field, directly or through a relation."""
+    if any(names_secret(key) for key in request.GET if key not in NOT_FILTERS):
+        raise BadRequest(_("Listan kan inte filtreras på ett hemligt fält."))
 
 
 class RulesAdmin(FormRules):
@@ -196,7 +223,25 @@ class RulesAdmin(FormRules):
 
     def changelist_view(self, request, extra_context=None):
         _refuse_numbers_beyond_ids(request)
+        _refuse_secret_lookups(request)
+        self._refuse_secret_ordering(request)
         return super().changelist_view(request, extra_context)
+
+    def _refuse_secret_ordering(self, request) -> None:
+        """Answer 400 to sorting the list by a column that shows a secret field."""
+        columns = list(self.get_list_display(request))
+        for part in request.GET.get("o", "").split("."):
+            index = part.lstrip("-")
+            if not (index.isascii() and index.isdigit() and int(index) < len(columns)):
+                continue  # Django ignores what names no column
+            column = columns[int(index)]
+            name = column if isinstance(column, str) else column.__name__
+            order = getattr(getattr(self, name, column), "admin_order_field", name)
+            if names_secret(name) or names_secret(str(order)):
+                raise BadRequest(_("Listan kan inte sorteras på ett hemligt fält."))
+
+    def get_search_fields(self, request):
+        return [f for f in super().get_search_fields(request) if not names_secret(f)]
 
     def lookup_allowed(self, lookup, value, request=None) -> bool:
         """Refuse filters through reverse relations the page does not offer as filters.
@@ -204,6 +249,8 @@ class RulesAdmin(FormRules):
         Django lets `?plans__isnull=False` through as a "local" lookup, which would reveal
         which organisations own plans the user may not read.
         """
+        if names_secret(lookup):
+            return False
         first = lookup.split("__", 1)[0]
         try:
             field = self.model._meta.get_field(first)

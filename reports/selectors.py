@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from plans.models import FocusArea, Measure, Plan, Responsibility
 from plans.permissions import EDIT_PLANS, AnyUser, organisations_for, visible_plans
@@ -17,6 +18,7 @@ from reports.models import (
     Indicator,
     IndicatorValue,
     MeasureReport,
+    PublishedFollowUp,
     Sex,
 )
 from reports.permissions import writable_reports
@@ -233,20 +235,69 @@ def latest_reports(*, plan: Plan) -> dict[int, MeasureReport]:
 
 
 @dataclass
+class Reported:
+    """A measure's latest follow-up as the spreadsheet shows it."""
+
+    period: str
+    status: str
+    progress: str
+    figure: Decimal | None
+    state: str
+
+
+@dataclass
 class MeasureRow:
-    """One measure as the spreadsheet shows it, with its latest report."""
+    """One measure as the spreadsheet shows it, with its latest follow-up."""
 
     measure: Measure
     focus_area: str
-    report: MeasureReport | None
+    reported: Reported | None
 
 
-def plan_measure_rows(*, plan: Plan) -> list[MeasureRow]:
-    """Return the plan's measures in document order, each with its focus area and latest report."""
+def _short_period(label: str, year: int) -> str:
+    return f"{label.split(' (')[0]} {year}"
+
+
+def _working(report: MeasureReport) -> Reported:
+    return Reported(
+        period=_short_period(report.round.get_period_display(), report.round.year),
+        status=report.get_status_display(),
+        progress=report.progress,
+        figure=report.figure_reached,
+        state=report.get_state_display(),
+    )
+
+
+def working_follow_up(*, plan: Plan) -> dict[int, Reported]:
+    """Return, per measure, its latest submitted or accepted report, reviewed or not."""
+    return {pk: _working(report) for pk, report in latest_reports(plan=plan).items()}
+
+
+def published_follow_up(*, plan: Plan) -> dict[int, Reported]:
+    """Return, per measure, what the plan's latest published follow-up showed of it."""
+    latest = PublishedFollowUp.objects.filter(plan=plan).order_by("-year", "-published_at")
+    content = latest.values_list("content", flat=True).first()
+    if content is None:
+        return {}
+    period = _short_period(content["period"], content["year"])
+    shown = [m for area in content["areas"] for m in area["measures"] if m["status"]]
+    return {
+        m["id"]: Reported(
+            period=period,
+            status=m["status_label"],
+            progress=m["progress"],
+            figure=Decimal(m["figure_reached"]) if m["figure_reached"] else None,
+            state=_("Publicerad"),
+        )
+        for m in shown
+    }
+
+
+def plan_measure_rows(*, plan: Plan, reported: dict[int, Reported]) -> list[MeasureRow]:
+    """Return the plan's measures in document order, each with its focus area and follow-up."""
     measures = plan_measures(plan=plan)
     areas = {a.pk: str(a) for a in FocusArea.objects.of_plan(plan.pk)}
-    latest = latest_reports(plan=plan)
     return [
-        MeasureRow(measure=m, focus_area=areas.get(m.focus_area_id, ""), report=latest.get(m.pk))
+        MeasureRow(m, focus_area=areas.get(m.focus_area_id, ""), reported=reported.get(m.pk))
         for m in measures
     ]

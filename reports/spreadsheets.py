@@ -4,11 +4,16 @@ from io import BytesIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from plans.models import Responsibility
 from reports.selectors import MeasureRow
+
+# A cell starting with one of these is a formula (or a DDE call) to Excel or LibreOffice.
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 # Column widths in characters: wide for the texts people read, narrow for codes and years.
 WIDTHS = [8, 50, 30, 35, 35, 30, 30, 8, 16, 22, 20, 50, 14, 22]
@@ -35,7 +40,7 @@ def _headers() -> list[str]:
 
 def _row(row: MeasureRow) -> list:
     """Return one measure's cells; numbers stay numbers so Excel can sum and filter them."""
-    measure, report = row.measure, row.report
+    measure = row.measure
     actors = measure.responsibilities.all()  # prefetched, with their paths
     responsible = [a.organisation_path for a in actors if a.role == Responsibility.Role.RESPONSIBLE]
     partners = [a.organisation_path for a in actors if a.role != Responsibility.Role.RESPONSIBLE]
@@ -50,16 +55,40 @@ def _row(row: MeasureRow) -> list:
         measure.target_year,
         measure.status_label if measure.status else "",
     ]
-    if report is None:
+    reported = row.reported
+    if reported is None:
         return cells + ["", "", "", None, ""]
-    period = f"{report.round.get_period_display().split(' (')[0]} {report.round.year}"
     return cells + [
-        period,
-        report.get_status_display(),
-        report.progress,
-        report.figure_reached,
-        report.get_state_display(),
+        reported.period,
+        reported.status,
+        reported.progress,
+        reported.figure,
+        reported.state,
     ]
+
+
+def _is_formula_like(value: str) -> bool:
+    """Return whether a spreadsheet would read the text as a formula or a control sequence."""
+    return value.startswith(FORMULA_STARTS) or (value != "" and ord(value[0]) < 32)
+
+
+def _without_illegal(value: object) -> object:
+    """Return the value without the control characters a spreadsheet file cannot hold."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def _keep_text(cell: Cell) -> None:
+    """Keep a text cell text: never a formula, whatever the text starts with."""
+    if isinstance(cell.value, str) and _is_formula_like(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True  # Excel's own mark: shown as typed, and stays text on edit
+
+
+def append_text_safe(sheet: Worksheet, values: list) -> None:
+    """Append a row whose texts are written as text, never as formulas."""
+    sheet.append([_without_illegal(value) for value in values])
+    for cell in sheet[sheet.max_row]:
+        _keep_text(cell)
 
 
 def measures_workbook(*, title: str, rows: list[MeasureRow]) -> bytes:
@@ -67,9 +96,9 @@ def measures_workbook(*, title: str, rows: list[MeasureRow]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Insatser")
-    sheet.append(_headers())
+    append_text_safe(sheet, _headers())
     for row in rows:
-        sheet.append(_row(row))
+        append_text_safe(sheet, _row(row))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for column, width in enumerate(WIDTHS, start=1):

@@ -34,7 +34,9 @@ from reports.selectors import (
     managed_rounds,
     my_open_reports,
     plan_measure_rows,
+    published_follow_up,
     round_overview,
+    working_follow_up,
 )
 from reports.services import (
     follow_up_publish,
@@ -297,9 +299,18 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def plan_measures_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    """Download the plan's measures with their latest reports as an Excel file."""
+    """Download the plan's measures with their latest follow-up as an Excel file.
+
+    The plan's editors get the reports as they stand (submitted, reviewed or not); everyone else
+    only what the latest published follow-up showed.
+    """
     plan = get_object_or_404(plan_permissions.visible_plans(request.user), pk=pk)
-    content = measures_workbook(title=plan.title, rows=plan_measure_rows(plan=plan))
+    if plan_permissions.can_edit_plan(request.user, plan):
+        reported = working_follow_up(plan=plan)
+    else:
+        reported = published_follow_up(plan=plan)
+    rows = plan_measure_rows(plan=plan, reported=reported)
+    content = measures_workbook(title=plan.title, rows=rows)
     response = HttpResponse(content, content_type=XLSX)
     filename = f"insatser-{plan.pk}-{slugify(plan.title)[:60]}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

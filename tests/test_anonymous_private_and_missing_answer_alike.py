@@ -19,7 +19,6 @@ ADDRESSES = {
     "body_seats": "body",
     "body_standing_items": "body",
     "meeting_series": "body",
-    "calendar_token_renew": "body",
     "seat_edit": "seat",
     "seat_holder_add": "seat",
     "seat_holding_end": "seatholding",

@@ -78,8 +78,8 @@ def _expected_minutes(name: str, user: str) -> int | None:
 # Council documents (wt-documents): the meeting's readers (alice, diana) read its PDFs and
 # calendar file, others get 404, anonymous visitors too (the fixture's minutes are not public,
 # and a login page would tell a private meeting from a missing one); the body's managers
-# (diana, administratör) send and renew the calendar address; the calendar feed answers anyone
-# who has its private address.
+# (diana, administratör) send; a private calendar address is renewed by a POST of a user with a
+# seat or a body to manage (diana here).
 DOCUMENT_READS = {
     "councils:notice_pdf",
     "councils:minutes_pdf",
@@ -89,13 +89,12 @@ DOCUMENT_READS = {
 DOCUMENT_MANAGES = {
     "councils:notice_send",
     "councils:minutes_send",
-    "councils:calendar_token_renew",
 }
 
 
 def _expected_documents(name: str, user: str) -> int | None:
-    if name == "councils:calendar_feed":
-        return 200
+    if name == "councils:calendar_feed_renew":
+        return 302 if user == "anonymous" else 405  # a POST
     if name in DOCUMENT_READS:
         return {"alice": 200, "diana": 200}.get(user, 404)
     if name in DOCUMENT_MANAGES:
@@ -314,9 +313,10 @@ SITE_WRITES = {
     # The minutes editor of the standing (held) meeting; the other minutes forms refuse its
     # state (not checked, an advisory body, no date given) and write nothing.
     "councils:minutes": {"diana"},
-    # The page's own form renews the body's calendar address (sending is refused here: the
-    # fixture's meeting is past and its minutes unchecked; tests/test_notice_*.py send).
-    "councils:calendar_token_renew": {"diana"},
+    # A new private calendar address, for those who hold a seat or manage a body (sending is
+    # refused here: the fixture's meeting is past and its minutes unchecked;
+    # tests/test_notice_*.py send).
+    "councils:calendar_feed_renew": {"diana"},
     #
     # Council pages: the secretary's (diana's) own form with one text changed is saved. The
     # pages whose form needs more than that (a new body's organisation, the series' dates, a

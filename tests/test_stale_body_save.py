@@ -1,5 +1,6 @@
-"""A stale save of a body is refused with what the other person changed, never an error page,
-although the body's history leaves out its calendar token."""
+"""A stale save of a body is refused with what the other person changed, never an error page
+(the body's history once left out a field its model had: what changed reads the history's own
+fields, `plans.services.history_fields`)."""
 
 import pytest
 from django.urls import reverse
@@ -18,7 +19,7 @@ def _rename(body: Body, name: str) -> None:
     versioned_save(instance=body, expected_version=body.version, user=None)
 
 
-def test_what_changed_in_a_body_leaves_out_its_calendar_token(council):
+def test_what_changed_in_a_body_names_the_field_and_both_values(council):
     _rename(Body.objects.get(pk=council.pk), "Folkhälsorådet i Norberg")
     changes = changes_since(council, 1)
     assert [(c.old, c.new) for c in changes] == [("Folkhälsorådet", "Folkhälsorådet i Norberg")]

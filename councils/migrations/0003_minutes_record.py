@@ -2,36 +2,6 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
-from django.utils import timezone
-
-LOCKED_STATUSES = ("justerat", "diariefort")
-
-
-def record_checked_minutes(apps, schema_editor):
-    """Store the record of minutes checked before records existed, built as checking builds it.
-
-    The content comes from the application's own function (councils.selectors), so it reads the
-    current models: it runs only where checked minutes exist, and must stay the last councils
-    migration that existing installations apply together with this change.
-    """
-    Meeting = apps.get_model("councils", "Meeting")
-    MinutesRecord = apps.get_model("councils", "MinutesRecord")
-    checked = list(
-        Meeting.objects.filter(status__in=LOCKED_STATUSES, minutes_record__isnull=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    if not checked:
-        return
-    from councils import models as current
-    from councils.selectors import minutes_record_content
-
-    now = timezone.now()
-    for meeting in current.Meeting.objects.filter(pk__in=checked).order_by("pk"):
-        MinutesRecord.objects.create(
-            meeting_id=meeting.pk, content=minutes_record_content(meeting=meeting), made_at=now
-        )
-
 
 class Migration(migrations.Migration):
 
@@ -52,5 +22,4 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'justerade protokoll',
             },
         ),
-        migrations.RunPython(record_checked_minutes, migrations.RunPython.noop),
     ]

@@ -13,7 +13,13 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from councils.models import AgendaItem, Body, Dispatch, Meeting, new_calendar_token
+from councils.models import (
+    AgendaItem,
+    CalendarFeed,
+    Dispatch,
+    Meeting,
+    new_calendar_token,
+)
 from councils.selectors import (
     STOCKHOLM,
     Member,
@@ -327,10 +333,9 @@ def _read(file) -> bytes:
         return opened.read()
 
 
-def body_renew_calendar_token(*, body: Body) -> str:
-    """Give the body a new private calendar address; the old one stops working at once."""
-    token = new_calendar_token()
-    # update(): the token is a secret, kept out of the history and the version on purpose.
-    Body.objects.filter(pk=body.pk).update(calendar_token=token)
-    body.calendar_token = token
-    return token
+def calendar_feed_renew(*, user: User) -> CalendarFeed:
+    """Give the user a new private calendar address; her old one stops working at once."""
+    feed, _created = CalendarFeed.objects.update_or_create(
+        user=user, defaults={"token": new_calendar_token()}
+    )
+    return feed

@@ -15,7 +15,7 @@ from councils.views.bodies import (
     standing_item_delete,
     standing_item_edit,
 )
-from councils.views.calendars import calendar_feed, calendar_token_renew, meeting_ics
+from councils.views.calendars import calendar_feed, calendar_feed_renew_view, meeting_ics
 from councils.views.documents import extract_pdf, minutes_pdf, minutes_send, notice_pdf, notice_send
 from councils.views.meetings import (
     agenda_item_create,
@@ -51,7 +51,7 @@ __all__ = [
     "body_seats",
     "body_standing_items",
     "calendar_feed",
-    "calendar_token_renew",
+    "calendar_feed_renew_view",
     "extract_pdf",
     "meeting_attendance_edit",
     "meeting_detail",

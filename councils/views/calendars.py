@@ -1,16 +1,17 @@
-"""Calendars: a meeting's .ics, a body's private feed and renewing its address."""
+"""Calendars: a meeting's .ics, and each person's private feed with renewing its address."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from councils import permissions
-from councils.models import Body, Meeting
-from councils.selectors import body_meetings_for_calendar
-from councils.services import body_renew_calendar_token, meetings_calendar
+from councils.models import CalendarFeed, Meeting
+from councils.selectors import calendar_feed_meetings, calendar_feed_open
+from councils.services import calendar_feed_renew, meetings_calendar
 from councils.views.common import document_file_name, document_meeting
 
 
@@ -29,12 +30,15 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """Return every meeting of the body whose private calendar address this is (no login)."""
-    body = Body.objects.filter(calendar_token=token).first()
-    if body is None:
+    """Return the meetings of the person whose private calendar address this is (no login)."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None:
         raise Http404
-    meetings = body_meetings_for_calendar(body=body)
-    content = meetings_calendar(meetings=meetings, name=body.name)
+    today = timezone.localdate()
+    if not calendar_feed_open(user=feed.user, on=today):
+        raise Http404  # her seats have ended, her roles are gone or her account is closed
+    meetings = calendar_feed_meetings(user=feed.user, on=today)
+    content = meetings_calendar(meetings=meetings, name=_("Mina möten"))
     response = _calendar_response(content, "kalender.ics")
     # The address is the secret: keep it out of shared caches and the referrer.
     response["Cache-Control"] = "private, no-store"
@@ -42,15 +46,13 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def calendar_token_renew(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show the body's private calendar address to its managers; renew it on POST."""
-    body = get_object_or_404(permissions.readable_bodies(request.user), pk=pk)
-    if not permissions.can_manage_body(request.user, body):
-        raise PermissionDenied
-    if request.method == "POST":
-        body_renew_calendar_token(body=body)
-        messages.success(
-            request, _("Kalendern har en ny adress. Den gamla adressen fungerar inte längre.")
-        )
-        return redirect("councils:calendar_token_renew", pk=body.pk)
-    return render(request, "councils/calendar_token.html", {"body": body})
+@require_POST
+def calendar_feed_renew_view(request: HttpRequest) -> HttpResponse:
+    """Give her a new private calendar address (the first, or in place of the old one)."""
+    if not calendar_feed_open(user=request.user, on=timezone.localdate()):
+        raise Http404(_("Du har ingen plats i något organ och hanterar inga organ."))
+    calendar_feed_renew(user=request.user)
+    messages.success(
+        request, _("Kalendern har en ny adress. En tidigare adress fungerar inte längre.")
+    )
+    return redirect(reverse("councils:my_meetings") + "#kalender")

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from councils import selectors
+from councils.models import CalendarFeed
 from councils.views.minutes import minutes_context
 
 
@@ -37,4 +38,9 @@ def public_minutes(request: HttpRequest, pk: int) -> HttpResponse:
 def my_meetings(request: HttpRequest) -> HttpResponse:
     """Show her coming meetings and the minutes waiting for her check."""
     mine = selectors.my_meetings(user=request.user)
-    return render(request, "councils/my_meetings.html", {"mine": mine})
+    context = {
+        "mine": mine,
+        "calendar_open": selectors.calendar_feed_open(user=request.user, on=timezone.localdate()),
+        "calendar": CalendarFeed.objects.filter(user=request.user).first(),
+    }
+    return render(request, "councils/my_meetings.html", context)
