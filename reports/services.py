@@ -2,6 +2,7 @@
 reporting, accepting or returning, reminding owners; rendering and publishing the yearly PDF."""
 
 import datetime
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from folkhalsa.pdf import render_pdf
+from folkhalsa.validators import single_line
 from plans.models import Measure, Organisation, Plan, Responsibility, Role
 from plans.services import versioned_save
 from reports.documents import DEFAULT_GAP, follow_up_document, plan_document
@@ -32,6 +34,8 @@ from reports.models import (
     PublishedFollowUp,
     Source,
 )
+
+logger = logging.getLogger(__name__)
 
 # The fields an import sets on a value; a value whose fields are all equal is left alone.
 IMPORTED_FIELDS = ("organisation_id", "area_name", "value", "status", "source")
@@ -303,10 +307,11 @@ def report_review(
 
 @dataclass(frozen=True)
 class Reminder:
-    """Who was reminded of which measures."""
+    """Who was reminded of which measures, and whether the e-mail went out."""
 
     user: User
     measures: list[Measure]
+    sent: bool = True
 
 
 def _owners_by_measure(reports: list[MeasureReport]) -> dict[int, list[User]]:
@@ -351,33 +356,44 @@ def round_send_reminders(
         for owner in set(owners.get(report.measure_id, ())):
             if owner.email:
                 measures_of[owner].append(report.measure)
-    reminders = [Reminder(user=u, measures=m) for u, m in measures_of.items()]
     with transaction.atomic():
-        _send_reminder_mails(round_=round_, reminders=reminders)
-        round_.last_reminded_on = today or timezone.localdate()
-        round_._history_user = user
-        round_.save(update_fields=["last_reminded_on"])
+        reminders = _send_reminder_mails(round_=round_, measures_of=measures_of)
+        # Every e-mail failing (the mail server down) leaves the round to be reminded again.
+        if not reminders or any(r.sent for r in reminders):
+            round_.last_reminded_on = today or timezone.localdate()
+            round_._history_user = user
+            round_.save(update_fields=["last_reminded_on"])
     return reminders
 
 
-def _send_reminder_mails(*, round_: FollowUpRound, reminders: list[Reminder]) -> None:
-    """Send one reminder per owner, through one connection."""
+def _send_reminder_mails(
+    *, round_: FollowUpRound, measures_of: dict[User, list[Measure]]
+) -> list[Reminder]:
+    """Send one reminder per owner; one that fails is logged and the others still go out."""
     due = formats.date_format(round_.due_on, "j F Y")
     link = settings.SITE_URL.rstrip("/") + reverse("reports:my_reports")
-    messages = [
-        EmailMessage(
-            subject=_("Påminnelse: rapportera insatser i %(plan)s senast %(due)s")
-            % {"plan": round_.plan.title, "due": due},
-            body=render_to_string(
-                "reports/reminder_email.txt",
-                {"round": round_, "measures": r.measures, "due": due, "link": link, "user": r.user},
-            ),
-            to=[r.user.email],
-        )
-        for r in reminders
-    ]
-    if messages:
-        get_connection().send_messages(messages)
+    subject = _("Påminnelse: rapportera insatser i %(plan)s senast %(due)s") % {
+        "plan": single_line(round_.plan.title),
+        "due": due,
+    }
+    connection = get_connection()
+    reminders = []
+    for owner, measures in measures_of.items():
+        context = {"round": round_, "measures": measures, "due": due, "link": link, "user": owner}
+        body = render_to_string("reports/reminder_email.txt", context)
+        message = EmailMessage(subject=subject, body=body, to=[owner.email], connection=connection)
+        reminders.append(Reminder(user=owner, measures=measures, sent=_sent(message)))
+    return reminders
+
+
+def _sent(message: EmailMessage) -> bool:
+    """Send one message; log a failure and return whether it went out."""
+    try:
+        message.send()
+    except Exception:  # noqa: BLE001 - any failure of one recipient must not stop the others
+        logger.exception("Could not send an e-mail to %s", ", ".join(message.to))
+        return False
+    return True
 
 
 def follow_up_render(*, content: dict) -> bytes:
