@@ -2,6 +2,7 @@
 reporting, accepting or returning, reminding owners; rendering and publishing the yearly PDF."""
 
 import datetime
+import hashlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, User
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
@@ -19,7 +21,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from folkhalsa.pdf import render_pdf
+from folkhalsa.pdf import html_to_pdf, render_html, render_pdf
 from folkhalsa.validators import single_line
 from plans.models import Measure, Organisation, Plan, Responsibility, Role
 from plans.services import versioned_save
@@ -36,6 +38,9 @@ from reports.models import (
 )
 
 logger = logging.getLogger(__name__)
+
+PLAN_DOCUMENT_TEMPLATE = "reports/pdf/plan_document.html"
+PLAN_DOCUMENT_VARIANT = "pdf/ua-1"
 
 # The fields an import sets on a value; a value whose fields are all equal is left alone.
 IMPORTED_FIELDS = ("organisation_id", "area_name", "value", "status", "source")
@@ -404,12 +409,20 @@ def follow_up_render(*, content: dict) -> bytes:
 
 
 def plan_document_render(*, plan: Plan) -> bytes:
-    """Return the whole plan as a tagged PDF, like the source document it was written from."""
-    return render_pdf(
-        template_name="reports/pdf/plan_document.html",
-        context=plan_document(plan=plan),
-        variant="pdf/ua-1",
-    )
+    """Return the whole plan as a tagged PDF, like the source document it was written from.
+
+    Typesetting takes seconds and anyone may ask for an adopted plan's PDF, so it is typeset
+    once per content: kept by the digest of its HTML, which changes with anything it shows.
+    """
+    html = render_html(template_name=PLAN_DOCUMENT_TEMPLATE, context=plan_document(plan=plan))
+    digest = hashlib.sha256(html.encode()).hexdigest()
+    key = f"plan-pdf:{PLAN_DOCUMENT_VARIANT}:{digest}"
+    cache = caches["documents"]
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = html_to_pdf(html=html, variant=PLAN_DOCUMENT_VARIANT)
+        cache.set(key, pdf)
+    return pdf
 
 
 def follow_up_publish(
