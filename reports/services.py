@@ -3,7 +3,6 @@ reporting, accepting or returning, reminding owners; rendering and publishing th
 
 import datetime
 import hashlib
-import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -12,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -21,6 +20,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from folkhalsa.mail import send_each
 from folkhalsa.pdf import html_to_pdf, render_html, render_pdf
 from folkhalsa.validators import single_line
 from plans.models import Measure, Organisation, Plan, Responsibility, Role
@@ -36,8 +36,6 @@ from reports.models import (
     PublishedFollowUp,
     Source,
 )
-
-logger = logging.getLogger(__name__)
 
 PLAN_DOCUMENT_TEMPLATE = "reports/pdf/plan_document.html"
 PLAN_DOCUMENT_VARIANT = "pdf/ua-1"
@@ -381,24 +379,22 @@ def _send_reminder_mails(
         "plan": single_line(round_.plan.title),
         "due": due,
     }
-    connection = get_connection()
-    reminders = []
-    for owner, measures in measures_of.items():
-        context = {"round": round_, "measures": measures, "due": due, "link": link, "user": owner}
-        body = render_to_string("reports/reminder_email.txt", context)
-        message = EmailMessage(subject=subject, body=body, to=[owner.email], connection=connection)
-        reminders.append(Reminder(user=owner, measures=measures, sent=_sent(message)))
-    return reminders
-
-
-def _sent(message: EmailMessage) -> bool:
-    """Send one message; log a failure and return whether it went out."""
-    try:
-        message.send()
-    except Exception:  # noqa: BLE001 - any failure of one recipient must not stop the others
-        logger.exception("Could not send an e-mail to %s", ", ".join(message.to))
-        return False
-    return True
+    messages = {
+        owner: EmailMessage(
+            subject=subject,
+            body=render_to_string(
+                "reports/reminder_email.txt",
+                {"round": round_, "measures": measures, "due": due, "link": link, "user": owner},
+            ),
+            to=[owner.email],
+        )
+        for owner, measures in measures_of.items()
+    }
+    failed = send_each(list(messages.values()))
+    return [
+        Reminder(user=owner, measures=measures, sent=owner.email.lower() not in failed)
+        for owner, measures in measures_of.items()
+    ]
 
 
 def follow_up_render(*, content: dict) -> bytes:

@@ -1,7 +1,6 @@
 """The documents: PDFs, the notice and the minutes by e-mail, calendars."""
 
 import datetime
-import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -24,10 +23,9 @@ from councils.selectors import (
     minutes_participants,
     notice_document,
 )
+from folkhalsa.mail import send_each
 from folkhalsa.pdf import render_pdf
 from folkhalsa.validators import single_line
-
-logger = logging.getLogger(__name__)
 
 # The variants the documents are written as: the minutes are archived (PDF/A, tagged), the notice
 # and the extract are tagged for screen readers.
@@ -150,18 +148,10 @@ def _addresses(record: list[dict]) -> list[str]:
 
 
 def _send_each(messages: list[EmailMessage], failure: str) -> set[str]:
-    """Send each message on its own; return the addresses not reached (each failure logged).
-
-    Refused with the Swedish message when no message went out, so nothing is recorded.
-    """
-    failed = set()
-    for message in messages:
-        try:
-            message.send()
-        except Exception:  # noqa: BLE001 - one recipient's failure must not stop the others
-            logger.exception("Could not send an e-mail to %s", ", ".join(message.to))
-            failed.update(address.lower() for address in message.to)
-    if messages and len(failed) == len(messages):
+    """Send each message; return the addresses not reached. Refused when none went out, so
+    nothing is recorded."""
+    failed = send_each(messages)
+    if messages and all(set(m.to) <= failed for m in messages):
         raise SendingFailed(failure)
     return failed
 
