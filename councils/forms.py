@@ -28,6 +28,7 @@ from councils.permissions import (
 )
 from councils.selectors import seat_organisations, seats_on
 from councils.services import GuestAttendance, SeatAttendance
+from folkhalsa.validators import validate_date_in_range, validate_long_text, validate_single_line
 from plans.forms import (
     AsciiIntegerField,
     IdChoiceField,
@@ -125,7 +126,9 @@ class PaperCheckForm(forms.Form):
     """A check done on paper: whose, and on which day."""
 
     appointment = IdChoiceField(label=_("Vems justering"), queryset=MinutesCheck.objects.none())
-    checked_on = forms.DateField(label=_("Justerat på papper den"), widget=DateInput())
+    checked_on = forms.DateField(
+        label=_("Justerat på papper den"), widget=DateInput(), validators=[validate_date_in_range]
+    )
 
     def __init__(self, *args, meeting: Meeting, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -145,8 +148,16 @@ class AmendmentForm(forms.Form):
         required=False,
         empty_label=_("Hela protokollet"),
     )
-    what = forms.CharField(label=_("Rättelse"), widget=forms.Textarea(attrs={"rows": 4}))
-    why = forms.CharField(label=_("Skäl"), widget=forms.Textarea(attrs={"rows": 3}))
+    what = forms.CharField(
+        label=_("Rättelse"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[validate_long_text],
+    )
+    why = forms.CharField(
+        label=_("Skäl"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_long_text],
+    )
 
     def __init__(self, *args, meeting: Meeting, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -156,8 +167,12 @@ class AmendmentForm(forms.Form):
 class RegisterForm(forms.Form):
     """Registering checked minutes: the diarienummer and the date."""
 
-    case_number = forms.CharField(label=_("Diarienummer"), max_length=100)
-    registered_on = forms.DateField(label=_("Diariefört den"), widget=DateInput())
+    case_number = forms.CharField(
+        label=_("Diarienummer"), max_length=100, validators=[validate_single_line]
+    )
+    registered_on = forms.DateField(
+        label=_("Diariefört den"), widget=DateInput(), validators=[validate_date_in_range]
+    )
 
     def __init__(self, *args, today: datetime.date, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -167,7 +182,9 @@ class RegisterForm(forms.Form):
 class PostingForm(forms.Form):
     """The day the announcement of the checking was actually posted."""
 
-    posted_on = forms.DateField(label=_("Anslaget den"), widget=DateInput())
+    posted_on = forms.DateField(
+        label=_("Anslaget den"), widget=DateInput(), validators=[validate_date_in_range]
+    )
 
 
 # --- Documents: sending the notice and the minutes (wt-documents) ------------------------------
@@ -268,11 +285,28 @@ class SeatHolderForm(forms.Form):
         required=False,
         empty_label=_("– ny person (fyll i nedan) –"),
     )
-    name = forms.CharField(label=_("Ny person: namn"), max_length=200, required=False)
-    title = forms.CharField(label=_("Ny person: titel"), max_length=200, required=False)
+    name = forms.CharField(
+        label=_("Ny person: namn"),
+        max_length=200,
+        required=False,
+        validators=[validate_single_line],
+    )
+    title = forms.CharField(
+        label=_("Ny person: titel"),
+        max_length=200,
+        required=False,
+        validators=[validate_single_line],
+    )
     email = forms.EmailField(label=_("Ny person: e-post"), required=False)
-    starts_on = forms.DateField(label=_("Från och med"), widget=DATE_INPUT)
-    ends_on = forms.DateField(label=_("Till och med"), widget=DATE_INPUT, required=False)
+    starts_on = forms.DateField(
+        label=_("Från och med"), widget=DATE_INPUT, validators=[validate_date_in_range]
+    )
+    ends_on = forms.DateField(
+        label=_("Till och med"),
+        widget=DATE_INPUT,
+        required=False,
+        validators=[validate_date_in_range],
+    )
 
     def __init__(self, *args, seat: Seat, user: AnyUser, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -315,7 +349,9 @@ class SeatHolderForm(forms.Form):
 class HoldingEndForm(forms.Form):
     """The last day a person holds a seat."""
 
-    ends_on = forms.DateField(label=_("Sista dagen"), widget=DATE_INPUT)
+    ends_on = forms.DateField(
+        label=_("Sista dagen"), widget=DATE_INPUT, validators=[validate_date_in_range]
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -351,7 +387,9 @@ class MeetingSeriesForm(forms.Form):
     )
     starts = forms.TimeField(label=_("Börjar kl."), widget=TIME_INPUT)
     ends = forms.TimeField(label=_("Slutar kl."), widget=TIME_INPUT, required=False)
-    place = forms.CharField(label=_("Plats"), max_length=300, required=False)
+    place = forms.CharField(
+        label=_("Plats"), max_length=300, required=False, validators=[validate_single_line]
+    )
     confirm = forms.BooleanField(
         label=_("Skapa mötena ändå, färre än organets minsta antal"), required=False
     )
@@ -369,7 +407,9 @@ def _date_line(line: str) -> datetime.date:
     """Return the date a line holds (ÅÅÅÅ-MM-DD, digits 0–9); refuse anything else."""
     try:
         if DATE_LINE.match(line):
-            return datetime.date.fromisoformat(line)
+            day = datetime.date.fromisoformat(line)
+            validate_date_in_range(day)
+            return day
     except ValueError:
         pass  # a day that does not exist, e.g. 2026-02-30
     raise ValidationError(
@@ -481,8 +521,12 @@ class GuestForm(forms.Form):
     """A co-opted guest: name, organisation and how she took part."""
 
     guest_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = forms.CharField(label=_("Namn"), max_length=200, required=False)
-    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    name = forms.CharField(
+        label=_("Namn"), max_length=200, required=False, validators=[validate_single_line]
+    )
+    organisation = forms.CharField(
+        label=_("Organisation"), max_length=200, required=False, validators=[validate_single_line]
+    )
     status = forms.ChoiceField(label=_("Närvaro"), choices=GUEST_STATUSES)
     remove = forms.BooleanField(label=_("Ta bort"), required=False)
 
@@ -499,7 +543,12 @@ GuestFormSet = forms.formset_factory(GuestForm, extra=2, max_num=50, absolute_ma
 class BodyPageForm(forms.Form):
     """The body page's choices (GET): the day whose holders are shown and the year's meetings."""
 
-    datum = forms.DateField(label=_("Ledamöter den"), widget=DATE_INPUT, required=False)
+    datum = forms.DateField(
+        label=_("Ledamöter den"),
+        widget=DATE_INPUT,
+        required=False,
+        validators=[validate_date_in_range],
+    )
     ar = AsciiIntegerField(label=_("Möten år"), min_value=2000, max_value=2100, required=False)
 
     def chosen(self) -> tuple[datetime.date, int]:

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from folkhalsa.fields import LongTextField, SingleLineCharField
+from folkhalsa.validators import validate_date_in_range, validate_single_line
 from plans.models import Measure, Organisation, Person, Plan, SubtreeQuerySet, Versioned
 
 # Kommunallagen 8 kap. 12 §: the announcement stays up until the time to appeal (three weeks
@@ -64,11 +66,11 @@ class Body(Versioned):
         related_name="children",
         help_text=_("T.ex. rådet som en styrgrupp eller arbetsgrupp hör till."),
     )
-    name = models.CharField(_("namn"), max_length=200)
-    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
-    mandate = models.TextField(_("uppdrag"), blank=True)
-    tasks = models.TextField(_("uppgifter"), blank=True)
-    reports_to = models.CharField(_("rapporterar till"), max_length=200, blank=True)
+    name = SingleLineCharField(_("namn"), max_length=200)
+    kind = SingleLineCharField(_("typ"), max_length=20, choices=Kind.choices)
+    mandate = LongTextField(_("uppdrag"), blank=True)
+    tasks = LongTextField(_("uppgifter"), blank=True)
+    reports_to = SingleLineCharField(_("rapporterar till"), max_length=200, blank=True)
     min_meetings_per_year = models.PositiveSmallIntegerField(
         _("minsta antal möten per år"), default=0, validators=[MaxValueValidator(366)]
     )
@@ -80,19 +82,19 @@ class Body(Versioned):
             "Kallelsen med föredragningslistan ska nå ledamöterna så här många dagar före."
         ),
     )
-    record = models.CharField(
+    record = SingleLineCharField(
         _("dokumentation"), max_length=20, choices=Record.choices, default=Record.MINUTES
     )
     adjusters_count = models.PositiveSmallIntegerField(
         _("antal justerare"), default=1, validators=[MaxValueValidator(5)]
     )
-    minutes_kept_at = models.CharField(
+    minutes_kept_at = SingleLineCharField(
         _("protokollet förvaras"),
         max_length=200,
         blank=True,
         help_text=_("Visas på anslagstavlan, t.ex. Kommunkansliet, kommunhuset."),
     )
-    distribution_list = models.TextField(
+    distribution_list = LongTextField(
         _("sändlista för kännedom"),
         blank=True,
         help_text=_("En e-postadress per rad, t.ex. kommunstyrelsens registratur."),
@@ -176,7 +178,7 @@ class Seat(models.Model):
     body = models.ForeignKey(
         Body, verbose_name=_("organ"), on_delete=models.CASCADE, related_name="seats"
     )
-    function = models.CharField(
+    function = SingleLineCharField(
         _("funktion"), max_length=200, help_text=_("T.ex. Chef för räddningstjänst.")
     )
     organisation = models.ForeignKey(
@@ -185,7 +187,7 @@ class Seat(models.Model):
         on_delete=models.PROTECT,
         related_name="seats",
     )
-    role = models.CharField(_("roll"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    role = SingleLineCharField(_("roll"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     order = models.PositiveIntegerField(_("ordning"), default=0)
     history = HistoricalRecords()
 
@@ -207,8 +209,10 @@ class SeatHolding(models.Model):
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="seat_holdings"
     )
-    starts_on = models.DateField(_("från och med"))
-    ends_on = models.DateField(_("till och med"), null=True, blank=True)
+    starts_on = models.DateField(_("från och med"), validators=[validate_date_in_range])
+    ends_on = models.DateField(
+        _("till och med"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -263,13 +267,13 @@ class StandingItem(models.Model):
     body = models.ForeignKey(
         Body, verbose_name=_("organ"), on_delete=models.CASCADE, related_name="standing_items"
     )
-    title = models.CharField(_("rubrik"), max_length=300)
-    kind = models.CharField(
+    title = SingleLineCharField(_("rubrik"), max_length=300)
+    kind = SingleLineCharField(
         _("typ"), max_length=20, choices=AgendaKind.choices, default=AgendaKind.INFORMATION
     )
-    text = models.TextField(_("text"), blank=True)
-    presenter = models.CharField(_("föredragande"), max_length=200, blank=True)
-    rule = models.CharField(_("regel"), max_length=20, choices=Rule.choices, default=Rule.EVERY)
+    text = LongTextField(_("text"), blank=True)
+    presenter = SingleLineCharField(_("föredragande"), max_length=200, blank=True)
+    rule = SingleLineCharField(_("regel"), max_length=20, choices=Rule.choices, default=Rule.EVERY)
     nth = models.PositiveSmallIntegerField(
         _("mötets nummer"),
         null=True,
@@ -321,23 +325,35 @@ class Meeting(Versioned):
     body = models.ForeignKey(
         Body, verbose_name=_("organ"), on_delete=models.PROTECT, related_name="meetings"
     )
-    starts_at = models.DateTimeField(_("börjar"))
-    ends_at = models.DateTimeField(_("slutar"), null=True, blank=True)
-    place = models.CharField(_("plats"), max_length=300, blank=True)
-    remote_link = models.URLField(_("länk för distansdeltagande"), blank=True)
-    status = models.CharField(
+    starts_at = models.DateTimeField(_("börjar"), validators=[validate_date_in_range])
+    ends_at = models.DateTimeField(
+        _("slutar"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    place = SingleLineCharField(_("plats"), max_length=300, blank=True)
+    remote_link = models.URLField(
+        _("länk för distansdeltagande"), blank=True, validators=[validate_single_line]
+    )
+    status = SingleLineCharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
     # The notice: when it went out and whether the secretary confirmed a late one.
-    notice_sent_at = models.DateTimeField(_("kallelse skickad"), null=True, blank=True)
+    notice_sent_at = models.DateTimeField(
+        _("kallelse skickad"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     notice_late = models.BooleanField(_("kallelsen skickades sent"), default=False)
     # The minutes.
-    minutes_opening = models.TextField(_("protokollets inledning"), blank=True)
-    checked_on = models.DateField(_("justerat den"), null=True, blank=True)
-    case_number = models.CharField(_("diarienummer"), max_length=100, blank=True)
-    registered_on = models.DateField(_("diariefört den"), null=True, blank=True)
+    minutes_opening = LongTextField(_("protokollets inledning"), blank=True)
+    checked_on = models.DateField(
+        _("justerat den"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    case_number = SingleLineCharField(_("diarienummer"), max_length=100, blank=True)
+    registered_on = models.DateField(
+        _("diariefört den"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     # The notice board (bodies under the Local Government Act only).
-    posted_on = models.DateField(_("anslaget den"), null=True, blank=True)
+    posted_on = models.DateField(
+        _("anslaget den"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -397,13 +413,13 @@ class AgendaItem(Versioned):
         Meeting, verbose_name=_("möte"), on_delete=models.CASCADE, related_name="items"
     )
     order = models.PositiveIntegerField(_("ordning"), default=0)
-    kind = models.CharField(
+    kind = SingleLineCharField(
         _("typ"), max_length=20, choices=AgendaKind.choices, default=AgendaKind.INFORMATION
     )
-    title = models.CharField(_("ärende"), max_length=300)
-    presenter = models.CharField(_("föredragande"), max_length=200, blank=True)
-    text = models.TextField(_("text"), blank=True)
-    case_number = models.CharField(_("diarienummer"), max_length=100, blank=True)
+    title = SingleLineCharField(_("ärende"), max_length=300)
+    presenter = SingleLineCharField(_("föredragande"), max_length=200, blank=True)
+    text = LongTextField(_("text"), blank=True)
+    case_number = SingleLineCharField(_("diarienummer"), max_length=100, blank=True)
     plans = models.ManyToManyField(Plan, verbose_name=_("planer"), blank=True, related_name="+")
     measures = models.ManyToManyField(
         Measure, verbose_name=_("insatser"), blank=True, related_name="agenda_items"
@@ -418,8 +434,8 @@ class AgendaItem(Versioned):
     )
     # The minutes: the paragraph number runs on through the body's year.
     paragraph = models.PositiveIntegerField(_("paragraf"), null=True, blank=True)
-    note = models.TextField(_("anteckning"), blank=True)
-    decision = models.TextField(
+    note = LongTextField(_("anteckning"), blank=True)
+    decision = LongTextField(
         _("beslut"), blank=True, help_text=_("För rådgivande organ: organets rekommendation.")
     )
     history = HistoricalRecords(m2m_fields=[plans, measures])
@@ -451,8 +467,8 @@ class Attachment(models.Model):
         AgendaItem, verbose_name=_("ärende"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("fil"), upload_to=attachment_path, max_length=200)
-    name = models.CharField(_("filnamn"), max_length=200)
-    content_type = models.CharField(_("filtyp"), max_length=100)
+    name = SingleLineCharField(_("filnamn"), max_length=200)
+    content_type = SingleLineCharField(_("filtyp"), max_length=100)
     size = models.PositiveBigIntegerField(_("storlek (byte)"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -505,7 +521,7 @@ class Attendance(models.Model):
         related_name="attendances",
         help_text=_("Den som innehade platsen den dagen."),
     )
-    status = models.CharField(
+    status = SingleLineCharField(
         _("närvaro"), max_length=20, choices=Status.choices, default=Status.PRESENT
     )
     substitute = models.ForeignKey(
@@ -516,8 +532,8 @@ class Attendance(models.Model):
         on_delete=models.PROTECT,
         related_name="substitutions",
     )
-    guest_name = models.CharField(_("gäst"), max_length=200, blank=True)
-    guest_organisation = models.CharField(_("gästens organisation"), max_length=200, blank=True)
+    guest_name = SingleLineCharField(_("gäst"), max_length=200, blank=True)
+    guest_organisation = SingleLineCharField(_("gästens organisation"), max_length=200, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -580,8 +596,10 @@ class MinutesCheck(models.Model):
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="minutes_checks"
     )
-    role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
-    checked_at = models.DateTimeField(_("justerat"), null=True, blank=True)
+    role = SingleLineCharField(_("roll"), max_length=20, choices=Role.choices)
+    checked_at = models.DateTimeField(
+        _("justerat"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     on_paper = models.BooleanField(_("på papper"), default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -623,8 +641,8 @@ class Amendment(models.Model):
         on_delete=models.CASCADE,
         related_name="amendments",
     )
-    what = models.TextField(_("rättelse"))
-    why = models.TextField(_("skäl"))
+    what = LongTextField(_("rättelse"))
+    why = LongTextField(_("skäl"))
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("gjord av"),
@@ -679,8 +697,8 @@ class Dispatch(models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("möte"), on_delete=models.CASCADE, related_name="dispatches"
     )
-    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
-    sent_at = models.DateTimeField(_("skickat"))
+    kind = SingleLineCharField(_("typ"), max_length=20, choices=Kind.choices)
+    sent_at = models.DateTimeField(_("skickat"), validators=[validate_date_in_range])
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("skickat av"),

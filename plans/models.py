@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from tree_queries.query import TreeQuerySet
 
+from folkhalsa.fields import LongTextField, SingleLineCharField
+from folkhalsa.validators import validate_date_in_range, validate_single_line
+
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2200)]
 PATH_SEPARATOR = " › "
 
@@ -52,8 +55,8 @@ class Organisation(models.Model):
         ANNAN = "annan", _("Annan")
         ENHET = "enhet", _("Förvaltning eller enhet")
 
-    name = models.CharField(_("namn"), max_length=200)
-    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.ANNAN)
+    name = SingleLineCharField(_("namn"), max_length=200)
+    kind = SingleLineCharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.ANNAN)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("ingår i"),
@@ -62,7 +65,7 @@ class Organisation(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    municipality_code = models.CharField(
+    municipality_code = SingleLineCharField(
         _("kommunkod"),
         max_length=4,
         blank=True,
@@ -123,9 +126,9 @@ class Organisation(models.Model):
 class Person(models.Model):
     """A named person at an organisation: contact, owner of a measure, council member."""
 
-    name = models.CharField(_("namn"), max_length=200)
-    title = models.CharField(_("titel"), max_length=200, blank=True)
-    email = models.EmailField(_("e-post"), blank=True)
+    name = SingleLineCharField(_("namn"), max_length=200)
+    title = SingleLineCharField(_("titel"), max_length=200, blank=True)
+    email = models.EmailField(_("e-post"), blank=True, validators=[validate_single_line])
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisation"),
@@ -171,7 +174,7 @@ class Role(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="roles"
     )
-    kind = models.CharField(_("roll"), max_length=20, choices=Kind.choices)
+    kind = SingleLineCharField(_("roll"), max_length=20, choices=Kind.choices)
     history = HistoricalRecords()
 
     class Meta:
@@ -220,7 +223,7 @@ class TargetArea(models.Model):
     """One of the eight national public-health target areas (Riksdagen 2018)."""
 
     number = models.PositiveSmallIntegerField(_("nummer"), unique=True)
-    name = models.CharField(_("namn"), max_length=200)
+    name = SingleLineCharField(_("namn"), max_length=200)
 
     class Meta:
         verbose_name = _("nationellt målområde")
@@ -235,7 +238,7 @@ class GlobalGoal(models.Model):
     """One of the 17 global goals of Agenda 2030."""
 
     number = models.PositiveSmallIntegerField(_("nummer"), unique=True)
-    name = models.CharField(_("namn"), max_length=200)
+    name = SingleLineCharField(_("namn"), max_length=200)
 
     class Meta:
         verbose_name = _("globalt mål")
@@ -281,8 +284,8 @@ class Plan(Versioned):
     owner = models.ForeignKey(
         Organisation, verbose_name=_("ägare"), on_delete=models.PROTECT, related_name="plans"
     )
-    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("titel"), max_length=300)
+    kind = SingleLineCharField(_("typ"), max_length=20, choices=Kind.choices)
+    title = SingleLineCharField(_("titel"), max_length=300)
     start_year = models.PositiveSmallIntegerField(_("startår"), validators=YEAR_VALIDATORS)
     end_year = models.PositiveSmallIntegerField(_("slutår"), validators=YEAR_VALIDATORS)
     parent = models.ForeignKey(
@@ -294,14 +297,18 @@ class Plan(Versioned):
         related_name="children",
         help_text=_("T.ex. strategin som en handlingsplan genomför."),
     )
-    vision = models.TextField(_("vision"), blank=True)
-    purpose = models.TextField(_("syfte och inledning"), blank=True)
-    status = models.CharField(
+    vision = LongTextField(_("vision"), blank=True)
+    purpose = LongTextField(_("syfte och inledning"), blank=True)
+    status = SingleLineCharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
-    adopted_by = models.CharField(_("antagen av"), max_length=200, blank=True)
-    adopted_on = models.DateField(_("antagen den"), null=True, blank=True)
-    revised_on = models.DateField(_("uppdaterad den"), null=True, blank=True)
+    adopted_by = SingleLineCharField(_("antagen av"), max_length=200, blank=True)
+    adopted_on = models.DateField(
+        _("antagen den"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    revised_on = models.DateField(
+        _("uppdaterad den"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     target_areas = models.ManyToManyField(
         TargetArea, verbose_name=_("nationella målområden"), blank=True
     )
@@ -392,13 +399,13 @@ class FocusArea(Versioned):
         on_delete=models.CASCADE,
         related_name="children",
     )
-    number = models.CharField(_("nummer"), max_length=20, blank=True)
+    number = SingleLineCharField(_("nummer"), max_length=20, blank=True)
     order = models.PositiveIntegerField(_("ordning"), default=0)
-    title = models.CharField(_("rubrik"), max_length=300)
-    background = models.TextField(_("bakgrund"), blank=True)
-    current_state = models.TextField(_("nuläge"), blank=True)
-    direction = models.TextField(_("riktning"), blank=True)
-    target_groups = models.TextField(_("prioriterade målgrupper"), blank=True)
+    title = SingleLineCharField(_("rubrik"), max_length=300)
+    background = LongTextField(_("bakgrund"), blank=True)
+    current_state = LongTextField(_("nuläge"), blank=True)
+    direction = LongTextField(_("riktning"), blank=True)
+    target_groups = LongTextField(_("prioriterade målgrupper"), blank=True)
     coordinator = models.ForeignKey(
         Organisation,
         verbose_name=_("samordningsansvarig"),
@@ -465,7 +472,7 @@ class Result(Versioned):
         FocusArea, verbose_name=_("fokusområde"), on_delete=models.CASCADE, related_name="results"
     )
     number = models.PositiveIntegerField(_("nummer"))
-    title = models.TextField(_("långsiktigt förväntat resultat"))
+    title = LongTextField(_("långsiktigt förväntat resultat"))
     history = HistoricalRecords()
 
     class Meta:
@@ -498,7 +505,7 @@ class Result(Versioned):
 class Tag(models.Model):
     """A free tag on measures, such as "Färdplan 2035"."""
 
-    name = models.CharField(_("namn"), max_length=100, unique=True)
+    name = SingleLineCharField(_("namn"), max_length=100, unique=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -541,17 +548,17 @@ class Measure(Versioned):
         on_delete=models.CASCADE,
         related_name="measures",
     )
-    code = models.CharField(_("kod"), max_length=20, blank=True, help_text=_("T.ex. 5B."))
+    code = SingleLineCharField(_("kod"), max_length=20, blank=True, help_text=_("T.ex. 5B."))
     order = models.PositiveIntegerField(_("ordning"), default=0)
-    title = models.TextField(_("insats"))
-    description = models.TextField(_("beskrivning"), blank=True)
-    target_group = models.TextField(_("målgrupp"), blank=True)
-    expected_result = models.TextField(_("förväntat resultat"), blank=True)
+    title = LongTextField(_("insats"))
+    description = LongTextField(_("beskrivning"), blank=True)
+    target_group = LongTextField(_("målgrupp"), blank=True)
+    expected_result = LongTextField(_("förväntat resultat"), blank=True)
     target_year = models.PositiveSmallIntegerField(
         _("målår"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, blank=True)
-    approach = models.CharField(
+    status = SingleLineCharField(_("status"), max_length=20, choices=Status.choices, blank=True)
+    approach = SingleLineCharField(
         _("insatsnivå"), max_length=20, choices=Approach.choices, blank=True
     )
     tags = models.ManyToManyField(Tag, verbose_name=_("etiketter"), blank=True)
@@ -630,8 +637,8 @@ class Responsibility(models.Model):
         on_delete=models.PROTECT,
         related_name="responsibilities",
     )
-    role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
-    cooperation = models.CharField(
+    role = SingleLineCharField(_("roll"), max_length=20, choices=Role.choices)
+    cooperation = SingleLineCharField(
         _("samverkan"), max_length=20, choices=Cooperation.choices, blank=True
     )
     history = HistoricalRecords()
@@ -666,7 +673,7 @@ class Budget(Versioned):
         Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="budgets"
     )
     year = models.PositiveSmallIntegerField(_("år"), validators=YEAR_VALIDATORS)
-    title = models.CharField(_("rubrik"), max_length=200, blank=True)
+    title = SingleLineCharField(_("rubrik"), max_length=200, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -786,8 +793,8 @@ class BudgetLine(models.Model):
     budget = models.ForeignKey(
         Budget, verbose_name=_("budget"), on_delete=models.CASCADE, related_name="lines"
     )
-    name = models.CharField(_("post"), max_length=200)
-    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    name = SingleLineCharField(_("post"), max_length=200)
+    kind = SingleLineCharField(_("typ"), max_length=20, choices=Kind.choices)
     focus_area = models.ForeignKey(
         FocusArea,
         verbose_name=_("fokusområde"),

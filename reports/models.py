@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from folkhalsa.fields import LongTextField, SingleLineCharField
+from folkhalsa.validators import validate_date_in_range
 from plans.models import YEAR_VALIDATORS, FocusArea, Measure, Organisation, Plan, Versioned
 
 COUNTRY_CODE = "0000"
@@ -50,21 +52,21 @@ class Indicator(models.Model):
     owner = models.ForeignKey(
         Organisation, verbose_name=_("ägare"), on_delete=models.PROTECT, related_name="indicators"
     )
-    name = models.CharField(_("namn"), max_length=300)
-    description = models.TextField(_("beskrivning"), blank=True)
-    unit = models.CharField(_("enhet"), max_length=50, blank=True, help_text=_("T.ex. %, år."))
-    direction = models.CharField(
+    name = SingleLineCharField(_("namn"), max_length=300)
+    description = LongTextField(_("beskrivning"), blank=True)
+    unit = SingleLineCharField(_("enhet"), max_length=50, blank=True, help_text=_("T.ex. %, år."))
+    direction = SingleLineCharField(
         _("riktning"), max_length=10, choices=Direction.choices, default=Direction.HIGHER
     )
-    source = models.CharField(_("källa"), max_length=10, choices=Source.choices)
-    kolada_kpi = models.CharField(
+    source = SingleLineCharField(_("källa"), max_length=10, choices=Source.choices)
+    kolada_kpi = SingleLineCharField(
         _("Kolada-id"),
         max_length=6,
         blank=True,
         validators=[KPI_VALIDATOR],
         help_text=_("Nyckeltalets id i Kolada, t.ex. N00957."),
     )
-    survey = models.CharField(
+    survey = SingleLineCharField(
         _("enkät"), max_length=200, blank=True, help_text=_("T.ex. Liv och hälsa ung.")
     )
     split_by_sex = models.BooleanField(
@@ -140,8 +142,8 @@ class IndicatorValue(models.Model):
         related_name="+",
         help_text=_("Organisationen området motsvarar, om den finns i Folkhälsa."),
     )
-    area_code = models.CharField(_("områdeskod"), max_length=4, validators=[AREA_CODE_VALIDATOR])
-    area_name = models.CharField(_("område"), max_length=200)
+    area_code = SingleLineCharField(_("områdeskod"), max_length=4, validators=[AREA_CODE_VALIDATOR])
+    area_name = SingleLineCharField(_("område"), max_length=200)
     year = models.PositiveSmallIntegerField(_("år"), validators=YEAR_VALIDATORS)
     tertial = models.PositiveSmallIntegerField(
         _("tertial"),
@@ -150,13 +152,15 @@ class IndicatorValue(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(3)],
         help_text=_("Tomt för helår."),
     )
-    sex = models.CharField(_("kön"), max_length=1, choices=Sex.choices, default=Sex.TOTAL)
+    sex = SingleLineCharField(_("kön"), max_length=1, choices=Sex.choices, default=Sex.TOTAL)
     value = models.DecimalField(_("värde"), null=True, blank=True, **VALUE_DIGITS)
-    status = models.CharField(
+    status = SingleLineCharField(
         _("status"), max_length=10, choices=Status.choices, blank=True, default=Status.PRESENT
     )
-    source = models.CharField(_("källa"), max_length=10, choices=Source.choices)
-    imported_at = models.DateTimeField(_("hämtat"), null=True, blank=True)
+    source = SingleLineCharField(_("källa"), max_length=10, choices=Source.choices)
+    imported_at = models.DateTimeField(
+        _("hämtat"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -235,7 +239,7 @@ class IndicatorTarget(models.Model):
         Indicator, verbose_name=_("indikator"), on_delete=models.CASCADE, related_name="targets"
     )
     year = models.PositiveSmallIntegerField(_("år"), validators=YEAR_VALIDATORS)
-    sex = models.CharField(_("kön"), max_length=1, choices=Sex.choices, default=Sex.TOTAL)
+    sex = SingleLineCharField(_("kön"), max_length=1, choices=Sex.choices, default=Sex.TOTAL)
     value = models.DecimalField(_("målvärde"), **VALUE_DIGITS)
     history = HistoricalRecords()
 
@@ -283,11 +287,11 @@ class FollowUpRound(models.Model):
         Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="follow_up_rounds"
     )
     year = models.PositiveSmallIntegerField(_("år"), validators=YEAR_VALIDATORS)
-    period = models.CharField(
+    period = SingleLineCharField(
         _("period"), max_length=10, choices=Period.choices, default=Period.YEAR
     )
-    due_on = models.DateField(_("sista dag att rapportera"))
-    status = models.CharField(
+    due_on = models.DateField(_("sista dag att rapportera"), validators=[validate_date_in_range])
+    status = SingleLineCharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
     opened_by = models.ForeignKey(
@@ -298,7 +302,9 @@ class FollowUpRound(models.Model):
         related_name="+",
     )
     opened_at = models.DateTimeField(_("öppnad"), auto_now_add=True)
-    last_reminded_on = models.DateField(_("senast påmind"), null=True, blank=True)
+    last_reminded_on = models.DateField(
+        _("senast påmind"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -360,11 +366,11 @@ class MeasureReport(Versioned):
     measure = models.ForeignKey(
         Measure, verbose_name=_("insats"), on_delete=models.CASCADE, related_name="reports"
     )
-    state = models.CharField(
+    state = SingleLineCharField(
         _("läge"), max_length=20, choices=State.choices, default=State.NOT_REPORTED
     )
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, blank=True)
-    progress = models.TextField(
+    status = SingleLineCharField(_("status"), max_length=20, choices=Status.choices, blank=True)
+    progress = LongTextField(
         _("hur går det?"),
         blank=True,
         help_text=_("Vad har gjorts under perioden, vad återstår och varför."),
@@ -378,7 +384,7 @@ class MeasureReport(Versioned):
         validators=[MinValueValidator(0), MaxValueValidator(10**12)],
         help_text=_("Det värde ni nått, om det förväntade resultatet anges med en siffra."),
     )
-    comment = models.TextField(_("kommentar från strategen"), blank=True)
+    comment = LongTextField(_("kommentar från strategen"), blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("inskickad av"),
@@ -387,7 +393,9 @@ class MeasureReport(Versioned):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    submitted_at = models.DateTimeField(_("inskickad"), null=True, blank=True)
+    submitted_at = models.DateTimeField(
+        _("inskickad"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("granskad av"),
@@ -396,7 +404,9 @@ class MeasureReport(Versioned):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    reviewed_at = models.DateTimeField(_("granskad"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(
+        _("granskad"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -441,7 +451,7 @@ class PublishedFollowUp(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    published_at = models.DateTimeField(_("publicerad"))
+    published_at = models.DateTimeField(_("publicerad"), validators=[validate_date_in_range])
     history = HistoricalRecords(excluded_fields=["pdf", "content"])
 
     class Meta:

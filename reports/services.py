@@ -2,14 +2,16 @@
 reporting, accepting or returning, reminding owners; rendering and publishing the yearly PDF."""
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, User
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -18,7 +20,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from folkhalsa.pdf import render_pdf
+from folkhalsa.mail import send_each
+from folkhalsa.pdf import STYLESHEET, html_to_pdf, render_html, render_pdf
+from folkhalsa.validators import single_line
 from plans.models import Measure, Organisation, Plan, Responsibility, Role
 from plans.services import versioned_save
 from reports.documents import DEFAULT_GAP, follow_up_document, plan_document
@@ -32,6 +36,9 @@ from reports.models import (
     PublishedFollowUp,
     Source,
 )
+
+PLAN_DOCUMENT_TEMPLATE = "reports/pdf/plan_document.html"
+PLAN_DOCUMENT_VARIANT = "pdf/ua-1"
 
 # The fields an import sets on a value; a value whose fields are all equal is left alone.
 IMPORTED_FIELDS = ("organisation_id", "area_name", "value", "status", "source")
@@ -303,10 +310,11 @@ def report_review(
 
 @dataclass(frozen=True)
 class Reminder:
-    """Who was reminded of which measures."""
+    """Who was reminded of which measures, and whether the e-mail went out."""
 
     user: User
     measures: list[Measure]
+    sent: bool = True
 
 
 def _owners_by_measure(reports: list[MeasureReport]) -> dict[int, list[User]]:
@@ -351,33 +359,42 @@ def round_send_reminders(
         for owner in set(owners.get(report.measure_id, ())):
             if owner.email:
                 measures_of[owner].append(report.measure)
-    reminders = [Reminder(user=u, measures=m) for u, m in measures_of.items()]
     with transaction.atomic():
-        _send_reminder_mails(round_=round_, reminders=reminders)
-        round_.last_reminded_on = today or timezone.localdate()
-        round_._history_user = user
-        round_.save(update_fields=["last_reminded_on"])
+        reminders = _send_reminder_mails(round_=round_, measures_of=measures_of)
+        # Every e-mail failing (the mail server down) leaves the round to be reminded again.
+        if not reminders or any(r.sent for r in reminders):
+            round_.last_reminded_on = today or timezone.localdate()
+            round_._history_user = user
+            round_.save(update_fields=["last_reminded_on"])
     return reminders
 
 
-def _send_reminder_mails(*, round_: FollowUpRound, reminders: list[Reminder]) -> None:
-    """Send one reminder per owner, through one connection."""
+def _send_reminder_mails(
+    *, round_: FollowUpRound, measures_of: dict[User, list[Measure]]
+) -> list[Reminder]:
+    """Send one reminder per owner; one that fails is logged and the others still go out."""
     due = formats.date_format(round_.due_on, "j F Y")
     link = settings.SITE_URL.rstrip("/") + reverse("reports:my_reports")
-    messages = [
-        EmailMessage(
-            subject=_("Påminnelse: rapportera insatser i %(plan)s senast %(due)s")
-            % {"plan": round_.plan.title, "due": due},
+    subject = _("Påminnelse: rapportera insatser i %(plan)s senast %(due)s") % {
+        "plan": single_line(round_.plan.title),
+        "due": due,
+    }
+    messages = {
+        owner: EmailMessage(
+            subject=subject,
             body=render_to_string(
                 "reports/reminder_email.txt",
-                {"round": round_, "measures": r.measures, "due": due, "link": link, "user": r.user},
+                {"round": round_, "measures": measures, "due": due, "link": link, "user": owner},
             ),
-            to=[r.user.email],
+            to=[owner.email],
         )
-        for r in reminders
+        for owner, measures in measures_of.items()
+    }
+    failed = send_each(list(messages.values()))
+    return [
+        Reminder(user=owner, measures=measures, sent=owner.email.lower() not in failed)
+        for owner, measures in measures_of.items()
     ]
-    if messages:
-        get_connection().send_messages(messages)
 
 
 def follow_up_render(*, content: dict) -> bytes:
@@ -388,12 +405,22 @@ def follow_up_render(*, content: dict) -> bytes:
 
 
 def plan_document_render(*, plan: Plan) -> bytes:
-    """Return the whole plan as a tagged PDF, like the source document it was written from."""
-    return render_pdf(
-        template_name="reports/pdf/plan_document.html",
-        context=plan_document(plan=plan),
-        variant="pdf/ua-1",
-    )
+    """Return the whole plan as a tagged PDF, like the source document it was written from.
+
+    Typesetting takes seconds and anyone may ask for an adopted plan's PDF, so it is typeset
+    once per content: kept by the digest of its HTML and stylesheet, which change with anything
+    it shows.
+    """
+    html = render_html(template_name=PLAN_DOCUMENT_TEMPLATE, context=plan_document(plan=plan))
+    # The stylesheet is read from disk, not part of the HTML: a new layout is a new key too.
+    digest = hashlib.sha256(html.encode() + STYLESHEET.read_bytes()).hexdigest()
+    key = f"plan-pdf:{PLAN_DOCUMENT_VARIANT}:{digest}"
+    cache = caches["documents"]
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = html_to_pdf(html=html, variant=PLAN_DOCUMENT_VARIANT)
+        cache.set(key, pdf)
+    return pdf
 
 
 def follow_up_publish(

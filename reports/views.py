@@ -207,10 +207,16 @@ def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        sent = [r for r in reminders if r.sent]
         messages.success(
-            request,
-            _("Påminnelse skickad till %(count)s rapportörer.") % {"count": len(reminders)},
+            request, _("Påminnelse skickad till %(count)s rapportörer.") % {"count": len(sent)}
         )
+        if unreached := [r.user.email for r in reminders if not r.sent]:
+            messages.warning(
+                request,
+                _("Påminnelsen kunde inte skickas till: %(addresses)s.")
+                % {"addresses": ", ".join(unreached)},
+            )
     return redirect("reports:round_detail", round_.pk)
 
 

@@ -149,6 +149,13 @@ def _media_in_tmp(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _document_cache_in_tmp(settings, tmp_path) -> None:
+    """Keep typeset documents in the test's own folder, never in the project's cache/."""
+    documents = {**settings.CACHES["documents"], "LOCATION": str(tmp_path / "documents")}
+    settings.CACHES = {**settings.CACHES, "documents": documents}
+
+
 # A PDF as small as one can be: enough for its type to be read from the content.
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -198,7 +198,7 @@ def test_finished_notes_are_a_record_too(council, diana, monkeypatch):
 
 def test_the_migration_records_minutes_checked_before_records_existed(checked):
     MinutesRecord.objects.all().delete()
-    migration = importlib.import_module("councils.migrations.0005_freeze_checked_minutes")
+    migration = importlib.import_module("councils.migrations.0006_freeze_checked_minutes")
     migration.record_checked_minutes(apps, None)
     content = MinutesRecord.objects.get(meeting=checked).content
     assert content["meeting"]["body"] == "Bytt råd"  # what the data said when it ran

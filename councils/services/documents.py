@@ -1,13 +1,12 @@
 """The documents: PDFs, the notice and the minutes by e-mail, calendars."""
 
 import datetime
-import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
@@ -30,7 +29,9 @@ from councils.selectors import (
     minutes_participants,
     notice_document,
 )
+from folkhalsa.mail import send_each
 from folkhalsa.pdf import render_pdf
+from folkhalsa.validators import single_line
 
 # The variants the documents are written as: the minutes are archived (PDF/A, tagged), the notice
 # and the extract are tagged for screen readers.
@@ -110,9 +111,10 @@ def meeting_event(meeting: Meeting, *, stamp: datetime.datetime) -> Event:
     event.add("dtstart", start)
     end = meeting.ends_at or meeting.starts_at + DEFAULT_MEETING_LENGTH
     event.add("dtend", timezone.localtime(end, STOCKHOLM))
-    event.add("summary", meeting.body.name)
+    # Old rows may hold a line break; a calendar line must not.
+    event.add("summary", single_line(meeting.body.name))
     if meeting.place:
-        event.add("location", meeting.place)
+        event.add("location", single_line(meeting.place))
     titles = [f"{n}. {item.title}" for n, item in enumerate(meeting.items.all(), 1)]
     description = "\n".join([*titles, meeting.remote_link])
     if description.strip():
@@ -128,7 +130,7 @@ def meetings_calendar(*, meetings: list[Meeting], name: str) -> bytes:
     calendar.add("prodid", "-//Folkhälsa//Möten//SV")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", single_line(name))
     calendar.add("x-wr-timezone", "Europe/Stockholm")
     stamp = timezone.now()
     for meeting in meetings:
@@ -151,12 +153,23 @@ def _addresses(record: list[dict]) -> list[str]:
     return list(dict.fromkeys(r["email"].lower() for r in record if r["reached"]))
 
 
-def _send(messages: list[EmailMessage], failure: str) -> None:
-    """Send the messages over one connection; a failure is refused with the Swedish message."""
-    try:
-        get_connection(fail_silently=False).send_messages(messages)
-    except (smtplib.SMTPException, OSError) as error:
-        raise SendingFailed(failure) from error
+def _send_each(messages: list[EmailMessage], failure: str) -> set[str]:
+    """Send each message; return the addresses not reached. Refused when none went out, so
+    nothing is recorded."""
+    failed = send_each(messages)
+    if messages and all(set(m.to) <= failed for m in messages):
+        raise SendingFailed(failure)
+    return failed
+
+
+def _mark_failed(record: list[dict], failed: set[str]) -> list[dict]:
+    """Return the record with the addresses the mail server refused marked not reached."""
+    return [
+        {**r, "reached": False, "failed": True}
+        if r["reached"] and r["email"].lower() in failed
+        else r
+        for r in record
+    ]
 
 
 class SendingFailed(Exception):
@@ -227,15 +240,15 @@ def meeting_send_notice(
         plan = notice_plan(meeting=meeting, now=now)
         _refuse_notice(meeting, plan, confirm_late=confirm_late, now=now)
         record = _recipients_record(plan.members)
-        dispatch = _record_notice(meeting, user=user, now=now, late=plan.late, record=record)
-        messages = _notice_messages(meeting, _addresses(record))
-        _send(
-            messages,
+        failed = _send_each(
+            _notice_messages(meeting, _addresses(record)),
             _(
                 "Kallelsen kunde inte skickas: e-postservern svarade inte. "
                 "Inget är registrerat; försök igen om en stund."
             ),
         )
+        record = _mark_failed(record, failed)
+        dispatch = _record_notice(meeting, user=user, now=now, late=plan.late, record=record)
     return dispatch
 
 
@@ -261,7 +274,10 @@ def _notice_messages(meeting: Meeting, addresses: list[str]) -> list[EmailMessag
     pdf = render_notice_pdf(meeting=meeting)
     ics = meetings_calendar(meetings=[meeting], name=meeting.body.name)
     when = local_datetime_text(meeting.starts_at)
-    subject = _("Kallelse: %(body)s %(when)s") % {"body": meeting.body.name, "when": when}
+    subject = _("Kallelse: %(body)s %(when)s") % {
+        "body": single_line(meeting.body.name),
+        "when": when,
+    }
     body = _(
         "Du kallas till möte i %(body)s %(when)s, %(place)s.\n\n"
         "Kallelsen med föredragningslistan finns i den bifogade PDF-filen, och mötet i "
@@ -294,26 +310,32 @@ def minutes_send(*, meeting: Meeting, user: User, now: datetime.datetime | None 
         )
         if not any(r["reached"] for r in record):
             raise ValidationError(_("Ingen mottagare har en e-postadress."))
-        dispatch = Dispatch(meeting=meeting, kind=Dispatch.Kind.MINUTES, sent_at=now, sent_by=user)
-        dispatch.recipients = record
-        dispatch._history_user = user
-        dispatch.save()
-        _send(
+        failed = _send_each(
             _minutes_messages(meeting, _addresses(record)),
             _(
                 "Protokollet kunde inte skickas: e-postservern svarade inte. "
                 "Inget är registrerat; försök igen om en stund."
             ),
         )
+        dispatch = Dispatch(meeting=meeting, kind=Dispatch.Kind.MINUTES, sent_at=now, sent_by=user)
+        dispatch.recipients = _mark_failed(record, failed)
+        dispatch._history_user = user
+        dispatch.save()
     return dispatch
 
 
 def _minutes_messages(meeting: Meeting, addresses: list[str]) -> list[EmailMessage]:
     """Return one message per recipient with the minutes and every attachment of the items."""
     pdf = render_minutes_pdf(meeting=meeting)
-    files = [(a.name, _read(a.file), a.content_type) for a in meeting_attachments(meeting=meeting)]
+    files = [
+        (single_line(a.name), _read(a.file), single_line(a.content_type))
+        for a in meeting_attachments(meeting=meeting)
+    ]
     when = local_datetime_text(meeting.starts_at)
-    subject = _("Protokoll: %(body)s %(when)s") % {"body": meeting.body.name, "when": when}
+    subject = _("Protokoll: %(body)s %(when)s") % {
+        "body": single_line(meeting.body.name),
+        "when": when,
+    }
     body = _(
         "Det justerade protokollet från mötet i %(body)s %(when)s finns i den bifogade "
         "PDF-filen, med ärendenas bilagor."

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from councils import services
 from councils.forms import MinutesSendForm, NoticeSendForm
-from councils.models import AgendaItem
+from councils.models import AgendaItem, Dispatch
 from councils.selectors import minutes_participants
 from councils.services import (
     SendingFailed,
@@ -58,6 +58,16 @@ def extract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _pdf_response(content, document_file_name(stem, meeting, "pdf"))
 
 
+def _warn_unreached(request: HttpRequest, dispatch: Dispatch) -> None:
+    """Name the recipients whose e-mail the mail server did not take."""
+    failed = [r["name"] or r["email"] for r in dispatch.recipients if r.get("failed")]
+    if failed:
+        messages.warning(
+            request,
+            _("E-posten kunde inte skickas till: %(names)s.") % {"names": ", ".join(failed)},
+        )
+
+
 @login_required
 def notice_send(request: HttpRequest, pk: int) -> HttpResponse:
     """Show whom the notice will reach and whether it is late; send it on POST."""
@@ -66,12 +76,13 @@ def notice_send(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_bound and form.is_valid():
         confirm = form.cleaned_data["confirm_late"]
         try:
-            meeting_send_notice(meeting=meeting, user=request.user, confirm_late=confirm)
+            dispatch = meeting_send_notice(meeting=meeting, user=request.user, confirm_late=confirm)
         except (ValidationError, SendingFailed) as error:
             for text in refusal_messages(error):
                 form.add_error(None, text)
         else:
             messages.success(request, _("Kallelsen är skickad."))
+            _warn_unreached(request, dispatch)
             return redirect("councils:notice_send", pk=meeting.pk)
     context = {"meeting": meeting, "form": form, "plan": notice_plan(meeting=meeting)}
     context["dispatches"] = meeting.dispatches.filter(kind="kallelse").select_related("sent_by")
@@ -86,12 +97,13 @@ def minutes_send(request: HttpRequest, pk: int) -> HttpResponse:
     form = MinutesSendForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
-            services.minutes_send(meeting=meeting, user=request.user)
+            dispatch = services.minutes_send(meeting=meeting, user=request.user)
         except (ValidationError, SendingFailed) as error:
             for text in refusal_messages(error):
                 form.add_error(None, text)
         else:
             messages.success(request, _("Protokollet är skickat."))
+            _warn_unreached(request, dispatch)
             return redirect("councils:minutes_send", pk=meeting.pk)
     context = {
         "meeting": meeting,

@@ -1,12 +1,15 @@
 """Remind measure owners who have not reported: run daily (cron or a systemd timer)."""
 
 import datetime
+import logging
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from reports.models import FollowUpRound
-from reports.services import round_send_reminders
+from reports.services import Reminder, round_send_reminders
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -26,9 +29,32 @@ class Command(BaseCommand):
             status=FollowUpRound.Status.OPEN,
             due_on__lte=today + datetime.timedelta(days=max(days_before, 0)),
         ).select_related("plan")
+        failed_rounds = unreached = 0
         for round_ in due:
             # Once a day at most, however often the schedule runs.
             if round_.last_reminded_on == today:
                 continue
+            reminders = self._remind(round_, today)
+            if reminders is None:
+                failed_rounds += 1
+                continue
+            unreached += sum(not r.sent for r in reminders)
+        self.stdout.write(
+            f"Klart: {failed_rounds} uppföljningar misslyckades, "
+            f"{unreached} påminnelser kunde inte skickas."
+        )
+
+    def _remind(self, round_: FollowUpRound, today: datetime.date) -> list[Reminder] | None:
+        """Remind one round; a failure is logged and reported, and the other rounds go on."""
+        try:
             reminders = round_send_reminders(round_=round_, user=None, today=today)
-            self.stdout.write(f"{round_}: {len(reminders)} påminnelser skickade.")
+        except Exception:  # noqa: BLE001 - one round's failure must not stop the others
+            logger.exception("Reminding round %s failed", round_.pk)
+            self.stderr.write(f"{round_}: påminnelserna kunde inte skickas (se loggen).")
+            return None
+        sent = sum(r.sent for r in reminders)
+        self.stdout.write(f"{round_}: {sent} påminnelser skickade.")
+        for reminder in reminders:
+            if not reminder.sent:
+                self.stderr.write(f"{round_}: kunde inte nå {reminder.user.email}.")
+        return reminders

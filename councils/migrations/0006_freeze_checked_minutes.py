@@ -34,7 +34,9 @@ def record_checked_minutes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("councils", "0004_calendar_feeds_per_person"),
+        ("councils", "0005_single_line_text"),
+        ("plans", "0008_single_line_text"),
+        ("reports", "0003_single_line_text"),
     ]
 
     operations = [
