@@ -677,7 +677,7 @@ class MinutesRecord(models.Model):
         related_name="minutes_record",
     )
     content = models.JSONField(_("innehåll"))
-    made_at = models.DateTimeField(_("låst"))
+    made_at = models.DateTimeField(_("låst"), editable=False)  # set by the service, never typed
 
     class Meta:
         verbose_name = _("justerat protokoll")
@@ -730,7 +730,7 @@ class CalendarFeed(models.Model):
         related_name="calendar_feed",
     )
     # The secret; no history, so an old address cannot be read back from it.
-    token = models.CharField(
+    token = SingleLineCharField(
         _("kalendernyckel"), max_length=64, unique=True, default=new_calendar_token, editable=False
     )
     renewed_at = models.DateTimeField(_("förnyad"), auto_now=True)

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('meeting', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='minutes_record', serialize=False, to='councils.meeting', verbose_name='möte')),
                 ('content', models.JSONField(verbose_name='innehåll')),
-                ('made_at', models.DateTimeField(verbose_name='låst')),
+                ('made_at', models.DateTimeField(editable=False, verbose_name='låst')),
             ],
             options={
                 'verbose_name': 'justerat protokoll',

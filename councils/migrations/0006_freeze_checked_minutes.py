@@ -34,9 +34,9 @@ def record_checked_minutes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("councils", "0005_single_line_text"),
-        ("plans", "0008_single_line_text"),
-        ("reports", "0003_single_line_text"),
+        ("councils", "0005_dates_in_range"),
+        ("plans", "0008_dates_in_range"),
+        ("reports", "0003_dates_in_range"),
     ]
 
     operations = [
