@@ -41,8 +41,8 @@ def _fields_to_try(form) -> list[str]:
 
 
 def _form_routes() -> list[Route]:
-    """Return every route whose page may hold a form (not lists, deletes or old versions)."""
-    skipped = ("_simple_history", "_delete", "_changelist")
+    """Return every route whose page may hold a form (not lists, deletes or histories)."""
+    skipped = ("_history", "_delete", "_changelist")
     return [route for route in all_routes() if not route.name.endswith(skipped)]
 
 
