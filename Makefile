@@ -69,7 +69,7 @@ test-dates: install
 	@command -v faketime >/dev/null || { echo "test-dates needs faketime: apt-get install faketime" >&2; exit 1; }
 	@for day in $(FAKE_DAYS); do \
 	  echo "== the suite on $$day UTC"; \
-	  TZ=UTC faketime "@$$day" env DATABASE_URL= $(PYTEST) -m "not browser" -p no:cacheprovider || exit 1; \
+	  TZ=UTC faketime -f "@$$day" env DATABASE_URL= $(PYTEST) -m "not browser" -p no:cacheprovider || exit 1; \
 	done
 
 # By hand, not in `make test`: the main pages timed at national size on a throwaway PostgreSQL.
