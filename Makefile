@@ -41,8 +41,13 @@ format: install
 JOBS ?= auto
 PYTEST := $(PY) -m pytest -n $(JOBS)
 
+# `make pytest` runs the whole suite on SQLite. Within `make test` the sweeps (every URL and
+# form tried by every user: the permission matrix, the form fuzz) run once, on PostgreSQL, the
+# production database, where they commit as production does; on SQLite only where there is no
+# PostgreSQL.
+SQLITE_MARKS ?= not browser
 pytest: install
-	DATABASE_URL= $(PYTEST) -m "not browser"
+	DATABASE_URL= $(PYTEST) -m "$(SQLITE_MARKS)"
 
 pytest-postgres: install
 	scripts/with-postgres.sh $(PYTEST) -m "not browser"
@@ -59,7 +64,12 @@ browser: install
 	else echo "Browser tests: SKIPPED ($(CHROMIUM) is not on this machine: apt-get install chromium;" \
 	  "set REQUIRE_BROWSER=1 to fail instead)"; fi
 
-test: lint pytest pytest-postgres browser
+test: lint
+	@if scripts/with-postgres.sh --available; then \
+	  echo "SQLite: the suite but the sweeps, which run on PostgreSQL next"; \
+	  $(MAKE) --no-print-directory pytest SQLITE_MARKS="not browser and not sweep"; \
+	else $(MAKE) --no-print-directory pytest; fi
+	$(MAKE) --no-print-directory pytest-postgres browser
 
 # By hand: the suite on SQLite with the clock set (libfaketime: apt-get install faketime) to the
 # days a calendar gets wrong: 30 December, 2 January, and the last Sundays of March and October

@@ -103,6 +103,17 @@ class FormRules:
 
     formfield_overrides = ASCII_NUMBERS
 
+    # An inline builds one form for each row the browser says it sends; a count typed by hand
+    # would have the server build Django's 2,000 forms for each inline of the page. Rows
+    # beyond this are refused with Django's own message ("skicka som mest … formulär").
+    max_rows = 300
+
+    def get_formset(self, request, obj=None, **kwargs):
+        limit = max(self.max_rows, self.get_max_num(request, obj) or 0)
+        kwargs.setdefault("max_num", min(self.get_max_num(request, obj) or limit, limit))
+        kwargs.setdefault("absolute_max", limit)
+        return super().get_formset(request, obj, **kwargs)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):
             widget = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
@@ -1081,8 +1092,25 @@ class ResultAdmin(VersionedAdmin):
     autocomplete_fields = ["focus_area"]
 
 
+class ResponsibilityFormSet(SafeInlineFormSet):
+    """A measure's organisations: at most one lead actor, counted over the rows posted
+    together (the database's rule sees only one row at a time)."""
+
+    def clean(self) -> None:
+        super().clean()
+        leads = [
+            form
+            for form in self.forms
+            if form not in self.deleted_forms
+            and form.cleaned_data.get("role") == Responsibility.Role.LEAD
+        ]
+        if len(leads) > 1:
+            raise ValidationError(_("En insats har högst en huvudaktör."))
+
+
 class ResponsibilityInline(ScopedInline):
     model = Responsibility
+    formset = ResponsibilityFormSet
     fields = ["organisation", "role", "cooperation"]
     autocomplete_fields = ["organisation"]
 

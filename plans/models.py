@@ -617,11 +617,16 @@ class Measure(Versioned):
 
 
 class Responsibility(models.Model):
-    """An organisation's part in a measure: responsible, or partner."""
+    """An organisation's part in a measure: its lead actor (at most one, seed 002's
+    "huvudaktör"), responsible, or partner."""
 
     class Role(models.TextChoices):
+        LEAD = "huvudaktor", _("Huvudaktör")
         RESPONSIBLE = "ansvarig", _("Ansvarig")
         PARTNER = "samverkanspart", _("Samverkanspart")
+
+    # The roles that own the measure: they report on it and are named as its responsible.
+    OWNER_ROLES = (Role.LEAD, Role.RESPONSIBLE)
 
     class Cooperation(models.TextChoices):
         UNSPECIFIED = "", _("Ej angivet")
@@ -646,12 +651,26 @@ class Responsibility(models.Model):
     class Meta:
         verbose_name = _("ansvarig aktör")
         verbose_name_plural = _("ansvariga aktörer")
-        ordering = ["role", "organisation__name"]
+        # The lead actor first, then the responsible, then the partners.
+        ordering = [
+            models.Case(
+                models.When(role="huvudaktor", then=0),
+                models.When(role="ansvarig", then=1),
+                default=2,
+            ),
+            "organisation__name",
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["measure", "organisation"],
                 name="responsibility_unique",
                 violation_error_message=_("Organisationen finns redan med i insatsen."),
+            ),
+            models.UniqueConstraint(
+                fields=["measure"],
+                condition=Q(role="huvudaktor"),
+                name="responsibility_one_lead",
+                violation_error_message=_("Insatsen har redan en huvudaktör."),
             ),
         ]
 
@@ -659,8 +678,8 @@ class Responsibility(models.Model):
         return f"{self.organisation} ({self.get_role_display()})"
 
     def clean(self) -> None:
-        """Refuse a kind of cooperation on the responsible party: it applies to partners."""
-        if self.role == self.Role.RESPONSIBLE and self.cooperation:
+        """Refuse a kind of cooperation on an owner of the measure: it applies to partners."""
+        if self.role in self.OWNER_ROLES and self.cooperation:
             raise ValidationError(
                 {"cooperation": _("Samverkansformen anges bara för samverkansparter.")}
             )

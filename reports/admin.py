@@ -32,6 +32,8 @@ class IndicatorRowInline(FormRules, admin.TabularInline):
 
 class IndicatorValueInline(IndicatorRowInline):
     model = IndicatorValue
+    # A region's indicator holds a value per municipality, year and sex.
+    max_rows = 1000
     fields = [
         "area_code",
         "area_name",

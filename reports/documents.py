@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from councils.models import AgendaItem, Meeting
-from plans.models import Budget, FocusArea, Measure, Organisation, Plan
+from plans.models import Budget, FocusArea, Measure, Organisation, Plan, Responsibility
 from plans.selectors import budget_table, plan_budget_tables, plan_measures, plan_tree
 from reports.models import FollowUpRound, Indicator, IndicatorValue, MeasureReport
 from reports.selectors import PERIOD_ORDER, REPORTED_STATES, format_figure, indicator_table
@@ -89,7 +89,8 @@ def _period_label(reports: dict[int, MeasureReport]) -> str:
 
 
 def _measure(measure, report: MeasureReport | None) -> dict:
-    owners = [r.organisation_path for r in measure.responsibilities.all() if r.role == "ansvarig"]
+    actors = measure.responsibilities.all()
+    owners = [r.organisation_path for r in actors if r.role in Responsibility.OWNER_ROLES]
     return {
         "id": measure.pk,
         "code": measure.code,

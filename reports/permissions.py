@@ -40,7 +40,7 @@ def writable_reports(user: AnyUser) -> QuerySet[MeasureReport]:
     if not user.is_authenticated:
         return MeasureReport.objects.none()
     owner = Q(
-        measure__responsibilities__role=Responsibility.Role.RESPONSIBLE,
+        measure__responsibilities__role__in=Responsibility.OWNER_ROLES,
         measure__responsibilities__organisation__in=organisations_for(user, REPORT),
     )
     return MeasureReport.objects.filter(owner).distinct()

@@ -148,9 +148,9 @@ def _place(row: YearRow, value: IndicatorValue, own: Area | None, index: dict) -
 
 def _with_measures(reports: QuerySet[MeasureReport]) -> QuerySet[MeasureReport]:
     """Load each report's measure, round, plan and responsible organisations up front."""
-    responsible = Responsibility.objects.filter(
-        role=Responsibility.Role.RESPONSIBLE
-    ).select_related("organisation")
+    responsible = Responsibility.objects.filter(role__in=Responsibility.OWNER_ROLES).select_related(
+        "organisation"
+    )
     return reports.select_related("round__plan", "measure").prefetch_related(
         Prefetch("measure__responsibilities", queryset=responsible, to_attr="responsible")
     )

@@ -320,7 +320,7 @@ class Reminder:
 def _owners_by_measure(reports: list[MeasureReport]) -> dict[int, list[User]]:
     """Return, per measure, the active rapportörer of its responsible organisations (or above)."""
     responsible = Responsibility.objects.filter(
-        measure__in=[r.measure_id for r in reports], role=Responsibility.Role.RESPONSIBLE
+        measure__in=[r.measure_id for r in reports], role__in=Responsibility.OWNER_ROLES
     ).values_list("measure_id", "organisation_id")
     org_ids = {org for _, org in responsible}
     # A role covers units below; one recursive query gives each organisation's ancestors.

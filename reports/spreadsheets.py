@@ -42,8 +42,8 @@ def _row(row: MeasureRow) -> list:
     """Return one measure's cells; numbers stay numbers so Excel can sum and filter them."""
     measure = row.measure
     actors = measure.responsibilities.all()  # prefetched, with their paths
-    responsible = [a.organisation_path for a in actors if a.role == Responsibility.Role.RESPONSIBLE]
-    partners = [a.organisation_path for a in actors if a.role != Responsibility.Role.RESPONSIBLE]
+    responsible = [a.organisation_path for a in actors if a.role in Responsibility.OWNER_ROLES]
+    partners = [a.organisation_path for a in actors if a.role not in Responsibility.OWNER_ROLES]
     cells = [
         measure.code,
         measure.title,

@@ -2,19 +2,27 @@
 # Run a command against a throwaway PostgreSQL cluster: initdb in a temporary directory, a free
 # port on 127.0.0.1, DATABASE_URL pointing at it, and the cluster stopped and removed afterwards.
 # Without initdb the run is skipped with a clear line, unless REQUIRE_POSTGRES=1; with
-# `--or-sqlite` first, it then runs on SQLite instead of being skipped.
+# `--or-sqlite` first, it then runs on SQLite instead of being skipped. `--available` alone
+# answers (exit status 0 or 1) whether this machine can run a cluster.
 set -euo pipefail
 
 or_sqlite=0
+available=0
 if [ "${1:-}" = "--or-sqlite" ]; then
   or_sqlite=1
   shift
+elif [ "${1:-}" = "--available" ]; then
+  available=1
 fi
 
 if ! command -v initdb >/dev/null 2>&1; then
   for bin in /usr/lib/postgresql/*/bin; do
     [ -x "$bin/initdb" ] && PATH="$bin:$PATH"
   done
+fi
+if [ "$available" = "1" ]; then
+  command -v initdb >/dev/null 2>&1
+  exit
 fi
 if ! command -v initdb >/dev/null 2>&1; then
   if [ "${REQUIRE_POSTGRES:-0}" = "1" ]; then

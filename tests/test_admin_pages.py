@@ -79,3 +79,34 @@ def test_the_english_catalogue_translates_every_string_and_is_compiled():
     source = {e.msgid: e.msgstr for e in catalogue if not e.msgid_plural}
     built = {e.msgid: e.msgstr for e in compiled if e.msgid and not e.msgid_plural}
     assert built == source, "run: manage.py compilemessages -l en"
+
+
+def test_a_row_count_typed_by_hand_is_refused_without_building_thousands_of_forms(
+    superuser, meeting, monkeypatch
+):
+    """A meeting page's inlines build one form per row the browser says it sends: a count of
+    a million is refused with Django's Swedish message, after at most 300 forms an inline."""
+    from django.forms import BaseFormSet
+
+    from tests.html_forms import page_form, snapshot
+
+    url = reverse("admin:councils_meeting_change", args=[meeting.pk])
+    client = client_for(superuser)
+    form = page_form(client.get(url))
+    counts = [name for name, _ in form.fields if name.endswith("-TOTAL_FORMS")]
+    assert counts, "the meeting page has inlines"
+    built = []
+    construct = BaseFormSet._construct_form
+    monkeypatch.setattr(
+        BaseFormSet,
+        "_construct_form",
+        lambda self, i, **kwargs: built.append(i) or construct(self, i, **kwargs),
+    )
+    before = snapshot()
+
+    response = client.post(url, form.data(**dict.fromkeys(counts, "1000000")))
+
+    assert response.status_code == 200
+    assert "Skicka som mest 300 formulär." in response.content.decode()
+    assert len(built) <= 300 * len(counts)
+    assert snapshot() == before

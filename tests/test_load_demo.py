@@ -175,3 +175,16 @@ def test_partners_the_text_names_are_there(demo):
 def test_parties_named_beside_the_region_share_the_responsibility(demo):
     assert _partners("14A")["Skolor"] == Responsibility.Role.RESPONSIBLE
     assert _partners("4E")["Luleå tekniska universitet"] == Responsibility.Role.RESPONSIBLE
+
+
+def test_the_lead_actors_seed_002_names_are_lead_actors(demo):
+    """Seed 002: "Länsstyrelsen som är huvudaktör" (9E, 11A, 24A), "SISU Idrottsutbildarna som är
+    huvudaktör" (10C): the lead actor, one a measure, listed first; no other measure has one."""
+    lead = Responsibility.Role.LEAD
+    assert _partners("9E")["Länsstyrelsen i Norrbotten"] == lead
+    assert _partners("11A")["Länsstyrelsen i Norrbotten"] == lead
+    assert _partners("24A")["Länsstyrelsen i Norrbotten"] == lead
+    assert _partners("10C")["SISU Idrottsutbildarna"] == lead
+    assert Responsibility.objects.filter(role=lead).count() == 4
+    measure = Responsibility.objects.get(role=lead, measure__code="24A").measure
+    assert measure.responsibilities.all()[0].role == lead

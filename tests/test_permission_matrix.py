@@ -17,7 +17,7 @@ from tests.database_copies import DatabaseCopy
 from tests.html_forms import page_form, post_and_compare, snapshot
 from tests.routes import Route, all_routes, url_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sweep]
 
 USERS = ["anonymous", "alice", "bob", "charlie", "diana"]
 
