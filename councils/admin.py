@@ -27,7 +27,7 @@ from councils.models import (
     StandingItem,
 )
 from plans import permissions
-from plans.admin import (
+from plans.admin.rules import (
     SafeAutocompleteSelect,
     SafeInlineFormSet,
     ScopedAdmin,

@@ -1,11 +1,11 @@
-"""The admin for indicators, with their values and targets, on the rules of plans/admin.py."""
+"""The admin for indicators, with their values and targets, on the rules of plans/admin/rules.py."""
 
 from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from plans import permissions
-from plans.admin import FormRules, SafeInlineFormSet, ScopedAdmin
+from plans.admin.rules import FormRules, SafeInlineFormSet, ScopedAdmin
 from plans.forms import is_id
 from plans.models import FocusArea, Measure
 from reports.models import Indicator, IndicatorTarget, IndicatorValue

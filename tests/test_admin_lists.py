@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from plans.admin import BudgetLineForm
+from plans.admin.budgets import BudgetLineForm
 from plans.models import BudgetAmount, BudgetFunder, FocusArea, Organisation
 from tests.conftest import client_for
 

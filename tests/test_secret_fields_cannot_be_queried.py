@@ -7,7 +7,7 @@ from django.core.exceptions import BadRequest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from plans.admin import FolkhalsaUserAdmin
+from plans.admin.accounts import FolkhalsaUserAdmin
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,207 @@
+"""The admin of budgets: the grid of lines × funders with their amounts and outcomes."""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin
+from django.db.models import OuterRef, Subquery, Sum
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from plans.admin.rules import (
+    ScopedInline,
+    VersionedAdmin,
+)
+from plans.forms import (
+    SwedishAmountField,
+    format_kronor,
+)
+from plans.models import (
+    Budget,
+    BudgetAmount,
+    BudgetFunder,
+    BudgetLine,
+    FocusArea,
+)
+from plans.selectors import budget_table
+
+
+class BudgetFunderInline(ScopedInline):
+    model = BudgetFunder
+    fields = ["organisation", "order", "rate_per_inhabitant", "population", "share", "grant"]
+    readonly_fields = ["grant"]
+
+    @admin.display(description=_("bidrag (kr)"))
+    def grant(self, obj: BudgetFunder) -> str:
+        return format_kronor(obj.grant) if obj.grant is not None else "–"
+
+    autocomplete_fields = ["organisation"]
+
+
+class BudgetLineForm(forms.ModelForm):
+    """A budget line with one amount field per funder of the budget, like the table."""
+
+    funders: list[BudgetFunder] = []
+
+    class Meta:
+        model = BudgetLine
+        fields = ["name", "kind", "focus_area", "order"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        existing = {}
+        if self.instance.pk:
+            existing = {a.funder_id: a for a in self.instance.amounts.all()}
+        for funder in self.funders:
+            stored = existing.get(funder.pk)
+            self.fields[f"amount_{funder.pk}"] = _amount_field(
+                funder.organisation.name, stored.amount if stored else None
+            )
+            self.fields[f"outcome_{funder.pk}"] = _amount_field(
+                _("Utfall: %(funder)s") % {"funder": funder.organisation.name},
+                stored.outcome if stored else None,
+            )
+
+    def save(self, commit: bool = True) -> BudgetLine:
+        line = super().save(commit=commit)
+        if commit:
+            self.save_amounts()
+        return line
+
+    def save_amounts(self) -> None:
+        """Write the cells of this line: a cell with neither budget nor outcome is removed;
+        an outcome without a budget stands beside a budget of 0."""
+        for funder in self.funders:
+            value = self.cleaned_data.get(f"amount_{funder.pk}")
+            outcome = self.cleaned_data.get(f"outcome_{funder.pk}")
+            if value is None and outcome is None:
+                BudgetAmount.objects.filter(line=self.instance, funder=funder).delete()
+            else:
+                BudgetAmount.objects.update_or_create(
+                    line=self.instance,
+                    funder=funder,
+                    defaults={"amount": value or Decimal(0), "outcome": outcome},
+                )
+
+
+def _amount_field(label: str, initial: Decimal | None) -> SwedishAmountField:
+    """Return a cell of the budget grid: kronor as Swedes write them, never negative."""
+    return SwedishAmountField(
+        label=label,
+        required=False,
+        min_value=Decimal(0),
+        max_digits=14,
+        decimal_places=2,
+        initial=initial,
+    )
+
+
+class BudgetLineInline(ScopedInline):
+    model = BudgetLine
+    form = BudgetLineForm
+    readonly_fields = ["line_total", "line_difference"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("amounts")
+
+    @admin.display(description=_("summa (kr)"))
+    def line_total(self, obj: BudgetLine) -> str:
+        return format_kronor(sum((a.amount for a in obj.amounts.all()), Decimal(0)))
+
+    @admin.display(description=_("utfall − budget (kr)"))
+    def line_difference(self, obj: BudgetLine) -> str:
+        cells = [a for a in obj.amounts.all() if a.outcome is not None]
+        if not cells:
+            return "–"
+        return format_kronor(sum((a.outcome - a.amount for a in cells), Decimal(0)))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        funders = list(obj.funders.select_related("organisation")) if obj else []
+        form = type("BudgetLineGridForm", (BudgetLineForm,), {"funders": funders})
+        kwargs["form"] = form
+        # Only model fields go to the factory; the amount fields are added by the form.
+        kwargs["fields"] = BudgetLineForm.Meta.fields
+        return super().get_formset(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        funders = list(obj.funders.all()) if obj else []
+        amounts = [f"amount_{f.pk}" for f in funders]
+        outcomes = [f"outcome_{f.pk}" for f in funders]
+        return [
+            "name",
+            "kind",
+            "focus_area",
+            "order",
+            *amounts,
+            "line_total",
+            *outcomes,
+            "line_difference",
+        ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "focus_area":
+            budget_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = FocusArea.objects.filter(plan__budgets__pk=budget_id or 0)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Budget)
+class BudgetAdmin(VersionedAdmin):
+    list_display = ["__str__", "year", "plan", "total_display"]
+    list_filter = ["year"]
+    list_select_related = ["plan"]
+    search_fields = ["title", "plan__title"]
+    autocomplete_fields = ["plan"]
+    inlines = [BudgetFunderInline, BudgetLineInline]
+    readonly_fields = ["totals"]
+    fields = ["plan", "year", "title", "totals"]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def get_queryset(self, request):
+        # The total in the same query as the rows, not three queries per budget.
+        total = Subquery(
+            BudgetAmount.objects.filter(line__budget=OuterRef("pk"))
+            .values("line__budget")
+            .annotate(sum=Sum("amount"))
+            .values("sum")
+        )
+        return super().get_queryset(request).annotate(total=total)
+
+    @admin.display(description=_("totalt (kr)"))
+    def total_display(self, obj: Budget) -> str:
+        return format_kronor(obj.total or Decimal(0))
+
+    @admin.display(description=_("summor"))
+    def totals(self, obj: Budget) -> str:
+        if obj.pk is None:
+            return "–"
+        table = budget_table(budget=obj)
+        cells = format_html_join(
+            "",
+            "<tr><th scope='row'>{}</th><td>{}</td></tr>",
+            (
+                (funder.organisation.name, _budget_and_outcome(total, outcome))
+                for funder, total, outcome in zip(
+                    table.funders, table.funder_totals, table.outcome_totals, strict=True
+                )
+            ),
+        )
+        return format_html(
+            "<table>{}<tr><th scope='row'>{}</th><td>{}</td></tr></table>",
+            cells,
+            _("Totalt"),
+            f"{format_kronor(table.total)} kr",
+        )
+
+
+def _budget_and_outcome(total: Decimal, outcome) -> str:
+    """Return a funder's budget, and its outcome with the difference once there is one."""
+    if outcome.outcome is None:
+        return f"{format_kronor(total)} kr"
+    return _("%(budget)s kr, utfall %(outcome)s kr (skillnad %(difference)s kr)") % {
+        "budget": format_kronor(total),
+        "outcome": format_kronor(outcome.outcome),
+        "difference": format_kronor(outcome.difference),
+    }

@@ -1,0 +1,220 @@
+"""The admin of plans, their focus areas, results and measures (the site's plan pages are
+the strategist's tool; this is the administrators')."""
+
+from django.contrib import admin
+from django.core.exceptions import (
+    ValidationError,
+)
+from django.db.models import Prefetch
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from plans import permissions
+from plans.admin.rules import (
+    SafeInlineFormSet,
+    ScopedInline,
+    TreeOrderAdmin,
+    VersionedAdmin,
+    VersionedInline,
+    VersionedInlineFormSet,
+)
+from plans.models import (
+    FocusArea,
+    Measure,
+    Organisation,
+    Plan,
+    Responsibility,
+    Result,
+)
+
+
+class VisibleTagsFilter(admin.RelatedFieldListFilter):
+    """The tag filter of a list: only tags the user may see (not another's draft's tags)."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(tag.pk, str(tag)) for tag in permissions.visible_tags(request.user)]
+
+
+class FocusAreaFormSet(VersionedInlineFormSet):
+    """The plan's focus-area rows; the parent choices are read once, not once per row."""
+
+    @cached_property
+    def parent_choices(self) -> list[tuple[object, str]]:
+        areas = FocusArea.objects.of_plan(self.instance.pk or 0)
+        return [("", "---------"), *((area.pk, str(area)) for area in areas)]
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        form.fields["parent"].choices = self.parent_choices
+
+
+class FocusAreaInline(VersionedInline):
+    model = FocusArea
+    formset = FocusAreaFormSet
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    fields = ["number", "title", "parent", "order"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        plan_id = request.resolver_match.kwargs.get("object_id") or 0
+        return super().get_queryset(request).in_document_order().tree_filter(plan_id=plan_id)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            plan_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = FocusArea.objects.filter(plan_id=plan_id or 0)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Plan)
+class PlanAdmin(VersionedAdmin):
+    owner_path = "owner"
+    list_display = ["title", "kind", "owner", "start_year", "end_year", "status"]
+    list_filter = ["kind", "status", "start_year"]
+    search_fields = ["title", "owner__name", "vision", "purpose"]
+    autocomplete_fields = ["owner", "parent"]
+    filter_horizontal = ["target_areas", "global_goals"]
+    inlines = [FocusAreaInline]
+    fieldsets = [
+        (None, {"fields": ["title", "kind", "owner", "parent", ("start_year", "end_year")]}),
+        (_("Innehåll"), {"fields": ["vision", "purpose"]}),
+        (_("Beslut"), {"fields": ["status", "adopted_by", "adopted_on", "revised_on"]}),
+        (_("Koppling"), {"fields": ["target_areas", "global_goals"]}),
+    ]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is None:
+            return super().has_delete_permission(request)
+        return permissions.can_delete_plan(request.user, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            # Any plan she may read, such as the region's adopted strategy; never a draft
+            # of another organisation, not even its title.
+            kwargs["queryset"] = permissions.visible_plans(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ResultInline(VersionedInline):
+    model = Result
+    fields = ["number", "title"]
+    show_change_link = True
+
+
+class DocumentOrderAdmin(TreeOrderAdmin):
+    """Focus areas read as a tree, so the list shows each plan in the document's order."""
+
+    tree_ordering = ["plan_id", "tree_ordering"]
+
+    def get_queryset(self, request):
+        return FocusArea.objects.in_document_order()
+
+
+@admin.register(FocusArea)
+class FocusAreaAdmin(VersionedAdmin, DocumentOrderAdmin):
+    list_display = ["__str__", "plan"]
+    list_filter = ["plan__kind"]
+    list_select_related = ["plan"]
+    search_fields = ["title", "number", "plan__title", "background", "current_state"]
+    autocomplete_fields = ["plan", "parent", "coordinator", "contacts"]
+    inlines = [ResultInline]
+
+
+@admin.register(Result)
+class ResultAdmin(VersionedAdmin):
+    owner_path = "focus_area__plan__owner"
+    list_display = ["number", "title", "focus_area"]
+    list_select_related = ["focus_area__parent__parent"]
+    search_fields = ["title", "focus_area__title", "focus_area__plan__title"]
+    autocomplete_fields = ["focus_area"]
+
+
+class ResponsibilityFormSet(SafeInlineFormSet):
+    """A measure's organisations: at most one lead actor, counted over the rows posted
+    together (the database's rule sees only one row at a time)."""
+
+    def clean(self) -> None:
+        super().clean()
+        leads = [
+            form
+            for form in self.forms
+            if form not in self.deleted_forms
+            and form.cleaned_data.get("role") == Responsibility.Role.LEAD
+        ]
+        if len(leads) > 1:
+            raise ValidationError(_("En insats har högst en huvudaktör."))
+
+
+class ResponsibilityInline(ScopedInline):
+    model = Responsibility
+    formset = ResponsibilityFormSet
+    fields = ["organisation", "role", "cooperation"]
+    autocomplete_fields = ["organisation"]
+
+    def get_queryset(self, request):
+        # Each row names its organisation by path: read all of them in one recursive query.
+        with_paths = Prefetch("organisation", queryset=Organisation.objects.with_paths())
+        return super().get_queryset(request).prefetch_related(with_paths)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = Organisation.objects.with_paths()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Measure)
+class MeasureAdmin(VersionedAdmin):
+    # Methods, not the foreign keys themselves: Django keeps those on one line (too wide).
+    list_display = [
+        "code",
+        "title_short",
+        "plan_title",
+        "focus_area_short",
+        "status",
+        "target_year",
+    ]
+    list_display_links = ["code", "title_short"]
+    # Choices and the few tags only: a filter listing every plan in the country helps nobody;
+    # the search finds a plan by its title, and the plan page links to its measures.
+    list_filter = ["status", "approach", ("tags", VisibleTagsFilter)]
+    search_fields = [
+        "code",
+        "title",
+        "plan__title",
+        "description",
+        "target_group",
+        "expected_result",
+    ]
+    # An index covers this order, so a page of 87 000 measures needs no sort.
+    ordering = ["plan_id", "order", "code", "pk"]
+    autocomplete_fields = ["plan", "focus_area", "result", "tags"]
+    inlines = [ResponsibilityInline]
+    list_select_related = ["plan", "focus_area__parent__parent"]
+    fieldsets = [
+        (None, {"fields": ["plan", "focus_area", "result", ("code", "order"), "title"]}),
+        (_("Innehåll"), {"fields": ["description", "target_group", "expected_result"]}),
+        (
+            _("Genomförande"),
+            {"fields": [("target_year", "start_year", "end_year"), "status", "approach", "tags"]},
+        ),
+    ]
+
+    @admin.display(description=_("insats"), ordering="title")
+    def title_short(self, obj: Measure) -> str:
+        return _shorten(obj.title, 90)
+
+    @admin.display(description=_("plan"))
+    def plan_title(self, obj: Measure) -> str:
+        return obj.plan.title
+
+    @admin.display(description=_("fokusområde"))
+    def focus_area_short(self, obj: Measure) -> str:
+        return _shorten(str(obj.focus_area), 60)
+
+
+def _shorten(text: str, length: int) -> str:
+    """Return the text cut at the length with an ellipsis, for a list column."""
+    return text if len(text) <= length else text[: length - 1] + "…"
