@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from plans.admin.rules import (
     ScopedInline,
     VersionedAdmin,
+    name_widget,
 )
 from plans.forms import (
     SwedishAmountField,
@@ -86,7 +87,7 @@ class BudgetLineForm(forms.ModelForm):
 
 def _amount_field(label: str, initial: Decimal | None) -> SwedishAmountField:
     """Return a cell of the budget grid: kronor as Swedes write them, never negative."""
-    return SwedishAmountField(
+    field = SwedishAmountField(
         label=label,
         required=False,
         min_value=Decimal(0),
@@ -94,6 +95,8 @@ def _amount_field(label: str, initial: Decimal | None) -> SwedishAmountField:
         decimal_places=2,
         initial=initial,
     )
+    name_widget(field.widget, label)  # under the funder's column head, without a label
+    return field
 
 
 class BudgetLineInline(ScopedInline):

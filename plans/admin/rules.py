@@ -2,6 +2,7 @@
 break at the database, scoping by role (`ScopedAdmin`), versioned saves (`VersionedAdmin`)
 and lists in a tree's order. `councils` and `reports` build their admins on these."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.admin.views.main import ChangeList
@@ -70,6 +71,15 @@ class SafeAutocompleteSelectMultiple(AutocompleteSelectMultiple):
         return super().optgroups(name, [v for v in value if is_id(v)], attr)
 
 
+def name_widget(widget: forms.Widget, label: str) -> None:
+    """Give the widget (each part of a date and time) a name a screen reader says."""
+    if isinstance(widget, forms.MultiWidget):
+        for part, kind in zip(widget.widgets, (_("datum"), _("tid")), strict=False):
+            part.attrs.setdefault("aria-label", f"{label}, {kind}")
+    else:
+        widget.attrs.setdefault("aria-label", str(label))
+
+
 class FormRules:
     """The form fields of every admin page and inline: numbers typed with 0–9, and chosen ids
     that answer with a form error, never a server error, whatever is posted."""
@@ -85,7 +95,17 @@ class FormRules:
         limit = max(self.max_rows, self.get_max_num(request, obj) or 0)
         kwargs.setdefault("max_num", min(self.get_max_num(request, obj) or limit, limit))
         kwargs.setdefault("absolute_max", limit)
-        return super().get_formset(request, obj, **kwargs)
+        formset = super().get_formset(request, obj, **kwargs)
+        # A row's fields stand under the table's column heads, without labels of their own.
+        for field in formset.form.base_fields.values():
+            name_widget(field.widget, field.label)
+        return formset
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, forms.MultiWidget):
+            name_widget(field.widget, field.label)  # a date and a time, under one label
+        return field
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):
@@ -125,6 +145,11 @@ class SafeInlineFormSet(BaseInlineFormSet):
     def initial_form_count(self) -> int:
         # A negative count posted by hand would slice the queryset with a negative index.
         return max(0, super().initial_form_count())
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            name_widget(form.fields["DELETE"].widget, _("Ta bort raden"))
 
     def clean(self) -> None:
         super().clean()
