@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +8,9 @@ class FolkhalsaConfig(AppConfig):
 
     name = "folkhalsa"
     verbose_name = _("Folkhälsa")
+
+
+class AdminConfig(DjangoAdminConfig):
+    """Django's admin on our site class (folkhalsa/admin_site.py)."""
+
+    default_site = "folkhalsa.admin_site.AdminSite"

@@ -18,6 +18,7 @@ from plans.admin.rules import (
     VersionedInline,
     VersionedInlineFormSet,
 )
+from plans.forms import is_id
 from plans.models import (
     FocusArea,
     Measure,
@@ -110,7 +111,7 @@ class DocumentOrderAdmin(TreeOrderAdmin):
     tree_ordering = ["plan_id", "tree_ordering"]
 
     def get_queryset(self, request):
-        return FocusArea.objects.in_document_order()
+        return FocusArea.objects.in_document_order().select_related("plan")
 
 
 @admin.register(FocusArea)
@@ -122,6 +123,10 @@ class FocusAreaAdmin(VersionedAdmin, DocumentOrderAdmin):
     autocomplete_fields = ["plan", "parent", "coordinator", "contacts"]
     inlines = [ResultInline]
 
+    def autocomplete_label(self, obj: FocusArea) -> str:
+        """Name a focus area found by search with its plan: "1 Föräldraskapsstöd" is in many."""
+        return f"{obj.plan.title}: {obj}"
+
 
 @admin.register(Result)
 class ResultAdmin(VersionedAdmin):
@@ -130,6 +135,13 @@ class ResultAdmin(VersionedAdmin):
     list_select_related = ["focus_area__parent__parent"]
     search_fields = ["title", "focus_area__title", "focus_area__plan__title"]
     autocomplete_fields = ["focus_area"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("focus_area__plan")
+
+    def autocomplete_label(self, obj: Result) -> str:
+        """Name a result found by search with its plan and focus area's number."""
+        return f"{obj.focus_area.plan.title}: {obj.focus_area.number} › {obj}"
 
 
 class ResponsibilityFormSet(SafeInlineFormSet):
@@ -191,6 +203,10 @@ class MeasureAdmin(VersionedAdmin):
     # An index covers this order, so a page of 87 000 measures needs no sort.
     ordering = ["plan_id", "order", "code", "pk"]
     autocomplete_fields = ["plan", "focus_area", "result", "tags"]
+    # Once the plan is known (the measure's own, or ?plan= on the add page, or the plan
+    # posted), the focus area and result are chosen among that plan's only, in the document's
+    # order; before, the search names each with its plan.
+    plan_bound_fields = ("focus_area", "result")
     inlines = [ResponsibilityInline]
     list_select_related = ["plan", "focus_area__parent__parent"]
     fieldsets = [
@@ -201,6 +217,35 @@ class MeasureAdmin(VersionedAdmin):
             {"fields": [("target_year", "start_year", "end_year"), "status", "approach", "tags"]},
         ),
     ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        request.measure_plan_id = obj.plan_id if obj else self._chosen_plan(request)
+        return super().get_form(request, obj, change, **kwargs)
+
+    def _chosen_plan(self, request) -> int | None:
+        """Return the plan chosen on the add page (posted, or in the address) if she may
+        edit it; None otherwise."""
+        chosen = request.POST.get("plan") or request.GET.get("plan")
+        if not is_id(chosen):
+            return None
+        plan = Plan.objects.filter(pk=int(chosen)).first()
+        return plan.pk if plan and permissions.can_edit_plan(request.user, plan) else None
+
+    def get_autocomplete_fields(self, request):
+        fields = super().get_autocomplete_fields(request)
+        if getattr(request, "measure_plan_id", None):
+            return [name for name in fields if name not in self.plan_bound_fields]
+        return fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        plan_id = getattr(request, "measure_plan_id", None)
+        if plan_id and db_field.name == "focus_area":
+            kwargs["queryset"] = FocusArea.objects.of_plan(plan_id)
+        elif plan_id and db_field.name == "result":
+            kwargs["queryset"] = Result.objects.filter(focus_area__plan_id=plan_id).order_by(
+                "focus_area__order", "focus_area__number", "number", "pk"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("insats"), ordering="title")
     def title_short(self, obj: Measure) -> str:
