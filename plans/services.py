@@ -530,10 +530,8 @@ def _copy_budgets(source: Plan, plan: Plan, areas: dict, user, made: Counter) ->
         if plan.start_year <= b.year + shift <= plan.end_year
     ]
     lines = [line for b in old for line in b.lines.all()]
-    if any(
-        line.kind == BudgetLine.Kind.FOCUS_AREA and line.focus_area_id not in areas
-        for line in lines
-    ):
+    # A focus area's line needs its area; another kind of line only loses the area it named.
+    if any(line.kind == BudgetLine.Kind.FOCUS_AREA and not areas for line in lines):
         raise ValidationError(
             _("Budgetposter för fokusområden kan bara kopieras tillsammans med fokusområdena.")
         )
