@@ -403,7 +403,8 @@ def plan_start(
     Codes, numbers, nesting, actors with their roles, target groups and tags come along;
     measures' statuses, follow-up reports and budget amounts never do (a past year's amounts
     are not this year's budget). A budget moves as far in years as the plan's start did.
-    Returns how many of each kind of record were made (keys as in `COPY_PARTS`, and "actors").
+    Returns how many records of each kind were made ("focus_areas", "results", "measures",
+    "actors", "budget_lines"); a part not copied has no key.
     """
     parts = set(parts) if source is not None else set()
     if copy_parts_missing(parts):

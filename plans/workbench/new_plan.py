@@ -1,5 +1,5 @@
-""" "Ny plan": a strategist starts a plan for her organisation, empty or as a copy of a plan she
-may read, choosing what comes along."""
+"""The "Ny plan" page: a strategist starts a plan for her organisation, empty or as a copy of
+a plan she may read, choosing what comes along."""
 
 from collections import Counter
 
@@ -28,18 +28,13 @@ PARENT_KINDS = {
     Kind.ACTION_PLAN: {Kind.STRATEGY, Kind.PROGRAMME},
     Kind.OPERATIONS_PLAN: {Kind.STRATEGY, Kind.PROGRAMME, Kind.ACTION_PLAN},
 }
-PART_LABELS = dict(
-    zip(
-        COPY_PARTS,
-        [
-            gettext_lazy("Fokusområden, med delmål och arenor under dem"),
-            gettext_lazy("Långsiktigt förväntade resultat"),
-            gettext_lazy("Insatser med ansvariga aktörer, målgrupper och etiketter"),
-            gettext_lazy("Budgetarnas finansiärer och poster, utan belopp"),
-        ],
-        strict=True,
-    )
-)
+# The parts she may tick, by their names in `plans.services.COPY_PARTS`.
+PART_LABELS = {
+    "focus_areas": gettext_lazy("Fokusområden, med delmål och arenor under dem"),
+    "results": gettext_lazy("Långsiktigt förväntade resultat"),
+    "measures": gettext_lazy("Insatser med ansvariga aktörer, målgrupper och etiketter"),
+    "budgets": gettext_lazy("Budgetarnas finansiärer och poster, utan belopp"),
+}
 
 
 def _plan_label(plan: Plan) -> str:
