@@ -144,6 +144,8 @@ def test_a_copy_keeps_codes_nesting_actors_and_tags_but_no_status_or_follow_up(
     line = budget.lines.get()
     assert (line.name, line.focus_area) == ("Förskolan", arena)
     assert not BudgetAmount.objects.filter(line__budget=budget).exists()
+    history = client_for(alice).get(reverse("plans:plan_history", args=[plan.pk]))
+    assert 'skapade insats ”<span lang="sv">1A Läsombud 0</span>”' in history.content.decode()
     # The source is as it was.
     assert draft_plan.measures.get().status == Measure.Status.ONGOING
 
