@@ -79,6 +79,21 @@ def can_edit_plan(user: AnyUser, plan: Plan) -> bool:
     return plan.owner_id in organisations_for(user, EDIT_PLANS)
 
 
+def can_start_plans(user: AnyUser) -> bool:
+    """Return whether the user may start a plan for some organisation."""
+    return user.is_authenticated and (
+        user.is_superuser or bool(organisations_for(user, EDIT_PLANS))
+    )
+
+
+def plan_owner_choices(user: AnyUser) -> QuerySet[Organisation]:
+    """Return the organisations the user may start and edit plans for, named by their paths."""
+    organisations = Organisation.objects.with_paths()
+    if user.is_authenticated and user.is_superuser:
+        return organisations
+    return organisations.filter(pk__in=organisations_for(user, EDIT_PLANS))
+
+
 def can_report_on_measure(user: AnyUser, measure: Measure) -> bool:
     """Return whether the user may report progress on the measure."""
     if can_edit_plan(user, measure.plan):

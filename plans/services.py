@@ -1,6 +1,7 @@
 """Workflows on plans that every front calls: saving and deleting without lost updates, what
 changed, and removing user accounts without losing who did what."""
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,8 +14,20 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
-from plans.models import Budget, BudgetAmount, BudgetLine, Plan, Versioned
+from plans.models import (
+    Budget,
+    BudgetAmount,
+    BudgetFunder,
+    BudgetLine,
+    FocusArea,
+    Measure,
+    Plan,
+    Responsibility,
+    Result,
+    Versioned,
+)
 
 # Bookkeeping fields that never count as a change a person made.
 UNTRACKED_FIELDS = {"id", "version"}
@@ -369,3 +382,184 @@ def user_delete(*, user: User, by: AbstractBaseUser) -> bool:
             return False
         user.delete()
         return True
+
+
+# What a new plan may take from the plan it copies, and what each part needs to come along.
+COPY_PARTS = ("focus_areas", "results", "measures", "budgets")
+COPY_NEEDS = {"results": "focus_areas", "measures": "focus_areas"}
+
+
+def copy_parts_missing(parts: Iterable[str]) -> set[str]:
+    """Return the parts the chosen ones need but were not chosen (measures need focus areas)."""
+    chosen = set(parts)
+    return {COPY_NEEDS[part] for part in chosen if part in COPY_NEEDS} - chosen
+
+
+def plan_start(
+    *, plan: Plan, user: AbstractBaseUser, source: Plan | None = None, parts: Iterable[str] = ()
+) -> Counter:
+    """Create the plan as a draft, empty or with the chosen parts of `source`; all or nothing.
+
+    Codes, numbers, nesting, actors with their roles, target groups and tags come along;
+    measures' statuses, follow-up reports and budget amounts never do (a past year's amounts
+    are not this year's budget). A budget moves as far in years as the plan's start did.
+    Returns how many records of each kind were made ("focus_areas", "results", "measures",
+    "actors", "budget_lines"); a part not copied has no key.
+    """
+    parts = set(parts) if source is not None else set()
+    if copy_parts_missing(parts):
+        raise ValidationError(
+            _("Insatser och resultat kan bara kopieras tillsammans med sina fokusområden.")
+        )
+    plan.status = Plan.Status.DRAFT
+    plan.full_clean()
+    made: Counter = Counter()
+    with transaction.atomic():
+        versioned_save(instance=plan, expected_version=1, user=user)
+        areas = _copy_focus_areas(source, plan, user, made) if "focus_areas" in parts else {}
+        results = _copy_results(areas, user, made) if "results" in parts else {}
+        if "measures" in parts:
+            _copy_measures(source, plan, areas, results, user, made)
+        if "budgets" in parts:
+            _copy_budgets(source, plan, areas, user, made)
+    return made
+
+
+def _copy_focus_areas(source: Plan, plan: Plan, user, made: Counter) -> dict[int, FocusArea]:
+    """Copy the focus areas level by level (a child needs its parent's id); return old id → new."""
+    levels: dict[int, list[FocusArea]] = {}
+    for area in FocusArea.objects.of_plan(source.pk):
+        levels.setdefault(area.tree_depth, []).append(area)
+    copies: dict[int, FocusArea] = {}
+    for depth in sorted(levels):
+        rows = [
+            FocusArea(
+                plan=plan,
+                parent=copies.get(old.parent_id),
+                **_fields(old, "number", "order", "title", "background", "current_state"),
+                **_fields(old, "direction", "target_groups", "coordinator_id"),
+            )
+            for old in levels[depth]
+        ]
+        created = bulk_create_with_history(rows, FocusArea, default_user=user)
+        copies.update(zip((old.pk for old in levels[depth]), created, strict=True))
+    made["focus_areas"] = len(copies)
+    return copies
+
+
+def _copy_results(areas: dict[int, FocusArea], user, made: Counter) -> dict[int, Result]:
+    """Copy the results of the copied focus areas; return old id → new."""
+    old = list(Result.objects.filter(focus_area__in=list(areas)).order_by("pk"))
+    rows = [Result(focus_area=areas[r.focus_area_id], number=r.number, title=r.title) for r in old]
+    created = bulk_create_with_history(rows, Result, default_user=user)
+    made["results"] = len(created)
+    return {r.pk: new for r, new in zip(old, created, strict=True)}
+
+
+MEASURE_COPIED_FIELDS = (
+    "code",
+    "order",
+    "title",
+    "description",
+    "target_group",
+    "expected_result",
+    "target_year",
+    "approach",
+    "start_year",
+    "end_year",
+)
+
+
+def _copy_measures(
+    source: Plan, plan: Plan, areas: dict, results: dict, user, made: Counter
+) -> None:
+    """Copy the measures with their actors and tags; never their status or reports."""
+    old = list(source.measures.order_by("pk").prefetch_related("responsibilities", "tags"))
+    rows = [
+        Measure(
+            plan=plan,
+            focus_area=areas[m.focus_area_id],
+            result=results.get(m.result_id),
+            **_fields(m, *MEASURE_COPIED_FIELDS),
+        )
+        for m in old
+    ]
+    Measure.objects.bulk_create(rows)
+    history = Measure.history.bulk_history_create(rows, default_user=user)
+    actors = [
+        Responsibility(measure=new, **_fields(r, "organisation_id", "role", "cooperation"))
+        for m, new in zip(old, rows, strict=True)
+        for r in m.responsibilities.all()
+    ]
+    bulk_create_with_history(actors, Responsibility, default_user=user)
+    _copy_tags(old, rows, history)
+    made["measures"] = len(rows)
+    made["actors"] = len(actors)
+
+
+def _copy_tags(old: list[Measure], new: list[Measure], history: list) -> None:
+    """Tag the copies as the originals, and record the tags in their first history rows."""
+    through = Measure.tags.through
+    links = through.objects.bulk_create(
+        [
+            through(measure=copy, tag=tag)
+            for m, copy in zip(old, new, strict=True)
+            for tag in m.tags.all()
+        ]
+    )
+    first = {row.id: row for row in history}
+    historical = Measure.history.model.tags.model
+    historical.objects.bulk_create(
+        [
+            historical(
+                id=link.pk,
+                measure_id=link.measure_id,
+                tag_id=link.tag_id,
+                history=first[link.measure_id],
+            )
+            for link in links
+        ]
+    )
+
+
+def _copy_budgets(source: Plan, plan: Plan, areas: dict, user, made: Counter) -> None:
+    """Copy the budgets' funders and lines, without amounts, into the matching years."""
+    shift = plan.start_year - source.start_year
+    old = [
+        b
+        for b in source.budgets.order_by("year").prefetch_related("funders", "lines")
+        if plan.start_year <= b.year + shift <= plan.end_year
+    ]
+    lines = [line for b in old for line in b.lines.all()]
+    # A focus area's line needs its area; another kind of line only loses the area it named.
+    if any(line.kind == BudgetLine.Kind.FOCUS_AREA and not areas for line in lines):
+        raise ValidationError(
+            _("Budgetposter för fokusområden kan bara kopieras tillsammans med fokusområdena.")
+        )
+    budgets = bulk_create_with_history(
+        [Budget(plan=plan, year=b.year + shift, title=b.title) for b in old],
+        Budget,
+        default_user=user,
+    )
+    new_budget = {b.pk: new for b, new in zip(old, budgets, strict=True)}
+    funders = [
+        BudgetFunder(budget=new_budget[b.pk], organisation_id=f.organisation_id, order=f.order)
+        for b in old
+        for f in b.funders.all()
+    ]
+    bulk_create_with_history(funders, BudgetFunder, default_user=user)
+    rows = [
+        BudgetLine(
+            budget=new_budget[line.budget_id],
+            focus_area=areas.get(line.focus_area_id),
+            **_fields(line, "name", "kind", "order"),
+        )
+        for line in lines
+    ]
+    bulk_create_with_history(rows, BudgetLine, default_user=user)
+    made["budget_lines"] = len(rows)
+
+
+def _fields(record: models.Model, *names: str) -> dict[str, object]:
+    """Return the named fields' values of a record, to copy into a new one."""
+    return {name: getattr(record, name) for name in names}

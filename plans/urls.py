@@ -3,11 +3,13 @@
 from django.urls import path
 
 from plans import views
+from plans.workbench import new_plan
 
 app_name = "plans"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("planer/ny/", new_plan.plan_new, name="plan_new"),
     path("planer/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("planer/<int:pk>/andra/", views.plan_edit, name="plan_edit"),
     path("planer/<int:pk>/historik/", views.plan_history_view, name="plan_history"),

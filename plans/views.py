@@ -51,7 +51,8 @@ def home(request: HttpRequest) -> HttpResponse:
         plans = plans.filter(Q(title__icontains=query) | Q(owner__name__icontains=query))
     plans = plans.order_by("owner__name", "owner_id", "-start_year", "title", "pk")
     page = Paginator(plans, PLANS_PER_PAGE).get_page(request.GET.get("sida"))
-    return render(request, "plans/home.html", {"page": page, "query": query})
+    context = {"page": page, "query": query, "can_start": permissions.can_start_plans(request.user)}
+    return render(request, "plans/home.html", context)
 
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -87,6 +88,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["budgets"] = plan_budget_tables(plan=plan)
     context["parent"] = _visible_parent(request, plan)
     context["can_see_history"] = permissions.can_see_history(request.user, plan)
+    context["can_start"] = permissions.can_start_plans(request.user)
     return render(request, "plans/plan_detail.html", context)
 
 

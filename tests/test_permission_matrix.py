@@ -149,6 +149,8 @@ def _expected_site(name: str, user: str) -> int:
         return _expected_council(name, user)
     if user == "anonymous":
         return 404 if name == "plans:plan_detail" else 302
+    if name == "plans:plan_new":
+        return 403 if user == "bob" else 200  # every strategist starts plans for her own
     if name == "plans:organisation_deleted":
         # Organisation names are public; what was deleted from one is for its members.
         return 403 if user in {"bob", "charlie"} else 200
