@@ -3,6 +3,7 @@
 from django.urls import path
 
 from plans import views
+from plans.workbench import measure_import
 
 app_name = "plans"
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("planer/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("planer/<int:pk>/andra/", views.plan_edit, name="plan_edit"),
     path("planer/<int:pk>/historik/", views.plan_history_view, name="plan_history"),
+    path("planer/<int:pk>/importera/", measure_import.measures_import, name="measures_import"),
     path(
         "organisationer/<int:pk>/borttaget/",
         views.organisation_deleted,
