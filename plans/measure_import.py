@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -33,6 +34,7 @@ from plans.models import (
 from plans.services import locked, normalise_text, versioned_save
 
 MAX_ROWS = 5000
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 
@@ -144,6 +146,14 @@ def read_sheet(content: bytes) -> Sheet:
 
 def _xlsx_lines(content: bytes) -> Iterator[tuple]:
     """Yield the first sheet's rows, read as they are needed (a huge sheet stops at MAX_ROWS)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise ImportFileError(_("Filen kunde inte läsas som en Excel-fil (.xlsx).")) from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        # openpyxl holds a sheet's shared strings in memory: a small file may unpack to gigabytes.
+        raise ImportFileError(_("Excel-filen är för stor uppackad. Dela upp den i flera filer."))
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         yield from book.worksheets[0].iter_rows(values_only=True)

@@ -2,6 +2,7 @@
 hand (UTF-8 and Windows-1252, comma and semicolon); preview, all or nothing, the same file twice
 changes nothing, and the Excel export comes back unchanged."""
 
+import zipfile
 from io import BytesIO, StringIO
 
 import pytest
@@ -11,7 +12,13 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook
 
-from plans.measure_import import ImportRefused, import_measures, preview_import, read_sheet
+from plans.measure_import import (
+    MAX_UNPACKED_BYTES,
+    ImportRefused,
+    import_measures,
+    preview_import,
+    read_sheet,
+)
 from plans.models import FocusArea, Measure, Organisation, Plan, Responsibility
 from tests.conftest import client_for
 from tests.html_forms import snapshot
@@ -337,4 +344,25 @@ def test_only_the_plans_editors_may_import(request, measure, who, status):
     content = xlsx([["Fokusområde", "Insats"], ["1 Föräldraskapsstöd", "Ny insats"]])
     assert _upload(client, measure.plan, content).status_code == status
     assert client.post(url, {"digest": "x", "create_organisations": "on"}).status_code == status
+    assert snapshot() == before
+
+
+def test_an_xlsx_that_unpacks_to_too_much_is_refused_before_it_is_read(alice, draft_plan):
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"0" * (MAX_UNPACKED_BYTES + 1))
+    response = _upload(client_for(alice), draft_plan, out.getvalue(), "bomb.xlsx")
+    assert response.status_code == 400
+    assert "för stor uppackad" in response.content.decode()
+
+
+def test_a_forged_confirmation_writes_nothing(alice, measure):
+    url = reverse("plans:measures_import", args=[measure.plan.pk])
+    client = client_for(alice)
+    _upload(client, measure.plan, xlsx([["Insats", "Fokusområde"], ["Ny", "Nytt"]]))
+    before = snapshot()
+    for digest in ["", "a\x00b", "x" * 100_000, "0" * 32]:
+        response = client.post(url, {"digest": digest, "create_organisations": "on"})
+        assert response.status_code == 400
+    assert "Ladda upp filen igen" in response.content.decode()
     assert snapshot() == before
