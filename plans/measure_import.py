@@ -363,8 +363,10 @@ def preview_import(*, plan: Plan, sheet: Sheet) -> Preview:
             if key not in columns and key not in NOT_IMPORTED
         ],
         new_areas=context.areas.new_paths(rows),
+        # Each name once, however it is written: "Hemslöjden" and "hemslöjden" are one unit.
         new_organisations=sorted(
-            {n for r in rows if not r.errors for n in r.new_organisations}, key=_key
+            {_key(n): n for r in rows if not r.errors for n in r.new_organisations}.values(),
+            key=_key,
         ),
     )
 
@@ -527,15 +529,15 @@ class _Context:
                 )
                 return None
             measure = same[0] if same else None
+        if row.code and _key(row.code) not in self.by_code:
+            self.codes[_key(row.code)] = row.number  # new to the plan: no other row may bring it
         if measure is None:
-            if row.code:
-                self.codes[_key(row.code)] = row.number
-            elif title in self.new_titles:
+            if not row.code and title in self.new_titles:
                 row.errors.append(
                     _("Insatsen står redan på rad %(row)s; ge raderna var sitt Nr.")
                     % {"row": self.new_titles[title]}
                 )
-            else:
+            elif not row.code:
                 self.new_titles[title] = row.number
             return None
         if measure.pk in self.claimed:

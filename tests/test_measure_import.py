@@ -158,6 +158,26 @@ def test_every_row_error_is_named_with_its_row_in_swedish(alice, measure, librar
     assert snapshot() == before
 
 
+def test_rows_that_would_clash_are_refused_before_anything_is_written(alice, focus_area):
+    plan = focus_area.plan
+    Measure.objects.create(plan=plan, focus_area=focus_area, title="Utan kod")
+    content = xlsx(
+        [
+            ["Fokusområde", "Nr", "Insats", "Samverkan"],
+            ["1 Föräldraskapsstöd", "7A", "Utan kod", "Hemslöjden"],
+            ["1 Föräldraskapsstöd", "7A", "Något annat", "hemslöjden"],
+            ["1 Föräldraskapsstöd", "", "Två gånger", ""],
+            ["1 Föräldraskapsstöd", "", "två  gånger", ""],
+        ]
+    )
+    preview = _preview(plan, content)
+    assert preview.errors == [
+        "Rad 3: Nr 7A står redan på rad 2.",
+        "Rad 5: Insatsen står redan på rad 4; ge raderna var sitt Nr.",
+    ]
+    assert preview.new_organisations == ["Hemslöjden"]
+
+
 def test_an_organisation_name_found_twice_in_the_country_prefers_the_owners_own(measure):
     other = Organisation.objects.create(name="Alingsås kommun")
     Organisation.objects.create(name="Biblioteket", parent=other)
