@@ -68,7 +68,7 @@ FOLLOW_UP_COLUMNS = (
 NOT_IMPORTED = {"budget"}
 TEXT_FIELDS = ("description", "target_group", "expected_result")
 ROLES = tuple(Responsibility.Role.values)
-NUMBERED_SEGMENT = re.compile(r"^(?:\d+\.)*(\d+[A-Za-z]?)\s+(\S.*)$")
+NUMBERED_SEGMENT = re.compile(r"^((?:\d+\.)*\d+[A-Za-z]?)\s+(\S.*)$")
 
 
 class ImportFileError(Exception):
@@ -376,28 +376,32 @@ class _Areas:
 
     def __init__(self, plan: Plan) -> None:
         self.areas = list(FocusArea.objects.of_plan(plan.pk))
-        self.by_id = {a.pk: a for a in self.areas}
+        self.by_id: dict[int, FocusArea] = {}
+        # Each area by its parent and each way it may be written: "Barn", "2 Barn", "1.2 Barn".
+        self.named: dict[tuple[int | None, str], list[FocusArea]] = {}
+        for area in self.areas:
+            self.add(area)
 
-    def _names(self, area: FocusArea) -> set[str]:
-        return {_key(area.title), _key(f"{area.number} {area.title}"), _key(str(area))}
+    def add(self, area: FocusArea) -> None:
+        """Index an area, such as one the import has just created."""
+        self.by_id[area.pk] = area
+        names = {_key(area.title), _key(f"{area.number} {area.title}"), _key(str(area))}
+        for name in names:
+            self.named.setdefault((area.parent_id, name), []).append(area)
 
     def find(self, path: tuple[str, ...]) -> tuple[FocusArea | None, str | None]:
         """Return (the area at the path, or None when part of it is new; an error or None)."""
-        parent_id = None
+        area = None
         for segment in path:
-            matches = [
-                a
-                for a in self.areas
-                if a.parent_id == parent_id and _key(segment) in self._names(a)
-            ]
+            matches = self.named.get((area.pk if area else None, _key(segment)), [])
             if len(matches) > 1:
                 return None, _("Flera fokusområden heter ”%(name)s”; skriv numret framför.") % {
                     "name": segment
                 }
             if not matches:
                 return None, None
-            parent_id = matches[0].pk
-        return self.by_id[parent_id], None
+            area = matches[0]
+        return area, None
 
     def path_of(self, area: FocusArea) -> str:
         names, node = [], area
@@ -447,10 +451,9 @@ class _Organisations:
         own = [r for r in named if r[3][0] == self.root]
         matches = own or named
         if len(matches) > 1:
-            paths = [PATH_SEPARATOR.join(map(str, r[2])) for r in matches[:3]]
             return None, _(
                 "Flera organisationer heter ”%(name)s”; skriv hela sökvägen, t.ex. ”%(path)s”."
-            ) % {"name": text, "path": paths[0]}
+            ) % {"name": text, "path": PATH_SEPARATOR.join(map(str, matches[0][2]))}
         return (matches[0][0], None) if matches else (None, None)
 
 
@@ -744,6 +747,18 @@ def import_measures(
     return preview
 
 
+def _number_and_title(segment: str, parent: FocusArea | None) -> tuple[str, str]:
+    """Return a new area's (number, title) from "2.1 Fritid": the number only where it is
+    the one the area gets under its parent, so the same file finds the area the next time."""
+    numbered = NUMBERED_SEGMENT.match(segment)
+    if numbered is None:
+        return "", segment
+    dotted, title = numbered.groups()
+    number = dotted.rsplit(".", 1)[-1]
+    expected = ".".join(n for n in (parent.full_number if parent else "", number) if n)
+    return (number, title) if dotted == expected else ("", segment)
+
+
 class _Writer:
     """The writes of an import, in order: organisations, focus areas, then measures."""
 
@@ -769,12 +784,13 @@ class _Writer:
                 self._change_measure(row)
 
     def _create_area(self, path: tuple[str, ...]) -> None:
+        if self.areas.find(path)[0] is not None:
+            return  # made for another row, which wrote it differently ("3 Tre" and "Tre")
         parent = self.areas.find(path[:-1])[0] if len(path) > 1 else None
         siblings = [
-            a.order for a in self.areas.areas if a.parent_id == (parent.pk if parent else None)
+            a.order for a in self.areas.by_id.values() if a.parent_id == getattr(parent, "pk", None)
         ]
-        numbered = NUMBERED_SEGMENT.match(path[-1])
-        number, title = numbered.groups() if numbered else ("", path[-1])
+        number, title = _number_and_title(path[-1], parent)
         area = FocusArea(
             plan=self.plan,
             parent=parent,
@@ -783,7 +799,7 @@ class _Writer:
             order=max(siblings, default=0) + 1,
         )
         versioned_save(instance=area, expected_version=1, user=self.user)
-        self.areas = _Areas(self.plan)
+        self.areas.add(area)
 
     def _area(self, row: RowPlan) -> FocusArea | None:
         return row.values.get("focus_area") or self.areas.find(row.area_path)[0]
@@ -814,7 +830,11 @@ class _Writer:
         if row.actors is None:
             return
         wanted = {self.organisations.get(org, org): role for org, role in row.actors.items()}
-        existing = {r.organisation_id: r for r in measure.responsibilities.all()}
+        existing = (
+            {r.organisation_id: r for r in row.measure.responsibilities.all()}
+            if row.measure
+            else {}
+        )
         # Leads first out of the way, so the one-lead rule holds after every statement.
         for org, responsibility in sorted(
             existing.items(), key=lambda i: i[1].role != Responsibility.Role.LEAD

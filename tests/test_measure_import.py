@@ -184,6 +184,15 @@ def test_an_organisation_name_found_twice_in_the_country_prefers_the_owners_own(
     content = xlsx([["Nr", "Insats", "Ansvarig"], ["1A", "Läsfrämjande insatser", "biblioteket"]])
     preview = _preview(measure.plan, content)
     assert preview.errors == [] and preview.unchanged  # Norberg's library, as before
+    Organisation.objects.create(name="Fritidsgården", parent=other)
+    Organisation.objects.create(name="Fritidsgården", parent=Organisation.objects.create(name="Y"))
+    content = xlsx(
+        [["Nr", "Insats", "Samverkan"], ["1A", "Läsfrämjande insatser", "Fritidsgården"]]
+    )
+    assert _preview(measure.plan, content).errors == [
+        "Rad 2: Flera organisationer heter ”Fritidsgården”; skriv hela sökvägen, t.ex. "
+        "”Alingsås kommun › Fritidsgården”."
+    ]
 
 
 def test_new_organisations_are_created_only_when_confirmed(alice, measure, norberg):
@@ -228,12 +237,20 @@ def test_the_same_file_twice_changes_nothing(alice, measure):
             ["1 Föräldraskapsstöd", "1A", "Läsfrämjande insatser", "Föräldrar", 2026]
             + ["Norbergs kommun", "Biblioteket", "", "Genomförd"],
             ["Ny › Del", "", "Utan nummer", "Alla", "", "", "", "", ""],
+            ["3 Tre › 3.1 Under", "", "Numrerad", "", "", "", "", "", ""],
+            ["Tre › 2.4 Fel nummer", "", "Numret som titel", "", "", "", "", "", ""],
         ]
     )
     _import(measure.plan, content, user=alice)
+    three = FocusArea.objects.get(plan=measure.plan, title="Tre")
+    assert three.number == "3"
+    assert {(a.number, a.title) for a in three.children.all()} == {
+        ("1", "Under"),
+        ("", "2.4 Fel nummer"),
+    }
     before = snapshot()
     preview = _import(measure.plan, content, user=alice)
-    assert (preview.created, preview.changed, len(preview.unchanged)) == ([], [], 2)
+    assert (preview.created, preview.changed, len(preview.unchanged)) == ([], [], 4)
     assert snapshot() == before
 
 
