@@ -3,7 +3,7 @@
 from django.urls import path
 
 from plans import views
-from plans.workbench import new_plan
+from plans.workbench import measure_import, new_plan
 
 app_name = "plans"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("planer/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("planer/<int:pk>/andra/", views.plan_edit, name="plan_edit"),
     path("planer/<int:pk>/historik/", views.plan_history_view, name="plan_history"),
+    path("planer/<int:pk>/importera/", measure_import.measures_import, name="measures_import"),
     path(
         "organisationer/<int:pk>/borttaget/",
         views.organisation_deleted,

@@ -9,7 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from plans.models import FocusArea, Measure, Plan, Responsibility
+from plans.models import PATH_SEPARATOR, FocusArea, Measure, Plan, Responsibility
 from plans.permissions import EDIT_PLANS, AnyUser, organisations_for, visible_plans
 from plans.selectors import organisation_paths, plan_measures
 from reports.models import (
@@ -294,9 +294,13 @@ def published_follow_up(*, plan: Plan) -> dict[int, Reported]:
 
 
 def plan_measure_rows(*, plan: Plan, reported: dict[int, Reported]) -> list[MeasureRow]:
-    """Return the plan's measures in document order, each with its focus area and follow-up."""
+    """Return the plan's measures in document order, each with its focus area's path
+    ("2 Delmål › 2.1 Fritid och kultur", as the import reads it) and its follow-up."""
     measures = plan_measures(plan=plan)
-    areas = {a.pk: str(a) for a in FocusArea.objects.of_plan(plan.pk)}
+    areas: dict[int, str] = {}
+    for area in FocusArea.objects.of_plan(plan.pk):  # parents before their children
+        parent = areas.get(area.parent_id)
+        areas[area.pk] = f"{parent}{PATH_SEPARATOR}{area}" if parent else str(area)
     return [
         MeasureRow(m, focus_area=areas.get(m.focus_area_id, ""), reported=reported.get(m.pk))
         for m in measures

@@ -9,6 +9,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from plans.measure_import import COLUMNS, FOLLOW_UP_COLUMNS
 from plans.models import Responsibility
 from reports.selectors import MeasureRow
 
@@ -16,43 +17,42 @@ from reports.selectors import MeasureRow
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 # Column widths in characters: wide for the texts people read, narrow for codes and years.
-WIDTHS = [8, 50, 30, 35, 35, 30, 30, 8, 16, 22, 20, 50, 14, 22]
+# The import's columns first (plans/measure_import.py reads them back), then the follow-up.
+WIDTHS = [30, 8, 50, 40, 30, 35, 8, 30, 35, 35, 16, 16, 22, 50, 14, 22]
+IMPORT_KEYS = [
+    "focus_area",
+    "code",
+    "title",
+    "description",
+    "target_group",
+    "expected_result",
+    "target_year",
+    *Responsibility.Role.values,
+    "status",
+]
 
 
 def _headers() -> list[str]:
-    return [
-        _("Kod"),
-        _("Insats"),
-        _("Fokusområde"),
-        _("Ansvarig"),
-        _("Samverkansparter"),
-        _("Målgrupp"),
-        _("Förväntat resultat"),
-        _("Målår"),
-        _("Status i planen"),
-        _("Senaste uppföljning"),
-        _("Rapporterad status"),
-        _("Hur går det?"),
-        _("Uppnått värde"),
-        _("Rapportens läge"),
-    ]
+    return [_(COLUMNS[key]) for key in IMPORT_KEYS] + [_(label) for label in FOLLOW_UP_COLUMNS]
 
 
 def _row(row: MeasureRow) -> list:
     """Return one measure's cells; numbers stay numbers so Excel can sum and filter them."""
     measure = row.measure
     actors = measure.responsibilities.all()  # prefetched, with their paths
-    responsible = [a.organisation_path for a in actors if a.role in Responsibility.OWNER_ROLES]
-    partners = [a.organisation_path for a in actors if a.role not in Responsibility.OWNER_ROLES]
+    by_role = {
+        role: "; ".join(a.organisation_path for a in actors if a.role == role)
+        for role in Responsibility.Role.values
+    }
     cells = [
+        row.focus_area,
         measure.code,
         measure.title,
-        row.focus_area,
-        "\n".join(responsible),
-        "\n".join(partners),
+        measure.description,
         measure.target_group,
         measure.expected_result,
         measure.target_year,
+        *by_role.values(),
         measure.status_label if measure.status else "",
     ]
     reported = row.reported

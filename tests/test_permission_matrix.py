@@ -303,6 +303,9 @@ SITE_WRITES = {
     "plans:plan_edit": EDITORS,
     "plans:measure_edit": EDITORS,
     "plans:measure_report": {*EDITORS, "bob"},
+    # plans:measures_import is the plan editors' page (as plan_edit: bob 403, charlie 404); its
+    # form posts a file, which the matrix does not send, so it writes for nobody here;
+    # tests/test_measure_import.py uploads, previews and confirms.
     # Follow-up: the round's actions are the plan editors'; the report is its owners' (and the
     # editors'). Opening a round and reviewing are refused for all here (the posted form has no
     # valid year; the report is not submitted): tests/test_follow_up_rounds.py covers them.
