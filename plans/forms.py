@@ -6,12 +6,13 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from plans import permissions
-from plans.models import FocusArea, Measure, Plan
+from plans.models import FocusArea, Measure, Organisation, Person, Plan
 from plans.selectors import MeasureFilter
 from plans.services import (
     FieldConflict,
@@ -308,6 +309,9 @@ class MeasureForm(VersionedModelForm):
             "approach",
             "start_year",
             "end_year",
+            "target_areas",
+            "global_goals",
+            "contacts",
         ]
         field_classes = {
             "focus_area": IdChoiceField,
@@ -315,9 +319,17 @@ class MeasureForm(VersionedModelForm):
             "target_year": AsciiIntegerField,
             "start_year": AsciiIntegerField,
             "end_year": AsciiIntegerField,
+            "target_areas": IdMultipleChoiceField,
+            "global_goals": IdMultipleChoiceField,
+            "contacts": IdMultipleChoiceField,
         }
         # The title is a heading-length line; the document's longer text goes in the description.
-        widgets = {"title": forms.TextInput(attrs={"size": 80})}
+        widgets = {
+            "title": forms.TextInput(attrs={"size": 80}),
+            "target_areas": forms.CheckboxSelectMultiple,
+            "global_goals": forms.CheckboxSelectMultiple,
+            "contacts": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -327,6 +339,13 @@ class MeasureForm(VersionedModelForm):
         self.fields["result"].queryset = self.fields["result"].queryset.filter(
             focus_area__plan=plan
         )
+        # Contacts from the plan owner's register (its editors belong to it), and those already
+        # named, wherever they work.
+        owner_tree = list(Organisation.objects.below([plan.owner_id]).values_list("pk", flat=True))
+        named = self.instance.contacts.values("pk") if self.instance.pk else Person.objects.none()
+        self.fields["contacts"].queryset = Person.objects.filter(
+            Q(organisation__in=owner_tree) | Q(pk__in=named)
+        ).order_by("name", "pk")
 
 
 class MeasureStatusForm(VersionedModelForm):

@@ -562,13 +562,23 @@ class Measure(Versioned):
         _("insatsnivå"), max_length=20, choices=Approach.choices, blank=True
     )
     tags = models.ManyToManyField(Tag, verbose_name=_("etiketter"), blank=True)
+    # The national target areas and global goals the measure serves (a plan's are its own).
+    target_areas = models.ManyToManyField(
+        TargetArea, verbose_name=_("nationella målområden"), blank=True, related_name="measures"
+    )
+    global_goals = models.ManyToManyField(
+        GlobalGoal, verbose_name=_("globala mål"), blank=True, related_name="measures"
+    )
+    contacts = models.ManyToManyField(
+        Person, verbose_name=_("kontaktpersoner"), blank=True, related_name="measures"
+    )
     start_year = models.PositiveSmallIntegerField(
         _("start"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
     end_year = models.PositiveSmallIntegerField(
         _("slut"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
-    history = HistoricalRecords(m2m_fields=[tags])
+    history = HistoricalRecords(m2m_fields=[tags, target_areas, global_goals, contacts])
 
     class Meta:
         verbose_name = _("insats")

@@ -88,6 +88,9 @@ def plan_measures(*, plan: Plan) -> list[Measure]:
         .prefetch_related(
             Prefetch("responsibilities", queryset=Responsibility.objects.all()),
             "tags",
+            "target_areas",
+            "global_goals",
+            "contacts",
         )
     )
     paths = organisation_paths(
@@ -117,13 +120,17 @@ class _MeasureLabels:
         self.cooperation = _choice_labels(Responsibility, "cooperation")
 
     def attach(self, measure: Measure) -> None:
-        """Give the measure its status and approach labels, its actors and its tag names."""
+        """Give the measure its status and approach labels, its actors, tags, goals and contacts."""
         measure.status_label = self.status.get(measure.status, measure.status)
         measure.approach_label = self.approach.get(measure.approach, measure.approach)
         measure.actors = [
             (r.organisation_path, self._part(r)) for r in measure.responsibilities.all()
         ]
         measure.tag_names = [tag.name for tag in measure.tags.all()]
+        measure.goal_names = [str(goal) for goal in measure.target_areas.all()] + [
+            str(goal) for goal in measure.global_goals.all()
+        ]
+        measure.contact_names = [person.name for person in measure.contacts.all()]
 
     def _part(self, responsibility: Responsibility) -> str:
         """Return the actor's part in lower case: "ansvarig; i samverkan"."""
