@@ -300,6 +300,56 @@ def versioned_save(
     return True
 
 
+def versioned_save_with_rows(*, form, formsets: Iterable, user: AbstractBaseUser | None) -> bool:
+    """Save a versioned form's record as the change of the rows below it, if any changed.
+
+    Rows that carry no version of their own (responsibilities, the budget grid) are guarded by
+    the record's version: changing them is a change of the record, and they are not merged, so
+    they are checked against the version she loaded. The caller saves the rows after this, in
+    the same transaction. Returns whether anything was written.
+    """
+    rows = any(fs.has_changed() for fs in formsets if not issubclass(fs.model, Versioned))
+    loaded = form.cleaned_data["loaded_version"]
+    return versioned_save(
+        instance=form.instance,
+        expected_version=loaded if rows else form.expected_version(),
+        user=user,
+        m2m=form.m2m_values(),
+        rows_changed=rows,
+    )
+
+
+def budget_grid_save(*, form, formsets: list, user: AbstractBaseUser | None) -> bool:
+    """Save a budget's own fields and its grid (lines with their amounts, funders) as one
+    version of the budget; all or nothing. Lines go first: a funder removed takes its cells."""
+    with transaction.atomic():
+        written = versioned_save_with_rows(form=form, formsets=formsets, user=user)
+        for formset in formsets:
+            formset.save()
+    return written
+
+
+def budget_start(*, plan: Plan, year: int, user: AbstractBaseUser, title: str = "") -> Budget:
+    """Start the plan's budget for a year of its period, empty: lines and funders come next."""
+    budget = Budget(plan=plan, year=year, title=title)
+    budget.full_clean()
+    versioned_save(instance=budget, expected_version=1, user=user)
+    return budget
+
+
+def budget_funder_add(
+    *, funder: BudgetFunder, expected_version: int, user: AbstractBaseUser
+) -> None:
+    """Add a funder (a column) to its budget as a change of the budget: refused, naming the
+    other's change, if someone saved the budget since she opened it."""
+    funder.full_clean()
+    with transaction.atomic():
+        versioned_save(
+            instance=funder.budget, expected_version=expected_version, user=user, rows_changed=True
+        )
+        funder.save()
+
+
 def _create(instance: Versioned, *, user: AbstractBaseUser | None, m2m: dict) -> None:
     """Save a new record at version 1 with its many-to-many relations."""
     instance.version = 1
