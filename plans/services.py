@@ -468,10 +468,11 @@ def plan_start(
         versioned_save(instance=plan, expected_version=1, user=user)
         areas = _copy_focus_areas(source, plan, user, made) if "focus_areas" in parts else {}
         results = _copy_results(areas, user, made) if "results" in parts else {}
+        measures = {}
         if "measures" in parts:
-            _copy_measures(source, plan, areas, results, user, made)
+            measures = _copy_measures(source, plan, areas, results, user, made)
         if "budgets" in parts:
-            _copy_budgets(source, plan, areas, user, made)
+            _copy_budgets(source, plan, (areas, measures), user, made)
     return made
 
 
@@ -522,8 +523,9 @@ MEASURE_COPIED_FIELDS = (
 
 def _copy_measures(
     source: Plan, plan: Plan, areas: dict, results: dict, user, made: Counter
-) -> None:
-    """Copy the measures with their actors and tags; never their status or reports."""
+) -> dict[int, Measure]:
+    """Copy the measures with their actors and tags; never their status or reports. Returns
+    the copies by the originals' ids."""
     old = list(source.measures.order_by("pk").prefetch_related("responsibilities", "tags"))
     rows = [
         Measure(
@@ -545,6 +547,7 @@ def _copy_measures(
     _copy_tags(old, rows, history)
     made["measures"] = len(rows)
     made["actors"] = len(actors)
+    return {m.pk: new for m, new in zip(old, rows, strict=True)}
 
 
 def _copy_tags(old: list[Measure], new: list[Measure], history: list) -> None:
@@ -572,8 +575,10 @@ def _copy_tags(old: list[Measure], new: list[Measure], history: list) -> None:
     )
 
 
-def _copy_budgets(source: Plan, plan: Plan, areas: dict, user, made: Counter) -> None:
-    """Copy the budgets' funders and lines, without amounts, into the matching years."""
+def _copy_budgets(source: Plan, plan: Plan, copies: tuple[dict, dict], user, made: Counter) -> None:
+    """Copy the budgets' funders and lines, without amounts, into the matching years.
+
+    `copies` holds the copied focus areas and the copied measures by the originals' ids."""
     shift = plan.start_year - source.start_year
     old = [
         b
@@ -581,10 +586,16 @@ def _copy_budgets(source: Plan, plan: Plan, areas: dict, user, made: Counter) ->
         if plan.start_year <= b.year + shift <= plan.end_year
     ]
     lines = [line for b in old for line in b.lines.all()]
-    # A focus area's line needs its area; another kind of line only loses the area it named.
+    # A focus area's line needs its area, a measure's its measure; another kind of line only
+    # loses the area it named.
+    areas, measures = copies
     if any(line.kind == BudgetLine.Kind.FOCUS_AREA and not areas for line in lines):
         raise ValidationError(
             _("Budgetposter för fokusområden kan bara kopieras tillsammans med fokusområdena.")
+        )
+    if any(line.kind == BudgetLine.Kind.MEASURE and not measures for line in lines):
+        raise ValidationError(
+            _("Budgetposter för insatser kan bara kopieras tillsammans med insatserna.")
         )
     budgets = bulk_create_with_history(
         [Budget(plan=plan, year=b.year + shift, title=b.title) for b in old],
@@ -602,6 +613,7 @@ def _copy_budgets(source: Plan, plan: Plan, areas: dict, user, made: Counter) ->
         BudgetLine(
             budget=new_budget[line.budget_id],
             focus_area=areas.get(line.focus_area_id),
+            measure=measures.get(line.measure_id),
             **_fields(line, "name", "kind", "order"),
         )
         for line in lines

@@ -267,3 +267,34 @@ def test_the_grid_takes_as_many_queries_for_many_lines_as_for_few(grid, alice, m
     few = _queries(client, grid)
     add_lines(20)
     assert _queries(client, grid) == few
+
+
+def test_a_copied_plan_keeps_its_measure_lines_on_the_copied_measures(grid, alice, measure):
+    from plans.services import plan_start
+
+    BudgetLine.objects.create(budget=grid, name="Läsombud", kind="insats", measure=measure)
+    copy = Plan(
+        owner=grid.plan.owner, kind="verksamhetsplan", title="Ny", start_year=2026, end_year=2026
+    )
+    plan_start(
+        plan=copy,
+        user=alice,
+        source=grid.plan,
+        parts=["focus_areas", "results", "measures", "budgets"],
+    )
+    line = BudgetLine.objects.get(budget__plan=copy, kind="insats")
+    assert line.measure.plan == copy
+    assert line.measure.title == measure.title
+
+
+def test_the_admins_new_budget_offers_the_chosen_plans_focus_areas_and_measures(
+    superuser, draft_plan, focus_area, measure
+):
+    """The admin's trap: a new budget's line offered no focus area until the budget was saved.
+    With the plan in the address, or posted (a refused first save), they are offered."""
+    url = reverse("admin:plans_budget_add")
+    page = client_for(superuser).get(url, {"plan": draft_plan.pk}).content.decode()
+    assert f'<option value="{focus_area.pk}">' in page
+    assert f'<option value="{measure.pk}">' in page
+    empty = client_for(superuser).get(url).content.decode()
+    assert f'<option value="{focus_area.pk}">' not in empty
