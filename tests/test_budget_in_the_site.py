@@ -298,3 +298,15 @@ def test_the_admins_new_budget_offers_the_chosen_plans_focus_areas_and_measures(
     assert f'<option value="{measure.pk}">' in page
     empty = client_for(superuser).get(url).content.decode()
     assert f'<option value="{focus_area.pk}">' not in empty
+
+
+def test_a_funder_added_over_anothers_change_is_refused_naming_it(grid, alice, diana, alingsas):
+    url = reverse("plans:budget_funder_new", args=[grid.plan_id, grid.year])
+    client = client_for(alice)
+    form = main_form(client.get(url, {"sok": "Alingsås"}).content.decode())
+    assert _post(client_for(diana), grid, title="Dianas rubrik").status_code == 302
+    before = snapshot()
+    response = client.post(url, form.data(organisation=str(alingsas.pk)))
+    assert response.status_code == 400
+    assert "diana" in response.content.decode().lower()
+    assert snapshot() == before

@@ -112,6 +112,8 @@ class FunderForm(forms.ModelForm):
             "population": AsciiIntegerField,
             "share": AsciiIntegerField,
         }
+        # In the grid the column heads say what a cell is; the page on adding explains.
+        help_texts = dict.fromkeys(["rate_per_inhabitant", "population", "share"], "")
 
 
 class GridLineForm(BudgetLineForm):
@@ -236,6 +238,7 @@ class FunderAddForm(FunderForm):
         fields = ["organisation", "rate_per_inhabitant", "population", "share"]
         field_classes = {**FunderForm.Meta.field_classes, "organisation": IdChoiceField}
         widgets = {"organisation": forms.RadioSelect}
+        help_texts = {}
 
     def __init__(self, *args, budget: Budget, found: list[Organisation], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -248,10 +251,14 @@ class FunderAddForm(FunderForm):
         field.widget.choices = [(o.pk, o.path) for o in found]
 
 
-def _search(plan: Plan, query: str) -> tuple[list[Organisation], list[Organisation]]:
+def _search(budget: Budget, query: str) -> tuple[list[Organisation], list[Organisation]]:
     """Return the organisations of the plan owner's own tree (named like the query, if any),
-    and, only when she searches, the rest of the country named like it."""
-    with_paths = Organisation.objects.with_paths()
+    and, only when she searches, the rest of the country named like it; never the budget's
+    funders."""
+    plan = budget.plan
+    with_paths = Organisation.objects.with_paths().exclude(
+        pk__in=budget.funders.values("organisation")
+    )
     own = with_paths.below([plan.owner_id])
     named = Q(name__icontains=query) if query else Q()
     mine = list(own.filter(named).order_by("tree_ordering")[:SEARCH_RESULTS])
@@ -266,8 +273,9 @@ def budget_funder_new(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """Add a funder to the budget: search by name, pick from the list (no script needed)."""
     plan = _plan(request, pk, edit=True)
     budget = get_object_or_404(Budget, plan=plan, year=year)
+    budget.plan = plan
     query = request.GET.get("sok", "").strip()[:200]
-    mine, others = _search(plan, query)
+    mine, others = _search(budget, query)
     chosen = request.POST.get("organisation", "")
     found = mine + others
     if is_id(chosen) and all(str(o.pk) != chosen for o in found):
