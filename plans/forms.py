@@ -12,7 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from plans import permissions
-from plans.models import FocusArea, Measure, Organisation, Person, Plan
+from plans.models import (
+    BudgetAmount,
+    BudgetFunder,
+    BudgetLine,
+    FocusArea,
+    Measure,
+    Organisation,
+    Person,
+    Plan,
+)
 from plans.selectors import MeasureFilter
 from plans.services import (
     FieldConflict,
@@ -436,3 +445,85 @@ class SwedishAmountField(forms.DecimalField):
     def widget_attrs(self, widget: forms.Widget) -> dict:
         # Not a number input: a browser would refuse the Swedish comma and spaces.
         return {}
+
+
+def amount_field(label: str, initial: Decimal | None) -> SwedishAmountField:
+    """Return a cell of the budget grid: kronor as Swedes write them, never negative."""
+    field = SwedishAmountField(
+        label=label,
+        required=False,
+        min_value=Decimal(0),
+        max_digits=14,
+        decimal_places=2,
+        initial=initial,
+    )
+    # Under the funder's column head, without a label of its own: named for a screen reader.
+    field.widget.attrs["aria-label"] = str(label)
+    return field
+
+
+class BudgetLineForm(forms.ModelForm):
+    """A budget line with one amount and one outcome field per funder of the budget, like the
+    table; made for a budget by `budget_line_form`, so a new line has them before any save."""
+
+    funders: list[BudgetFunder] = []
+    # The plan whose focus areas and measures the line may name; None leaves the choices as
+    # the caller set them (the admin sets them per field).
+    plan_id: int | None = None
+
+    class Meta:
+        model = BudgetLine
+        fields = ["name", "kind", "focus_area", "measure", "order"]
+        field_classes = {"focus_area": IdChoiceField, "measure": IdChoiceField}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.plan_id is not None and "focus_area" in self.fields:
+            self.fields["focus_area"].queryset = FocusArea.objects.of_plan(self.plan_id)
+            self.fields["measure"].queryset = Measure.objects.filter(plan_id=self.plan_id).order_by(
+                "order", "code", "pk"
+            )
+        existing = {}
+        if self.instance.pk:
+            existing = {a.funder_id: a for a in self.instance.amounts.all()}
+        for funder in self.funders:
+            stored = existing.get(funder.pk)
+            self.fields[f"amount_{funder.pk}"] = amount_field(
+                funder.organisation.name, stored.amount if stored else None
+            )
+            self.fields[f"outcome_{funder.pk}"] = amount_field(
+                _("Utfall: %(funder)s") % {"funder": funder.organisation.name},
+                stored.outcome if stored else None,
+            )
+
+    def amount_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        """Return the amount and outcome of each funder, in the order of the columns."""
+        return [(self[f"amount_{f.pk}"], self[f"outcome_{f.pk}"]) for f in self.funders]
+
+    def save(self, commit: bool = True) -> BudgetLine:
+        line = super().save(commit=commit)
+        if commit:
+            self.save_amounts()
+        return line
+
+    def save_amounts(self) -> None:
+        """Write the cells of this line: a cell with neither budget nor outcome is removed;
+        an outcome without a budget stands beside a budget of 0."""
+        for funder in self.funders:
+            value = self.cleaned_data.get(f"amount_{funder.pk}")
+            outcome = self.cleaned_data.get(f"outcome_{funder.pk}")
+            if value is None and outcome is None:
+                BudgetAmount.objects.filter(line=self.instance, funder=funder).delete()
+            else:
+                BudgetAmount.objects.update_or_create(
+                    line=self.instance,
+                    funder=funder,
+                    defaults={"amount": value or Decimal(0), "outcome": outcome},
+                )
+
+
+def budget_line_form(
+    funders: list[BudgetFunder], plan_id: int | None, base: type = BudgetLineForm
+) -> type:
+    """Return the line form of a budget: a column per funder, choices of the plan."""
+    return type("BudgetLineGridForm", (base,), {"funders": funders, "plan_id": plan_id})

@@ -811,12 +811,13 @@ class BudgetFunder(models.Model):
 
 
 class BudgetLine(models.Model):
-    """A row of a budget: personnel, overhead, a focus area or other."""
+    """A row of a budget: personnel, overhead, a focus area, a measure or other."""
 
     class Kind(models.TextChoices):
         PERSONNEL = "personal", _("Personal")
         OVERHEAD = "omkostnad", _("Omkostnader")
         FOCUS_AREA = "fokusomrade", _("Fokusområde")
+        MEASURE = "insats", _("Insats")
         OTHER = "ovrigt", _("Övrigt")
 
     budget = models.ForeignKey(
@@ -827,6 +828,14 @@ class BudgetLine(models.Model):
     focus_area = models.ForeignKey(
         FocusArea,
         verbose_name=_("fokusområde"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="budget_lines",
+    )
+    measure = models.ForeignKey(
+        Measure,
+        verbose_name=_("insats"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -844,11 +853,22 @@ class BudgetLine(models.Model):
         return self.name
 
     def clean(self) -> None:
-        """Keep a focus-area line on a focus area of the budget's own plan."""
-        if self.focus_area_id and self.budget_id and self.focus_area.plan_id != self.budget.plan_id:
-            raise ValidationError({"focus_area": _("Fokusområdet hör till en annan plan.")})
+        """Keep a focus-area or measure line on a focus area or measure of the budget's own
+        plan; a line of the plan as a whole names neither."""
+        errors = {}
+        plan_id = self.budget.plan_id if self.budget_id else None
+        if self.focus_area_id and plan_id and self.focus_area.plan_id != plan_id:
+            errors["focus_area"] = _("Fokusområdet hör till en annan plan.")
+        if self.measure_id and plan_id and self.measure.plan_id != plan_id:
+            errors["measure"] = _("Insatsen hör till en annan plan.")
         if self.kind == self.Kind.FOCUS_AREA and not self.focus_area_id:
-            raise ValidationError({"focus_area": _("Ange vilket fokusområde posten gäller.")})
+            errors["focus_area"] = _("Ange vilket fokusområde posten gäller.")
+        if self.kind == self.Kind.MEASURE and not self.measure_id:
+            errors["measure"] = _("Ange vilken insats posten gäller.")
+        if self.measure_id and self.kind != self.Kind.MEASURE:
+            errors.setdefault("measure", _("Bara en post av typen Insats gäller en insats."))
+        if errors:
+            raise ValidationError(errors)
 
 
 class BudgetAmount(models.Model):

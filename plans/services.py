@@ -300,6 +300,56 @@ def versioned_save(
     return True
 
 
+def versioned_save_with_rows(*, form, formsets: Iterable, user: AbstractBaseUser | None) -> bool:
+    """Save a versioned form's record as the change of the rows below it, if any changed.
+
+    Rows that carry no version of their own (responsibilities, the budget grid) are guarded by
+    the record's version: changing them is a change of the record, and they are not merged, so
+    they are checked against the version she loaded. The caller saves the rows after this, in
+    the same transaction. Returns whether anything was written.
+    """
+    rows = any(fs.has_changed() for fs in formsets if not issubclass(fs.model, Versioned))
+    loaded = form.cleaned_data["loaded_version"]
+    return versioned_save(
+        instance=form.instance,
+        expected_version=loaded if rows else form.expected_version(),
+        user=user,
+        m2m=form.m2m_values(),
+        rows_changed=rows,
+    )
+
+
+def budget_grid_save(*, form, formsets: list, user: AbstractBaseUser | None) -> bool:
+    """Save a budget's own fields and its grid (lines with their amounts, funders) as one
+    version of the budget; all or nothing. Lines go first: a funder removed takes its cells."""
+    with transaction.atomic():
+        written = versioned_save_with_rows(form=form, formsets=formsets, user=user)
+        for formset in formsets:
+            formset.save()
+    return written
+
+
+def budget_start(*, plan: Plan, year: int, user: AbstractBaseUser, title: str = "") -> Budget:
+    """Start the plan's budget for a year of its period, empty: lines and funders come next."""
+    budget = Budget(plan=plan, year=year, title=title)
+    budget.full_clean()
+    versioned_save(instance=budget, expected_version=1, user=user)
+    return budget
+
+
+def budget_funder_add(
+    *, funder: BudgetFunder, expected_version: int, user: AbstractBaseUser
+) -> None:
+    """Add a funder (a column) to its budget as a change of the budget: refused, naming the
+    other's change, if someone saved the budget since she opened it."""
+    funder.full_clean()
+    with transaction.atomic():
+        versioned_save(
+            instance=funder.budget, expected_version=expected_version, user=user, rows_changed=True
+        )
+        funder.save()
+
+
 def _create(instance: Versioned, *, user: AbstractBaseUser | None, m2m: dict) -> None:
     """Save a new record at version 1 with its many-to-many relations."""
     instance.version = 1
@@ -418,10 +468,11 @@ def plan_start(
         versioned_save(instance=plan, expected_version=1, user=user)
         areas = _copy_focus_areas(source, plan, user, made) if "focus_areas" in parts else {}
         results = _copy_results(areas, user, made) if "results" in parts else {}
+        measures = {}
         if "measures" in parts:
-            _copy_measures(source, plan, areas, results, user, made)
+            measures = _copy_measures(source, plan, areas, results, user, made)
         if "budgets" in parts:
-            _copy_budgets(source, plan, areas, user, made)
+            _copy_budgets(source, plan, (areas, measures), user, made)
     return made
 
 
@@ -472,8 +523,9 @@ MEASURE_COPIED_FIELDS = (
 
 def _copy_measures(
     source: Plan, plan: Plan, areas: dict, results: dict, user, made: Counter
-) -> None:
-    """Copy the measures with their actors and tags; never their status or reports."""
+) -> dict[int, Measure]:
+    """Copy the measures with their actors and tags; never their status or reports. Returns
+    the copies by the originals' ids."""
     old = list(source.measures.order_by("pk").prefetch_related("responsibilities", "tags"))
     rows = [
         Measure(
@@ -495,6 +547,7 @@ def _copy_measures(
     _copy_tags(old, rows, history)
     made["measures"] = len(rows)
     made["actors"] = len(actors)
+    return {m.pk: new for m, new in zip(old, rows, strict=True)}
 
 
 def _copy_tags(old: list[Measure], new: list[Measure], history: list) -> None:
@@ -522,8 +575,10 @@ def _copy_tags(old: list[Measure], new: list[Measure], history: list) -> None:
     )
 
 
-def _copy_budgets(source: Plan, plan: Plan, areas: dict, user, made: Counter) -> None:
-    """Copy the budgets' funders and lines, without amounts, into the matching years."""
+def _copy_budgets(source: Plan, plan: Plan, copies: tuple[dict, dict], user, made: Counter) -> None:
+    """Copy the budgets' funders and lines, without amounts, into the matching years.
+
+    `copies` holds the copied focus areas and the copied measures by the originals' ids."""
     shift = plan.start_year - source.start_year
     old = [
         b
@@ -531,10 +586,16 @@ def _copy_budgets(source: Plan, plan: Plan, areas: dict, user, made: Counter) ->
         if plan.start_year <= b.year + shift <= plan.end_year
     ]
     lines = [line for b in old for line in b.lines.all()]
-    # A focus area's line needs its area; another kind of line only loses the area it named.
+    # A focus area's line needs its area, a measure's its measure; another kind of line only
+    # loses the area it named.
+    areas, measures = copies
     if any(line.kind == BudgetLine.Kind.FOCUS_AREA and not areas for line in lines):
         raise ValidationError(
             _("Budgetposter för fokusområden kan bara kopieras tillsammans med fokusområdena.")
+        )
+    if any(line.kind == BudgetLine.Kind.MEASURE and not measures for line in lines):
+        raise ValidationError(
+            _("Budgetposter för insatser kan bara kopieras tillsammans med insatserna.")
         )
     budgets = bulk_create_with_history(
         [Budget(plan=plan, year=b.year + shift, title=b.title) for b in old],
@@ -552,6 +613,7 @@ def _copy_budgets(source: Plan, plan: Plan, areas: dict, user, made: Counter) ->
         BudgetLine(
             budget=new_budget[line.budget_id],
             focus_area=areas.get(line.focus_area_id),
+            measure=measures.get(line.measure_id),
             **_fields(line, "name", "kind", "order"),
         )
         for line in lines

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from plans import views
-from plans.workbench import measure_import, new_plan
+from plans.workbench import budget, measure_import, new_plan
 
 app_name = "plans"
 
@@ -13,6 +13,13 @@ urlpatterns = [
     path("planer/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("planer/<int:pk>/andra/", views.plan_edit, name="plan_edit"),
     path("planer/<int:pk>/historik/", views.plan_history_view, name="plan_history"),
+    path("planer/<int:pk>/budget/", budget.budget_new, name="budget_new"),
+    path("planer/<int:pk>/budget/<int:year>/", budget.budget_view, name="budget"),
+    path(
+        "planer/<int:pk>/budget/<int:year>/finansiar/",
+        budget.budget_funder_new,
+        name="budget_funder_new",
+    ),
     path("planer/<int:pk>/importera/", measure_import.measures_import, name="measures_import"),
     path(
         "organisationer/<int:pk>/borttaget/",

@@ -157,7 +157,8 @@ def _expected_site(name: str, user: str) -> int:
     if user == "charlie":
         return 404  # the draft plan of another municipality does not exist for him
     if user == "bob":
-        return 200 if name in {"plans:plan_detail", "plans:measure_report"} else 403
+        # The plan's readers read its budget grid too (plans:budget); only editors change it.
+        return 200 if name in {"plans:plan_detail", "plans:measure_report", "plans:budget"} else 403
     return 200
 
 
@@ -303,6 +304,11 @@ SITE_WRITES = {
     "plans:plan_edit": EDITORS,
     "plans:measure_edit": EDITORS,
     "plans:measure_report": {*EDITORS, "bob"},
+    # The budget grid (its title changed) and Ny budget (the plan's free year 2026). Adding a
+    # funder posts no organisation here (none is picked), so it writes for nobody;
+    # tests/test_budget_in_the_site.py adds one.
+    "plans:budget": EDITORS,
+    "plans:budget_new": EDITORS,
     # plans:measures_import is the plan editors' page (as plan_edit: bob 403, charlie 404); its
     # form posts a file, which the matrix does not send, so it writes for nobody here;
     # tests/test_measure_import.py uploads, previews and confirms.

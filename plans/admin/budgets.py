@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from django import forms
 from django.contrib import admin
 from django.db.models import OuterRef, Subquery, Sum
 from django.utils.html import format_html, format_html_join
@@ -11,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from plans.admin.rules import (
     ScopedInline,
     VersionedAdmin,
-    name_widget,
+    chosen_plan,
 )
 from plans.forms import (
-    SwedishAmountField,
+    BudgetLineForm,
+    budget_line_form,
     format_kronor,
 )
 from plans.models import (
@@ -23,6 +23,7 @@ from plans.models import (
     BudgetFunder,
     BudgetLine,
     FocusArea,
+    Measure,
 )
 from plans.selectors import budget_table
 
@@ -37,66 +38,6 @@ class BudgetFunderInline(ScopedInline):
         return format_kronor(obj.grant) if obj.grant is not None else "–"
 
     autocomplete_fields = ["organisation"]
-
-
-class BudgetLineForm(forms.ModelForm):
-    """A budget line with one amount field per funder of the budget, like the table."""
-
-    funders: list[BudgetFunder] = []
-
-    class Meta:
-        model = BudgetLine
-        fields = ["name", "kind", "focus_area", "order"]
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        existing = {}
-        if self.instance.pk:
-            existing = {a.funder_id: a for a in self.instance.amounts.all()}
-        for funder in self.funders:
-            stored = existing.get(funder.pk)
-            self.fields[f"amount_{funder.pk}"] = _amount_field(
-                funder.organisation.name, stored.amount if stored else None
-            )
-            self.fields[f"outcome_{funder.pk}"] = _amount_field(
-                _("Utfall: %(funder)s") % {"funder": funder.organisation.name},
-                stored.outcome if stored else None,
-            )
-
-    def save(self, commit: bool = True) -> BudgetLine:
-        line = super().save(commit=commit)
-        if commit:
-            self.save_amounts()
-        return line
-
-    def save_amounts(self) -> None:
-        """Write the cells of this line: a cell with neither budget nor outcome is removed;
-        an outcome without a budget stands beside a budget of 0."""
-        for funder in self.funders:
-            value = self.cleaned_data.get(f"amount_{funder.pk}")
-            outcome = self.cleaned_data.get(f"outcome_{funder.pk}")
-            if value is None and outcome is None:
-                BudgetAmount.objects.filter(line=self.instance, funder=funder).delete()
-            else:
-                BudgetAmount.objects.update_or_create(
-                    line=self.instance,
-                    funder=funder,
-                    defaults={"amount": value or Decimal(0), "outcome": outcome},
-                )
-
-
-def _amount_field(label: str, initial: Decimal | None) -> SwedishAmountField:
-    """Return a cell of the budget grid: kronor as Swedes write them, never negative."""
-    field = SwedishAmountField(
-        label=label,
-        required=False,
-        min_value=Decimal(0),
-        max_digits=14,
-        decimal_places=2,
-        initial=initial,
-    )
-    name_widget(field.widget, label)  # under the funder's column head, without a label
-    return field
 
 
 class BudgetLineInline(ScopedInline):
@@ -120,8 +61,7 @@ class BudgetLineInline(ScopedInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         funders = list(obj.funders.select_related("organisation")) if obj else []
-        form = type("BudgetLineGridForm", (BudgetLineForm,), {"funders": funders})
-        kwargs["form"] = form
+        kwargs["form"] = budget_line_form(funders, None)
         # Only model fields go to the factory; the amount fields are added by the form.
         kwargs["fields"] = BudgetLineForm.Meta.fields
         return super().get_formset(request, obj, **kwargs)
@@ -134,6 +74,7 @@ class BudgetLineInline(ScopedInline):
             "name",
             "kind",
             "focus_area",
+            "measure",
             "order",
             *amounts,
             "line_total",
@@ -142,9 +83,15 @@ class BudgetLineInline(ScopedInline):
         ]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The plan's own focus areas and measures: of the budget's plan, or on the add page of
+        # the plan in the address or the plan posted, so that a refused first save offers them.
+        plan_id = getattr(request, "budget_plan_id", None) or 0
         if db_field.name == "focus_area":
-            budget_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = FocusArea.objects.filter(plan__budgets__pk=budget_id or 0)
+            kwargs["queryset"] = FocusArea.objects.of_plan(plan_id)
+        elif db_field.name == "measure":
+            kwargs["queryset"] = Measure.objects.filter(plan_id=plan_id).order_by(
+                "order", "code", "pk"
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -161,6 +108,10 @@ class BudgetAdmin(VersionedAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        request.budget_plan_id = obj.plan_id if obj else chosen_plan(request)
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_queryset(self, request):
         # The total in the same query as the rows, not three queries per budget.

@@ -17,8 +17,8 @@ from plans.admin.rules import (
     VersionedAdmin,
     VersionedInline,
     VersionedInlineFormSet,
+    chosen_plan,
 )
-from plans.forms import is_id
 from plans.models import (
     FocusArea,
     Measure,
@@ -221,17 +221,8 @@ class MeasureAdmin(VersionedAdmin):
     ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        request.measure_plan_id = obj.plan_id if obj else self._chosen_plan(request)
+        request.measure_plan_id = obj.plan_id if obj else chosen_plan(request)
         return super().get_form(request, obj, change, **kwargs)
-
-    def _chosen_plan(self, request) -> int | None:
-        """Return the plan chosen on the add page (posted, or in the address) if she may
-        edit it; None otherwise."""
-        chosen = request.POST.get("plan") or request.GET.get("plan")
-        if not is_id(chosen):
-            return None
-        plan = Plan.objects.filter(pk=int(chosen)).first()
-        return plan.pk if plan and permissions.can_edit_plan(request.user, plan) else None
 
     def get_autocomplete_fields(self, request):
         fields = super().get_autocomplete_fields(request)

@@ -40,7 +40,6 @@ from plans.models import (
     Plan,
     Result,
     Tag,
-    Versioned,
 )
 from plans.services import (
     StaleVersionError,
@@ -48,6 +47,7 @@ from plans.services import (
     locked,
     versioned_delete,
     versioned_save,
+    versioned_save_with_rows,
 )
 
 # Numbers typed in forms: ASCII digits only (Python's int() also reads Arabic-Indic digits).
@@ -78,6 +78,16 @@ def name_widget(widget: forms.Widget, label: str) -> None:
             part.attrs.setdefault("aria-label", f"{label}, {kind}")
     else:
         widget.attrs.setdefault("aria-label", str(label))
+
+
+def chosen_plan(request) -> int | None:
+    """Return the plan chosen on an add page (posted, or ?plan= in the address) if she may
+    edit it; None otherwise."""
+    chosen = request.POST.get("plan") or request.GET.get("plan")
+    if not is_id(chosen):
+        return None
+    plan = Plan.objects.filter(pk=int(chosen)).first()
+    return plan.pk if plan and permissions.can_edit_plan(request.user, plan) else None
 
 
 class FormRules:
@@ -388,18 +398,7 @@ class VersionedAdmin(ScopedAdmin):
 
     def save_related(self, request, form, formsets, change) -> None:
         if change:
-            # Rows that carry no version of their own (responsibilities, the budget grid) are
-            # guarded by this record's version: changing them is a change of the record, and
-            # they are not merged, so they are checked against the version she loaded.
-            rows = any(fs.has_changed() for fs in formsets if not issubclass(fs.model, Versioned))
-            loaded = form.cleaned_data["loaded_version"]
-            versioned_save(
-                instance=form.instance,
-                expected_version=loaded if rows else form.expected_version(),
-                user=request.user,
-                m2m=form.m2m_values(),
-                rows_changed=rows,
-            )
+            versioned_save_with_rows(form=form, formsets=formsets, user=request.user)
         super().save_related(request, form, formsets, change)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
