@@ -56,7 +56,7 @@ def test_the_plan_page_shows_the_latest_accepted_assessment_with_its_round(alice
     assert "<dt>Bedömning</dt>" in text
     assert 'Avviker · Helår 2025, <time datetime="2026-02-10">' in text
     assert "Enligt plan · Tertial 1 2025" not in text
-    assert "Bedömning i senaste uppföljningen" in text and "<li>Avviker: 1</li>" in text
+    assert "Senaste bedömning" in text and "<li>Avviker: 1</li>" in text
 
 
 def test_a_submitted_report_is_not_an_assessment_until_it_is_accepted(alice, measure):
@@ -72,7 +72,7 @@ def test_a_measure_never_reported_shows_its_plan_state_and_no_assessment(alice, 
     measure.save()
     text = _page(alice, measure.plan).content.decode()
     assert "<dt>Läge i planen</dt><dd>Pågående/förankrad</dd>" in text
-    assert "<dt>Bedömning</dt>" not in text and "Bedömning i senaste uppföljningen" not in text
+    assert "<dt>Bedömning</dt>" not in text and "Senaste bedömning" not in text
     assert "<dt>Status</dt><dd>Pågående" not in text
 
 
