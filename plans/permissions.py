@@ -48,6 +48,16 @@ def organisations_for(user: AnyUser, kinds: Iterable[str]) -> set[int]:
     return set().union(*(scopes[kind] for kind in kinds))
 
 
+def home_organisations(user: AnyUser) -> set[int]:
+    """Return the organisations (with units) the user belongs to: where she holds a role, else
+    her account's organisation (a superuser's, say). A choice of organisations lists these first."""
+    own = organisations_for(user, READ)
+    if own or not user.is_authenticated:
+        return own
+    account = Account.objects.filter(user=user).values_list("organisation_id", flat=True)
+    return set(Organisation.objects.below(list(account)).values_list("pk", flat=True))
+
+
 def has_any_role(user: AnyUser) -> bool:
     """Return whether the user holds a role anywhere."""
     return user.is_authenticated and (user.is_superuser or bool(organisations_for(user, READ)))

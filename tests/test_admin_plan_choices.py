@@ -77,3 +77,22 @@ def test_a_focus_area_of_another_plan_is_refused_and_nothing_is_written(measure,
     assert "Välj ett giltigt alternativ" in response.content.decode()
     assert snapshot() == before
     assert not Measure.objects.filter(title="Föräldraträffar").exists()
+
+
+def test_an_organisation_search_lists_her_own_first(measure, library, alice):
+    """Norberg's strategist searching "Bibliotek" for a partner gets Norberg's library before
+    another municipality's, whatever the alphabet says."""
+    from plans.models import Organisation
+
+    elsewhere = Organisation.objects.create(name="Alingsås kommun", kind="kommun")
+    Organisation.objects.create(name="Bibliotek A", parent=elsewhere, kind="enhet")
+    params = {
+        "app_label": "plans",
+        "model_name": "responsibility",
+        "field_name": "organisation",
+        "term": "Bibliotek",
+    }
+    answer = json.loads(client_for(alice).get(reverse("admin:autocomplete"), params).content)
+    ids = [int(result["id"]) for result in answer["results"]]
+    assert len(ids) == 2
+    assert ids[0] == library.pk

@@ -1,6 +1,7 @@
 """Bad input is refused with a Swedish message and nothing is saved."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from plans.models import BudgetAmount, FocusArea, Measure, Plan
@@ -86,9 +87,14 @@ def test_measure_in_a_focus_area_of_another_plan_is_refused(superuser, measure, 
     url = reverse("admin:plans_measure_change", args=[measure.pk])
     post = _measure_post(measure, focus_area=elsewhere.pk, result="")
     response = client_for(superuser).post(url, post)
-    assert "Fokusområdet hör till en annan plan än insatsen." in response.content.decode()
+    # The admin offers the measure's plan's focus areas only; the model says why, to every front.
+    assert "Välj ett giltigt alternativ" in response.content.decode()
     measure.refresh_from_db()
     assert measure.focus_area.plan_id == measure.plan_id
+    measure.focus_area = elsewhere
+    with pytest.raises(ValidationError) as refused:
+        measure.full_clean()
+    assert "Fokusområdet hör till en annan plan än insatsen." in str(refused.value)
 
 
 def test_duplicate_measure_code_within_a_plan_is_refused(superuser, measure):

@@ -6,6 +6,7 @@ from django.core.exceptions import (
     PermissionDenied,
     ValidationError,
 )
+from django.db.models import Case, When
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -125,6 +126,16 @@ class OrganisationAdmin(ScopedAdmin, TreeOrderAdmin):
         # Organisation names are public: everyone with a role may look them up and pick
         # them as partners or funders. Changing one is for its administrators.
         return Organisation.objects.with_paths()
+
+    def get_search_results(self, request, queryset, search_term):
+        """A search for a choice (a partner, a funder) lists the user's own organisations
+        first, then the rest of the country: "Bibliotek" is her own library before others'."""
+        queryset, distinct = super().get_search_results(request, queryset, search_term)
+        if request.resolver_match and request.resolver_match.url_name == "autocomplete":
+            own = permissions.home_organisations(request.user)
+            elsewhere = Case(When(pk__in=own, then=0), default=1)
+            queryset = queryset.annotate(elsewhere=elsewhere).order_by("elsewhere", "tree_ordering")
+        return queryset, distinct
 
     def has_view_permission(self, request, obj=None) -> bool:
         return permissions.has_any_role(request.user)

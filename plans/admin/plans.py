@@ -132,12 +132,14 @@ class FocusAreaAdmin(VersionedAdmin, DocumentOrderAdmin):
 class ResultAdmin(VersionedAdmin):
     owner_path = "focus_area__plan__owner"
     list_display = ["number", "title", "focus_area"]
-    list_select_related = ["focus_area__parent__parent"]
+    list_select_related = ["focus_area__parent__parent", "focus_area__plan"]
     search_fields = ["title", "focus_area__title", "focus_area__plan__title"]
     autocomplete_fields = ["focus_area"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("focus_area__plan")
+        # The list and the search's labels alike (a list applies its own only to a queryset
+        # that has none).
+        return super().get_queryset(request).select_related(*self.list_select_related)
 
     def autocomplete_label(self, obj: Result) -> str:
         """Name a result found by search with its plan and focus area's number."""

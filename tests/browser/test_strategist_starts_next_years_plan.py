@@ -1,0 +1,193 @@
+"""Norberg's strategist starts the 2027 operations plan in the site: once as a copy of the
+strategy (by keyboard alone), once from scratch; she imports five measures from Excel after a
+preview that shows one row's error, corrects the file, imports it, and exports the plan again.
+Her actions are counted (the admin's route took about 97)."""
+
+import re
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from openpyxl import Workbook, load_workbook
+from playwright.sync_api import Page
+
+from plans.models import Plan
+from plans.services import plan_start
+from tests.browser.conftest import check_page
+from tests.browser.keyboard import press_and_land, tab_to
+
+STRATEGY = "Norbergs kommuns strategi för folkhälsoarbetet 2022-2026"
+HEADERS = ["Fokusområde", "Nr", "Insats", "Målgrupp", "Målår", "Huvudaktör", "Ansvarig", "Status"]
+
+
+class Actions:
+    """Count what she does: each click, each field filled, each key that moves on."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, n: int = 1) -> None:
+        self.count += n
+
+
+def _field(page: Page, label: str):
+    """Return the form field with the label (Django writes it with a colon)."""
+    return page.get_by_label(re.compile(rf"^{re.escape(label)}:?$"))
+
+
+def _measures_file(path: Path, area: str, *, status_of_third: str) -> Path:
+    """Write five measures the way a strategist's Excel sheet holds them."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADERS)
+    for n, (title, group) in enumerate(
+        [
+            ("Föräldraträffar på biblioteket", "Föräldrar"),
+            ("Läxhjälp i skolan", "Elever i åk 4–9"),
+            ("Sommarlovsaktiviteter", "Barn och unga"),
+            ("Seniorträffar", "Äldre"),
+            ("Trygga vägar till skolan", "Elever"),
+        ],
+        start=1,
+    ):
+        status = status_of_third if n == 3 else "Pågående"
+        sheet.append([area, f"9{chr(64 + n)}", title, group, 2027, "", "Norbergs kommun", status])
+    book.save(path)
+    return path
+
+
+def _start_as_copy_by_keyboard(page: Page, act: Actions) -> None:
+    """From the start page to a new plan, copied from the strategy, with the keyboard alone."""
+    check_page(page, "start-strategist")
+    tab_to(page, "Ny plan")
+    press_and_land(page)
+    act(2)
+    check_page(page, "plan-new")
+    for label, value in [
+        ("Ägare", "Norbergs kommun"),
+        ("Typ", "Verksamhetsplan"),
+    ]:
+        tab_to(page, label)
+        _field(page, label).select_option(label=value)
+        act(2)
+    for label, value in [
+        ("Titel", "Verksamhetsplan för folkhälsa 2027"),
+        ("Startår", "2027"),
+        ("Slutår", "2027"),
+    ]:
+        tab_to(page, label)
+        page.keyboard.press("Control+A")
+        page.keyboard.type(value)
+        act(2)
+    for label in ("Överordnad plan", "Kopia av"):
+        tab_to(page, label)
+        option = _field(page, label).locator("option", has_text=STRATEGY)
+        _field(page, label).select_option(value=option.get_attribute("value"))
+        act(2)
+    tab_to(page, "Skapa planen")
+    press_and_land(page)
+    act(2)
+
+
+@pytest.fixture
+def strategy(site) -> Plan:
+    return Plan.objects.get(title=STRATEGY)
+
+
+def test_strategist_starts_next_years_plan_as_a_copy_by_keyboard(page, log_in, strategy):
+    act = Actions()
+    log_in(page, "norberg-strateg")
+    act(3)
+
+    _start_as_copy_by_keyboard(page, act)
+
+    check_page(page, "plan-new-copy")
+    assert "Planen skapades med" in page.get_by_role("status").first.inner_text()
+    copy = Plan.objects.get(title="Verksamhetsplan för folkhälsa 2027")
+    assert copy.status == Plan.Status.DRAFT and copy.parent_id == strategy.pk
+    assert sorted(copy.measures.values_list("code", flat=True)) == sorted(
+        strategy.measures.values_list("code", flat=True)
+    )
+    assert not copy.measures.exclude(status="").exists(), "statuses never come along"
+    print(f"norberg-strateg, a plan as a copy: {act.count} actions")
+
+
+def test_strategist_starts_a_plan_from_scratch(page, log_in):
+    act = Actions()
+    log_in(page, "norberg-strateg")
+    page.get_by_role("link", name="Ny plan", exact=True).click()
+    act(4)
+    check_page(page, "plan-new-empty")
+    _field(page, "Ägare").select_option(label="Norbergs kommun")
+    _field(page, "Typ").select_option(label="Verksamhetsplan")
+    _field(page, "Titel").fill("Verksamhetsplan 2027, ny")
+    _field(page, "Startår").fill("2027")
+    _field(page, "Slutår").fill("2027")
+    page.get_by_role("button", name="Skapa planen").click()
+    act(6)
+    check_page(page, "plan-new-from-scratch")
+    assert "Planen skapades som ett tomt utkast." in page.get_by_role("status").first.inner_text()
+    assert Plan.objects.get(title="Verksamhetsplan 2027, ny").measures.count() == 0
+    print(f"norberg-strateg, a plan from scratch: {act.count} actions")
+
+
+def test_strategist_imports_measures_after_correcting_a_row_and_exports_them(
+    page, log_in, strategy, tmp_path
+):
+    plan = Plan(
+        owner=strategy.owner,
+        kind=Plan.Kind.OPERATIONS_PLAN,
+        title="Verksamhetsplan för folkhälsa 2027",
+        start_year=2027,
+        end_year=2027,
+        parent=strategy,
+    )
+    user = User.objects.get(username="norberg-strateg")
+    plan_start(plan=plan, user=user, source=strategy, parts=["focus_areas"])
+    area = str(plan.focus_areas.order_by("pk").first().title)
+    act = Actions()
+    log_in(page, "norberg-strateg")
+    page.goto(f"/planer/{plan.pk}/")
+    act(4)
+    check_page(page, "plan-2027")
+
+    # Five measures from Excel: the third row's status is not one of the plan's.
+    wrong = _measures_file(tmp_path / "insatser.xlsx", area, status_of_third="Klar snart")
+    page.get_by_role("link", name="Importera insatser").click()
+    act()
+    check_page(page, "measures-import")
+    page.get_by_label(re.compile("^Fil")).set_input_files(str(wrong))
+    page.get_by_role("button", name="Visa vad som händer").click()
+    act(2)
+    check_page(page, "measures-import-error")
+    main = page.locator("main").inner_text()
+    assert "Filen kan inte importeras som den är" in main and "Klar snart" in main
+    assert not plan.measures.exists(), "nothing saved"
+
+    right = _measures_file(tmp_path / "insatser-rättad.xlsx", area, status_of_third="Pågående")
+    page.get_by_role("link", name="Ladda upp filen igen").click()
+    check_page(page, "measures-import-again")
+    page.get_by_label(re.compile("^Fil")).set_input_files(str(right))
+    page.get_by_role("button", name="Visa vad som händer").click()
+    act(3)
+    check_page(page, "measures-import-preview")
+    page.get_by_role("button", name="Importera").click()
+    act()
+    check_page(page, "measures-imported")
+    codes = sorted(plan.measures.values_list("code", flat=True))
+    assert codes == ["9A", "9B", "9C", "9D", "9E"]
+
+    # And out again: the export carries the import's columns.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Insatserna som Excel-fil").click()
+    act()
+    sheet = load_workbook(BytesIO(Path(download.value.path()).read_bytes())).active
+    assert [cell.value for cell in next(sheet.iter_rows(max_row=1))][:3] == [
+        "Fokusområde",
+        "Nr",
+        "Insats",
+    ]
+    titles = {row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert "Sommarlovsaktiviteter" in titles
+    print(f"norberg-strateg, import and export: {act.count} actions")
