@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from plans import permissions
+from plans.follow_up import follow_up
 from plans.models import (
     BudgetAmount,
     BudgetFunder,
@@ -357,16 +358,10 @@ class MeasureForm(VersionedModelForm):
         ).order_by("name", "pk")
 
 
-class MeasureStatusForm(VersionedModelForm):
-    """Report the status of a measure: what a rapportör may change."""
-
-    class Meta:
-        model = Measure
-        fields = ["status"]
-
-
-# The status filter's value for measures whose status is not given (their stored status is "").
+# The plan-state filter's value for measures whose state is not given (stored as "").
 UNSPECIFIED_STATUS = "ej_angiven"
+# The assessment filter's value for measures no accepted report assesses.
+NOT_ASSESSED = "ej_bedomd"
 
 
 class MeasureFilterForm(forms.Form):
@@ -378,7 +373,8 @@ class MeasureFilterForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    status = forms.ChoiceField(label=_("Läge i planen"), required=False)
+    assessment = forms.ChoiceField(label=_("Bedömning"), required=False)
     actor = forms.TypedChoiceField(label=_("Aktör"), required=False, coerce=int, empty_value=None)
     mine = forms.BooleanField(label=_("Mina insatser"), required=False)
 
@@ -387,6 +383,12 @@ class MeasureFilterForm(forms.Form):
         self.actors = actors
         statuses = [(value or UNSPECIFIED_STATUS, label) for value, label in Measure.Status.choices]
         self.fields["status"].choices = [("", _("Alla"))] + statuses
+        assessments = follow_up().choices()
+        if assessments:
+            not_assessed = (NOT_ASSESSED, _("Ej bedömd"))
+            self.fields["assessment"].choices = [("", _("Alla")), *assessments, not_assessed]
+        else:  # no app follows the plan up
+            del self.fields["assessment"]
         by_name = sorted(actors.items(), key=lambda item: item[1])
         self.fields["actor"].choices = [("", _("Alla"))] + by_name
         if not offer_mine:
@@ -397,9 +399,10 @@ class MeasureFilterForm(forms.Form):
         if not self.is_valid() or not any(self.cleaned_data.values()):
             return None
         data = self.cleaned_data
-        status = data["status"]
+        status, assessment = data["status"], data.get("assessment")
         return MeasureFilter(
             status=None if not status else "" if status == UNSPECIFIED_STATUS else status,
+            assessment=None if not assessment else "" if assessment == NOT_ASSESSED else assessment,
             actor_path=self.actors.get(data["actor"]) if data["actor"] else None,
             text=data["q"],
             only_ids=frozenset(mine) if data.get("mine") else None,

@@ -51,15 +51,20 @@ COLUMNS = {
     Responsibility.Role.LEAD: gettext_noop("Huvudaktör"),
     Responsibility.Role.RESPONSIBLE: gettext_noop("Ansvarig"),
     Responsibility.Role.PARTNER: gettext_noop("Samverkan"),
-    "status": gettext_noop("Status"),
+    "status": gettext_noop("Läge i planen"),
     "budget": gettext_noop("Budget"),
 }
 # Headers of earlier exports, read as the columns they meant.
-ALIASES = {"kod": "code", "samverkansparter": "partner", "status i planen": "status"}
+ALIASES = {
+    "kod": "code",
+    "samverkansparter": "partner",
+    "status i planen": "status",
+    "status": "status",
+}
 # The export's follow-up columns: known, and never imported (reports are made in the follow-up).
 FOLLOW_UP_COLUMNS = (
     gettext_noop("Senaste uppföljning"),
-    gettext_noop("Rapporterad status"),
+    gettext_noop("Bedömning"),
     gettext_noop("Hur går det?"),
     gettext_noop("Uppnått värde"),
     gettext_noop("Rapportens läge"),
@@ -590,7 +595,7 @@ class _Context:
                 return value
         labels = ", ".join(str(label) for label in Measure.Status.labels)
         row.errors.append(
-            _("Okänd status ”%(value)s”. Välj en av: %(labels)s.")
+            _("Okänt läge i planen ”%(value)s”. Välj ett av: %(labels)s.")
             % {"value": text, "labels": labels}
         )
         return ""

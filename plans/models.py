@@ -557,7 +557,10 @@ class Measure(Versioned):
     target_year = models.PositiveSmallIntegerField(
         _("målår"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
-    status = SingleLineCharField(_("status"), max_length=20, choices=Status.choices, blank=True)
+    # The plan-state (läge i planen), a scale of its own beside the follow-up's assessment.
+    status = SingleLineCharField(
+        _("läge i planen"), max_length=20, choices=Status.choices, blank=True
+    )
     approach = SingleLineCharField(
         _("insatsnivå"), max_length=20, choices=Approach.choices, blank=True
     )

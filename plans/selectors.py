@@ -13,6 +13,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from plans.follow_up import follow_up
 from plans.models import (
     PATH_SEPARATOR,
     Budget,
@@ -34,8 +35,9 @@ from plans.services import editor_name, history_fields, stored_value
 class FocusAreaNode:
     """A focus area with its sub-areas, results and measures, ready to show.
 
-    `status_counts` counts every measure of the area and its sub-areas by status (for the table
-    of contents); `shown` counts those that pass the filter.
+    `status_counts` counts every measure of the area and its sub-areas by plan-state (for the
+    table of contents) and `assessments` holds their latest assessments, which
+    `assessment_counts` counts as the follow-up does; `shown` counts those that pass the filter.
     """
 
     area: FocusArea
@@ -44,14 +46,23 @@ class FocusAreaNode:
     results: list[tuple[Result, list[Measure]]] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
+    assessments: list[str] = field(default_factory=list)
     shown: int = 0
 
     @property
     def status_counts(self) -> list[tuple[str, int]]:
-        """Return (status label, number of measures) in the order the statuses are defined."""
+        """Return (plan-state label, number of measures) in the order the states are defined;
+        measures whose plan-state is not given are not counted."""
         return [
-            (label, self.counts[value]) for value, label in STATUS_CHOICES if self.counts[value]
+            (label, self.counts[value])
+            for value, label in STATUS_CHOICES
+            if value and self.counts[value]
         ]
+
+    @property
+    def assessment_counts(self) -> list[tuple[str, int]]:
+        """Return (assessment label, number of measures) for the assessments that occur."""
+        return [(label, n) for label, n in follow_up().counts(self.assessments) if n]
 
     @property
     def groups(self) -> list[tuple[Result | None, list[Measure]]]:
@@ -120,8 +131,11 @@ class _MeasureLabels:
         self.cooperation = _choice_labels(Responsibility, "cooperation")
 
     def attach(self, measure: Measure) -> None:
-        """Give the measure its status and approach labels, its actors, tags, goals and contacts."""
+        """Give the measure its plan-state and approach labels, its actors, tags, goals and
+        contacts; its latest assessment is none until the follow-up gives it one
+        (`plans.follow_up`)."""
         measure.status_label = self.status.get(measure.status, measure.status)
+        measure.assessment = None
         measure.approach_label = self.approach.get(measure.approach, measure.approach)
         measure.actors = [
             (r.organisation_path, self._part(r)) for r in measure.responsibilities.all()
@@ -182,17 +196,22 @@ def _area_nodes(areas: list[FocusArea]) -> dict[int, FocusAreaNode]:
 def _count(nodes: dict[int, FocusAreaNode], measure: Measure, is_shown: bool) -> None:
     """Count the measure in its focus area and every area above it."""
     area = nodes[measure.focus_area_id].area
+    assessment = measure.assessment
     while area is not None:
         nodes[area.pk].counts[measure.status] += 1
+        if assessment is not None:
+            nodes[area.pk].assessments.append(assessment.status)
         nodes[area.pk].shown += is_shown
         area = area.parent if area.parent_id else None
 
 
 @dataclass(frozen=True)
 class MeasureFilter:
-    """Which measures of a plan to show: by status, actor (and its units), text, or her own."""
+    """Which measures of a plan to show: by plan-state, latest assessment ("" for none),
+    actor (and its units), text, or her own."""
 
     status: str | None = None
+    assessment: str | None = None
     actor_path: str | None = None
     text: str = ""
     only_ids: frozenset[int] | None = None
@@ -202,10 +221,16 @@ class MeasureFilter:
         paths = [r.organisation_path for r in measure.responsibilities.all()]
         return (
             (self.status is None or measure.status == self.status)
+            and (self.assessment is None or _assessed(measure) == self.assessment)
             and (self.actor_path is None or any(_within(p, self.actor_path) for p in paths))
             and (self.only_ids is None or measure.pk in self.only_ids)
             and all(word in _searchable(measure, paths) for word in self.text.casefold().split())
         )
+
+
+def _assessed(measure: Measure) -> str:
+    """Return the measure's latest assessment as stored, "" when it has none."""
+    return measure.assessment.status if measure.assessment else ""
 
 
 def _within(path: str, ancestor: str) -> bool:

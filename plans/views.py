@@ -1,4 +1,5 @@
-"""HTML pages for plans: read the plan, edit it, report on measures, see its history."""
+"""HTML pages for plans: read the plan, edit it, see its history; reporting leads to the
+follow-up (`plans.follow_up`)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +15,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from plans import permissions
-from plans.forms import MeasureFilterForm, MeasureForm, MeasureStatusForm, PlanForm
+from plans.follow_up import follow_up
+from plans.forms import MeasureFilterForm, MeasureForm, PlanForm
 from plans.models import Measure, Organisation, Plan
 from plans.selectors import (
     deleted_plan,
@@ -62,6 +64,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """
     plan = _visible_plan(request, pk)
     measures = plan_measures(plan=plan)
+    assessments = follow_up().assessments(plan=plan)
+    for measure in measures:
+        measure.assessment = assessments.get(measure.pk)
     reportable = permissions.reportable_measure_ids(request.user, plan)
     can_edit = permissions.can_edit_plan(request.user, plan)
     filters = MeasureFilterForm(
@@ -71,7 +76,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     chosen = filters.measure_filter(mine=reportable)
     tree = plan_tree(plan=plan, measures=measures, shown=chosen.matches if chosen else None)
-    _link_measures(measures, can_edit=can_edit, reportable=reportable)
+    report_urls = follow_up().report_urls(user=request.user, plan=plan, measure_ids=reportable)
+    _link_measures(measures, can_edit=can_edit, report_urls=report_urls)
     context = {
         "plan": plan,
         "tree": tree,
@@ -92,16 +98,18 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/plan_detail.html", context)
 
 
-def _link_measures(measures: list[Measure], *, can_edit: bool, reportable: set[int]) -> None:
-    """Give each measure the links she may follow, made here: a template tag per row costs more."""
+def _link_measures(measures: list[Measure], *, can_edit: bool, report_urls: dict[int, str]) -> None:
+    """Give each measure the links she may follow, made here: a template tag per row costs more.
+
+    Reporting happens in the follow-up: the link leads to the open round's report."""
     for measure in measures:
         measure.links = []
         if can_edit:
             text = _("Ändra insats %(code)s") % {"code": measure.code}
             measure.links.append((reverse("plans:measure_edit", args=[measure.pk]), text))
-        if measure.pk in reportable:
-            text = _("Rapportera status %(code)s") % {"code": measure.code}
-            measure.links.append((reverse("plans:measure_report", args=[measure.pk]), text))
+        if measure.pk in report_urls:
+            text = _("Rapportera i uppföljningen %(code)s") % {"code": measure.code}
+            measure.links.append((report_urls[measure.pk], text))
         if measure.links:
             measure.short_title = Truncator(measure.title).chars(80)
 
@@ -189,11 +197,19 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def measure_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """Report the status of a measure the user's organisation is responsible for."""
+    """The old address for reporting on a measure, kept for bookmarks: reporting happens in the
+    follow-up, so it leads to the open round's report, or to the measure saying none is open."""
     measure = _visible_measure(request, pk)
     if not permissions.can_report_on_measure(request.user, measure):
         raise PermissionDenied
-    return _edit_measure(request, measure, MeasureStatusForm, "plans/measure_report.html")
+    urls = follow_up().report_urls(user=request.user, plan=measure.plan, measure_ids={measure.pk})
+    if measure.pk in urls:
+        return redirect(urls[measure.pk])
+    messages.info(
+        request,
+        _("Ingen uppföljning av insatsen är öppen. Du rapporterar i uppföljningen när den öppnas."),
+    )
+    return redirect(_plan_url(measure.plan_id, measure_anchor(measure)))
 
 
 def _edit_measure(request: HttpRequest, measure: Measure, form_class: type, template: str):

@@ -6,7 +6,6 @@ All queries happen here; the template and the renderer (folkhalsa/pdf.py) touch 
 """
 
 import base64
-from collections import Counter
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q
@@ -17,7 +16,13 @@ from councils.models import AgendaItem, Meeting
 from plans.models import Budget, FocusArea, Measure, Organisation, Plan, Responsibility
 from plans.selectors import budget_table, plan_budget_tables, plan_measures, plan_tree
 from reports.models import FollowUpRound, Indicator, IndicatorValue, MeasureReport
-from reports.selectors import PERIOD_ORDER, REPORTED_STATES, format_figure, indicator_table
+from reports.selectors import (
+    PERIOD_ORDER,
+    REPORTED_STATES,
+    assessment_counts,
+    format_figure,
+    indicator_table,
+)
 
 # The gap between women and men that the report lists unless the strategist sets another.
 DEFAULT_GAP = Decimal(5)
@@ -107,12 +112,7 @@ def _measure(measure, report: MeasureReport | None) -> dict:
 
 def _summary(rows: list[dict]) -> dict:
     """Return the measures per status, in the scale's order, with a chart of them."""
-    counts = Counter(row["status"] for row in rows)
-    labels = dict(MeasureReport.Status.choices) | {"": _("Ej rapporterad")}
-    statuses = [
-        {"status": value, "label": str(labels[value]), "count": counts.get(value, 0)}
-        for value in [*MeasureReport.Status.values, ""]
-    ]
+    statuses = assessment_counts(row["status"] for row in rows)
     return {"statuses": statuses, "total": len(rows), "chart": _status_chart(statuses)}
 
 

@@ -369,7 +369,8 @@ class MeasureReport(Versioned):
     state = SingleLineCharField(
         _("läge"), max_length=20, choices=State.choices, default=State.NOT_REPORTED
     )
-    status = SingleLineCharField(_("status"), max_length=20, choices=Status.choices, blank=True)
+    # The assessment (bedömning), a scale of its own beside the measure's plan-state.
+    status = SingleLineCharField(_("bedömning"), max_length=20, choices=Status.choices, blank=True)
     progress = LongTextField(
         _("hur går det?"),
         blank=True,

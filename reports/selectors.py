@@ -2,6 +2,7 @@
 the latest report per measure."""
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -220,11 +221,14 @@ PERIOD_ORDER = {
 REPORTED_STATES = (MeasureReport.State.SUBMITTED, MeasureReport.State.ACCEPTED)
 
 
-def latest_reports(*, plan: Plan) -> dict[int, MeasureReport]:
-    """Return, per measure of the plan, its latest submitted or accepted report."""
-    reports = MeasureReport.objects.filter(
-        round__plan=plan, state__in=REPORTED_STATES
-    ).select_related("round")
+def latest_reports(
+    *, plan: Plan, states: Iterable[str] = REPORTED_STATES
+) -> dict[int, MeasureReport]:
+    """Return, per measure of the plan, its latest report in one of the states (by default
+    submitted or accepted)."""
+    reports = MeasureReport.objects.filter(round__plan=plan, state__in=states).select_related(
+        "round"
+    )
     latest: dict[int, MeasureReport] = {}
     for report in reports:
         key = (report.round.year, PERIOD_ORDER[report.round.period])
@@ -232,6 +236,22 @@ def latest_reports(*, plan: Plan) -> dict[int, MeasureReport]:
         if kept is None or key > (kept.round.year, PERIOD_ORDER[kept.round.period]):
             latest[report.measure_id] = report
     return latest
+
+
+def assessment_counts(statuses: Iterable[str]) -> list[dict]:
+    """Return the number of measures per assessment, in the scale's order, "" (not reported)
+    last: the follow-up PDF's summary and the plan page's contents both count with this."""
+    counts = Counter(statuses)
+    labels = dict(MeasureReport.Status.choices) | {"": _("Ej rapporterad")}
+    return [
+        {"status": value, "label": str(labels[value]), "count": counts.get(value, 0)}
+        for value in [*MeasureReport.Status.values, ""]
+    ]
+
+
+def round_label(round_: FollowUpRound) -> str:
+    """Return the round as a line names it: "Helår 2022", "Tertial 1 2024"."""
+    return _short_period(round_.get_period_display(), round_.year)
 
 
 @dataclass
@@ -260,7 +280,7 @@ def _short_period(label: str, year: int) -> str:
 
 def _working(report: MeasureReport) -> Reported:
     return Reported(
-        period=_short_period(report.round.get_period_display(), report.round.year),
+        period=round_label(report.round),
         status=report.get_status_display(),
         progress=report.progress,
         figure=report.figure_reached,

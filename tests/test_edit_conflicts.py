@@ -2,7 +2,7 @@
 changed is shown with both values, her input kept, and she chooses per field."""
 
 import re
-from datetime import UTC
+from datetime import UTC, date
 
 import pytest
 from django.contrib.auth.models import User
@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from plans.models import Measure, Role
 from plans.services import versioned_save
+from reports.models import MeasureReport
+from reports.services import round_open
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -257,11 +259,13 @@ def test_admin_conflict_offers_the_choice_and_takes_the_saved_value(alice, dora,
 
 
 def test_conflict_names_nobody_to_a_rapportor_who_may_not_read_the_history(alice, bob, measure):
-    loaded = measure.version
-    measure.status = Measure.Status.ONGOING
-    versioned_save(instance=measure, expected_version=loaded, user=alice)
-    url = reverse("plans:measure_report", args=[measure.pk])
-    response = client_for(bob).post(url, {"status": Measure.Status.DONE, "loaded_version": loaded})
+    round_open(plan=measure.plan, year=2025, period="helar", due_on=date(2026, 1, 31), user=alice)
+    report = MeasureReport.objects.get(measure=measure)
+    loaded = report.version
+    report.progress = "Strategen skrev först."
+    versioned_save(instance=report, expected_version=loaded, user=alice)
+    url = reverse("reports:report_edit", args=[report.pk])
+    response = client_for(bob).post(url, {"progress": "Bob skrev sedan.", "loaded_version": loaded})
     text = response.content.decode()
     assert response.status_code == 400
     assert "Någon annan sparade ändringar" in text and "alice" not in text.lower()

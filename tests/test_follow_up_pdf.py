@@ -120,7 +120,7 @@ def test_status_is_never_shown_by_colour_alone(norrbotten_2021):
     text = _text(pdf)
     # Every measure's status is written out beside it, not only drawn.
     done = MeasureReport.objects.filter(round__plan=plan, round__year=2021, status="genomford")
-    assert text.count("Status:Genomförd") == done.count()
+    assert text.count("Bedömning:Genomförd") == done.count()
 
 
 def test_editing_a_measure_after_publishing_changes_neither_the_pdf_nor_its_content(demo):

@@ -70,7 +70,7 @@ def test_a_spreadsheet_creates_and_changes_measures_with_their_actors(alice, mea
     assert [r.code for r in preview.changed] == ["1A"]
     assert preview.changed[0].changes == [
         "Målår: ”–” → ”2025”",
-        "Status: ”Ej angiven” → ”Pågående/förankrad”",
+        "Läge i planen: ”Ej angiven” → ”Pågående/förankrad”",
     ]
     assert Measure.objects.count() == 1  # a preview writes nothing
 
@@ -139,7 +139,7 @@ def test_every_row_error_is_named_with_its_row_in_swedish(alice, measure, librar
     refusals = preview.refusals(create_organisations=False)
     assert refusals == [
         "Rad 2: Insats saknas; den kolumnen är obligatorisk.",
-        "Rad 3: Okänd status ”Klar typ”. Välj en av: Ej angiven, Pågående/förankrad, "
+        "Rad 3: Okänt läge i planen ”Klar typ”. Välj ett av: Ej angiven, Pågående/förankrad, "
         "Nytt förslag, Genomförd, Pausad, Avbruten.",
         "Rad 4: Målåret 2031 ligger utanför planens period 2025–2026.",
         "Rad 5: Målår ”nästa år” är inget årtal (t.ex. 2026).",
@@ -282,7 +282,7 @@ def test_export_then_import_changes_nothing(alice, measure, norberg, library):
     before = snapshot()
     preview = _import(plan, content, user=alice)
     assert preview.errors == [] and preview.unknown_columns == []
-    assert "Rapporterad status" in preview.ignored_columns  # the follow-up's: known, not read
+    assert "Bedömning" in preview.ignored_columns  # the follow-up's: known, not read
     assert (preview.created, preview.changed, len(preview.unchanged)) == ([], [], 2)
     assert snapshot() == before
 

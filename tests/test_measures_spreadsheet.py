@@ -58,17 +58,17 @@ def test_spreadsheet_has_one_row_per_measure_with_its_latest_report(alice, measu
     )
     sheet = _download(client_for(alice), plan)
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("Fokusområde", "Nr", "Insats") and "Rapporterad status" in rows[0]
+    assert rows[0][:3] == ("Fokusområde", "Nr", "Insats") and "Bedömning" in rows[0]
     assert [r[1] for r in rows[1:]] == ["1A", "1B"]
     header = rows[0]
     first = dict(zip(header, rows[1], strict=True))
     assert first["Senaste uppföljning"] == "Helår 2025"
-    assert first["Rapporterad status"] == "Genomförd"
+    assert first["Bedömning"] == "Genomförd"
     assert first["Hur går det?"] == "Helårets text"
     assert first["Uppnått värde"] == 120
     assert first["Ansvarig"] == "Norbergs kommun › Biblioteket"
     assert first["Fokusområde"] == "1 Föräldraskapsstöd"
-    assert dict(zip(header, rows[2], strict=True))["Rapporterad status"] is None
+    assert dict(zip(header, rows[2], strict=True))["Bedömning"] is None
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == f"A1:P{len(rows)}"
     assert second.title in [r[2] for r in rows]

@@ -35,7 +35,7 @@ def test_anchors_are_codes_and_focus_area_numbers(norrbotten):
     assert f'href="#fokusomrade-{area.number}"' in page  # the table of contents links to it
 
 
-def test_table_of_contents_counts_measures_per_status(measure, superuser):
+def test_table_of_contents_counts_measures_per_plan_state(measure, superuser):
     Measure.objects.create(
         plan=measure.plan, focus_area=measure.focus_area, code="1B", title="B", status="genomford"
     )
@@ -45,7 +45,8 @@ def test_table_of_contents_counts_measures_per_status(measure, superuser):
     contents = contents.split("</nav>")[0]
     assert 'href="#fokusomrade-1"' in contents
     assert "2 insatser" in contents
-    assert "Ej angiven: 1" in contents and "Genomförd: 1" in contents
+    assert "Läge i planen" in contents and "Genomförd: 1" in contents
+    assert "Ej angiven" not in contents  # a state not given is no state to count
 
 
 def test_filter_by_status_without_javascript(norrbotten):
@@ -123,10 +124,11 @@ def test_saving_a_measure_returns_to_its_anchor(alice, measure):
     assert response.content.decode().count("Insats 1A sparad.") == 1
 
 
-def test_reporting_returns_to_the_measure(bob, measure):
+def test_the_old_report_address_without_an_open_round_returns_to_the_measure(bob, measure):
     url = reverse("plans:measure_report", args=[measure.pk])
-    response = client_for(bob).post(url, {"status": "pagaende", "loaded_version": 1})
-    assert response["Location"] == f"/planer/{measure.plan_id}/#insats-1A"
+    response = client_for(bob).get(url, follow=True)
+    assert response.redirect_chain[-1][0] == f"/planer/{measure.plan_id}/#insats-1A"
+    assert "Ingen uppföljning av insatsen är öppen" in response.content.decode()
 
 
 def test_saving_the_plan_returns_to_its_heading(alice, draft_plan):

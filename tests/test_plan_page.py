@@ -24,9 +24,9 @@ def test_plan_page_query_count_does_not_grow_with_the_plan(measure, demo):
     small, _ = _queries(client_for(None), measure.plan)
     norrbotten = Plan.objects.get(title__startswith="Region Norrbottens")
     large, text = _queries(client_for(None), norrbotten)
-    # The page, the plan, its parts and each prefetch (actors, tags, target areas, goals,
-    # contacts): the same for 1 measure as for 100.
-    assert small == large == 13
+    # The page, the plan, its parts, each prefetch (actors, tags, target areas, goals,
+    # contacts) and the latest assessments (plans.follow_up): the same for 1 measure as for 100.
+    assert small == large == 14
     assert "Region Norrbotten › Avdelningen för regional utveckling › Kulturenheten › " in text
     assert "Samverkan är en förutsättning" in text.replace("samverkan är en", "Samverkan är en")
 
@@ -42,7 +42,7 @@ def test_plan_page_query_count_with_filters_does_not_grow_with_the_plan(demo, me
         count, text = _queries(client_for(None), plan, **filters)
         assert "passar filtret" in text and "Filtret kunde inte användas" not in text
         counts.append(count)
-    assert counts == [13, 13]
+    assert counts == [14, 14]
 
 
 def test_plan_page_shows_the_budget_with_totals(demo):

@@ -67,7 +67,7 @@ def test_anonymous_export_carries_the_published_follow_up_not_the_unreviewed_rep
     row = _first_row(None, plan_with_followups)
     assert row["Hur går det?"] == "Granskad och publicerad text"
     assert row["Senaste uppföljning"] == "Helår 2025"
-    assert row["Rapporterad status"] == "Risk för avvikelse"
+    assert row["Bedömning"] == "Risk för avvikelse"
     assert row["Uppnått värde"] == 40
     assert row["Rapportens läge"] == "Publicerad"
 
@@ -97,4 +97,4 @@ def test_nothing_published_means_no_follow_up_in_the_public_export(measure):
         progress="Godkänd men inte publicerad",
     )
     row = _first_row(None, measure.plan)
-    assert row["Hur går det?"] is None and row["Rapporterad status"] is None
+    assert row["Hur går det?"] is None and row["Bedömning"] is None

@@ -24,14 +24,16 @@ def test_status_filter_is_a_get_form_that_narrows_the_list_without_javascript(ne
     check_page(tab, "nojs-plan")
     assert len(_shown_anchors(tab)) == measures.count()
 
-    tab.get_by_role("combobox", name=re.compile("^Status")).select_option(label="Nytt förslag")
+    plan_state = tab.get_by_role("combobox", name=re.compile("^Läge i planen"))
+    plan_state.select_option(label="Nytt förslag")
     with tab.expect_navigation():  # a whole page load: the form is submitted as a GET
         tab.get_by_role("button", name="Filtrera").click()
     check_page(tab, "nojs-plan-new")
     assert re.search(r"\?(.*&)?status=nytt_forslag", tab.url)
     expect(tab.locator(".filter-result")).to_have_text("1 insats passar filtret.")
     assert _shown_anchors(tab) == new
-    expect(tab.get_by_role("combobox", name=re.compile("^Status"))).to_have_value("nytt_forslag")
+    plan_state = tab.get_by_role("combobox", name=re.compile("^Läge i planen"))
+    expect(plan_state).to_have_value("nytt_forslag")
 
     with tab.expect_navigation():
         tab.get_by_role("link", name="Visa alla insatser").click()

@@ -1,5 +1,7 @@
-"""The rapportör narrows the plan to her own measures in place and reports on one of them."""
+"""The rapportör narrows the plan to her own measures in place and goes to report on one of
+them in the follow-up."""
 
+import datetime
 import re
 
 from django.contrib.auth.models import User
@@ -7,7 +9,9 @@ from playwright.sync_api import Page, expect
 
 from plans.models import Measure, Plan
 from plans.permissions import reportable_measure_ids
-from tests.browser.conftest import check_page, in_viewport
+from reports.permissions import writable_reports
+from reports.services import round_open
+from tests.browser.conftest import check_page
 
 PLAN = "Region Norrbottens handlingsplan 2018–2022"
 
@@ -23,10 +27,14 @@ def _her_measures(plan: Plan) -> list[Measure]:
 
 
 def test_rapportor_filters_to_her_measures_in_place_and_reports_on_one(page, log_in):
+    plan = Plan.objects.get(title=PLAN)
+    strategist = User.objects.get(username="norrbotten-strateg")
+    round_open(
+        plan=plan, year=2022, period="helar", due_on=datetime.date(2027, 1, 31), user=strategist
+    )
     log_in(page, "norrbotten-rapportor")
     page.get_by_role("link", name=PLAN).click()
     check_page(page, "rapportor-plan-all")
-    plan = Plan.objects.get(title=PLAN)
     mine = _her_measures(plan)
     assert 0 < len(mine) < Measure.objects.filter(plan=plan).count()
     page.evaluate("window.loadedOnce = true")  # lost if the browser loads a whole new page
@@ -40,19 +48,9 @@ def test_rapportor_filters_to_her_measures_in_place_and_reports_on_one(page, log
     assert page.evaluate("window.loadedOnce === true"), "htmx swapped the list in place"
     assert sorted(_shown_anchors(page)) == sorted(f"insats-{m.code}" for m in mine)
 
-    chosen = next(m for m in mine if m.status != Measure.Status.ONGOING)
-    page.get_by_role("link", name=re.compile(rf"^Rapportera status {chosen.code}\b")).click()
+    user = User.objects.get(username="norrbotten-rapportor")
+    chosen = writable_reports(user).filter(round__plan=plan).order_by("measure__order")[0].measure
+    link = re.compile(rf"^Rapportera i uppföljningen {chosen.code}\b")
+    page.get_by_role("link", name=link).click()
     check_page(page, f"rapportor-report-{chosen.code}")
-    page.get_by_role("combobox", name=re.compile("^Status")).select_option(
-        label="Pågående/förankrad"
-    )
-    page.get_by_role("button", name="Spara").click()
-    check_page(page, f"rapportor-reported-{chosen.code}")
-
-    anchor = f"insats-{chosen.code}"
-    assert page.url.endswith(f"#{anchor}") and in_viewport(page, f"#{anchor}")
-    expect(page.get_by_role("status").first).to_have_text(f"Insats {chosen.code} sparad.")
-    status = page.locator(f"#{anchor} dt:text-is('Status') + dd")
-    expect(status).to_have_text("Pågående/förankrad")
-    chosen.refresh_from_db()
-    assert (chosen.status, chosen.version) == (Measure.Status.ONGOING, 2)
+    assert re.search(r"/rapporter/\d+/$", page.url)  # reporting happens in the follow-up

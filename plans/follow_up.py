@@ -1,0 +1,71 @@
+"""The follow-up as the plan page shows it: an extension point that `reports` fills in.
+
+`plans` knows nothing of the other apps, yet the plan page shows each measure's latest
+assessment (bedömning: Enligt plan, Avviker …) and leads to the follow-up to report. `reports`
+registers a `FollowUpProvider` in its `AppConfig.ready()`; without one (`plans` alone) the plan
+page shows the plan-state only and offers no reporting.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from plans.models import Plan
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A measure's latest assessment: "Avviker · Helår 2022", reviewed on a date."""
+
+    status: str
+    label: str
+    round: str
+    on: date | None
+
+    def __str__(self) -> str:
+        return f"{self.label} · {self.round}"
+
+
+class FollowUpProvider(Protocol):
+    def assessments(self, *, plan: Plan) -> dict[int, Assessment]:
+        """Return each assessed measure's latest assessment, by measure id (fixed queries)."""
+
+    def choices(self) -> list[tuple[str, str]]:
+        """Return the assessment scale as (value, label), in its order."""
+
+    def counts(self, statuses: Iterable[str]) -> list[tuple[str, int]]:
+        """Return (label, number) per assessment given, in the scale's order, none left out."""
+
+    def report_urls(self, *, user, plan: Plan, measure_ids: set[int]) -> dict[int, str]:
+        """Return where the user reports on each of the measures: the open round's report."""
+
+
+class _NoFollowUp:
+    """What the plan page asks when no app follows plans up: nothing to show."""
+
+    def assessments(self, *, plan: Plan) -> dict[int, Assessment]:
+        return {}
+
+    def choices(self) -> list[tuple[str, str]]:
+        return []
+
+    def counts(self, statuses: Iterable[str]) -> list[tuple[str, int]]:
+        return []
+
+    def report_urls(self, *, user, plan: Plan, measure_ids: set[int]) -> dict[int, str]:
+        return {}
+
+
+_provider: FollowUpProvider = _NoFollowUp()
+
+
+def register(provider: FollowUpProvider) -> None:
+    """Make `provider` the one the plan page asks (called once, from an app's `ready()`)."""
+    global _provider
+    _provider = provider
+
+
+def follow_up() -> FollowUpProvider:
+    """Return the registered provider, or one that shows nothing."""
+    return _provider
