@@ -100,9 +100,214 @@ def test_the_plan_page_links_to_the_editor_for_editors_only(alice, bob, draft_pl
 
 
 def test_a_reader_cannot_post(bob, draft_plan, measure):
+    client = client_for(bob)
     before = snapshot()
-    response = _post(
-        client_for(bob), draft_plan, atgard="fokusomrade", **{"fokusomrade-title": "Nytt"}
-    )
+    response = _post(client, draft_plan, atgard="fokusomrade", **{"fokusomrade-title": "Nytt"})
     assert response.status_code == 403
     assert snapshot() == before
+
+
+# --- Adding ---------------------------------------------------------------------------------
+
+
+def test_a_focus_area_under_another_takes_the_next_number(alice, draft_plan, focus_area):
+    FocusArea.objects.create(plan=draft_plan, parent=focus_area, number="1", title="Förskolan")
+    response = _post(
+        client_for(alice),
+        draft_plan,
+        atgard="fokusomrade",
+        **{"fokusomrade-title": "Skolan", "fokusomrade-parent": focus_area.pk},
+    )
+    area = FocusArea.objects.get(title="Skolan")
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#fokusomrade-{area.pk}")
+    assert (area.parent, area.number, area.version) == (focus_area, "2", 1)
+    assert _history_user(area) == alice
+
+
+def test_a_focus_area_number_taken_at_its_level_is_refused(alice, draft_plan, focus_area):
+    _refused(
+        client_for(alice),
+        draft_plan,
+        "Det finns redan ett fokusområde med numret 1 på den nivån.",
+        atgard="fokusomrade",
+        **{"fokusomrade-title": "Annat", "fokusomrade-number": "1"},
+    )
+
+
+def test_a_result_takes_the_next_number(alice, draft_plan, result):
+    response = _post(
+        client_for(alice),
+        draft_plan,
+        atgard="resultat",
+        **{"resultat-title": "Fler rör sig", "resultat-focus_area": result.focus_area_id},
+    )
+    new = Result.objects.get(title="Fler rör sig")
+    assert response["Location"].endswith(f"#resultat-{new.pk}")
+    assert new.number == 2
+    assert _history_user(new) == alice
+
+
+def test_a_measure_takes_the_next_free_code(alice, draft_plan, measure):
+    response = _post(
+        client_for(alice),
+        draft_plan,
+        atgard="insats",
+        **{"insats-title": "Läsombud", "insats-focus_area": measure.focus_area_id},
+    )
+    new = Measure.objects.get(title="Läsombud")
+    assert response["Location"].endswith(f"#insats-{new.pk}")
+    assert (new.code, new.plan, new.result) == ("1B", draft_plan, None)
+    assert _history_user(new) == alice
+
+
+def test_a_measure_code_taken_in_the_plan_is_refused(alice, draft_plan, measure):
+    _refused(
+        client_for(alice),
+        draft_plan,
+        "Det finns redan en insats med den koden i planen.",
+        atgard="insats",
+        **{
+            "insats-title": "Dubblett",
+            "insats-code": "1A",
+            "insats-focus_area": measure.focus_area_id,
+        },
+    )
+
+
+def test_a_measure_under_another_areas_result_is_refused(alice, draft_plan, result):
+    other = FocusArea.objects.create(plan=draft_plan, number="2", title="Äldre")
+    _refused(
+        client_for(alice),
+        draft_plan,
+        "Resultatet hör till ett annat fokusområde än insatsen.",
+        atgard="insats",
+        **{"insats-title": "Fel", "insats-focus_area": other.pk, "insats-result": result.pk},
+    )
+
+
+def test_another_plans_focus_area_is_no_choice(alice, draft_plan, adopted_plan, focus_area):
+    elsewhere = FocusArea.objects.create(plan=adopted_plan, number="9", title="Annan plan")
+    _refused(
+        client_for(alice),
+        draft_plan,
+        "Välj ett giltigt alternativ",
+        atgard="insats",
+        **{"insats-title": "Fel", "insats-focus_area": elsewhere.pk},
+    )
+
+
+# --- Moving ---------------------------------------------------------------------------------
+
+
+def _measures(area, n: int) -> list[Measure]:
+    return [
+        Measure.objects.create(plan=area.plan, focus_area=area, code=f"1{c}", title=c)
+        for c in "ABCD"[:n]
+    ]
+
+
+def _codes(area) -> list[str]:
+    return list(area.measures.order_by("order", "code", "pk").values_list("code", flat=True))
+
+
+def test_moving_a_measure_up_keeps_the_others_in_order(alice, draft_plan, focus_area):
+    a, b, c, d = _measures(focus_area, 4)
+    response = _post(
+        client_for(alice), draft_plan, atgard="steg", post=f"insats-{c.pk}", version=1, steg="upp"
+    )
+    assert response["Location"].endswith(f"#insats-{c.pk}")
+    assert _codes(focus_area) == ["1A", "1C", "1B", "1D"]
+    c.refresh_from_db()
+    assert _history_user(c) == alice
+    assert c.code == "1C"
+
+
+def test_moving_a_focus_area_down(alice, draft_plan, focus_area):
+    second = FocusArea.objects.create(plan=draft_plan, number="2", title="Äldre")
+    _post(
+        client_for(alice),
+        draft_plan,
+        atgard="steg",
+        post=f"fokusomrade-{focus_area.pk}",
+        version=1,
+        steg="ned",
+    )
+    assert [a.pk for a in FocusArea.objects.of_plan(draft_plan.pk)] == [second.pk, focus_area.pk]
+
+
+def test_a_stale_move_is_refused_naming_the_change(alice, diana, draft_plan, focus_area):
+    a, b = _measures(focus_area, 2)
+    b.title = "Ändrad av Diana"
+    b.version = 2
+    b._history_user = diana
+    b.save()
+    _refused(
+        client_for(alice),
+        draft_plan,
+        "Ändrad av Diana",
+        atgard="steg",
+        post=f"insats-{b.pk}",
+        version=1,
+        steg="upp",
+    )
+
+
+def test_moving_a_measure_to_another_focus_area(alice, draft_plan, measure):
+    other = FocusArea.objects.create(plan=draft_plan, number="2", title="Äldre")
+    response = _post(
+        client_for(alice),
+        draft_plan,
+        atgard="flytta",
+        post=f"insats-{measure.pk}",
+        version=1,
+        till=other.pk,
+        resultat="",
+    )
+    assert response["Location"].endswith(f"#insats-{measure.pk}")
+    measure.refresh_from_db()
+    assert (measure.focus_area, measure.result, measure.code) == (other, None, "1A")
+    assert _history_user(measure) == alice
+
+
+def test_a_focus_area_cannot_move_under_its_own_arena(alice, draft_plan, focus_area):
+    arena = FocusArea.objects.create(plan=draft_plan, parent=focus_area, number="1", title="Skola")
+    page = client_for(alice).get(_url(draft_plan) + f"?flytta=fokusomrade-{focus_area.pk}")
+    move_form = page.content.decode().split('id="flytta"')[1].split("</section>")[0]
+    assert "<option" in move_form
+    assert f'<option value="{arena.pk}"' not in move_form
+    _refused(
+        client_for(alice),
+        draft_plan,
+        "Ett fokusområde kan inte ingå i sig självt.",
+        atgard="flytta",
+        post=f"fokusomrade-{focus_area.pk}",
+        version=1,
+        till=arena.pk,
+    )
+
+
+def test_a_result_with_measures_stays(alice, draft_plan, measure):
+    other = FocusArea.objects.create(plan=draft_plan, number="2", title="Äldre")
+    _refused(
+        client_for(alice),
+        draft_plan,
+        "Resultatet har insatser och kan inte flyttas",
+        atgard="flytta",
+        post=f"resultat-{measure.result_id}",
+        version=1,
+        till=other.pk,
+    )
+
+
+def test_an_item_of_another_plan_is_refused(alice, draft_plan, adopted_plan, focus_area):
+    elsewhere = FocusArea.objects.create(plan=adopted_plan, number="9", title="Annan plan")
+    _refused(
+        client_for(alice),
+        draft_plan,
+        "Posten finns inte i planen.",
+        atgard="steg",
+        post=f"fokusomrade-{elsewhere.pk}",
+        version=1,
+        steg="upp",
+    )
