@@ -302,6 +302,7 @@ ADMIN_WRITES["delete"].update(
 SITE_WRITES = {
     "plans:plan_edit": EDITORS,
     "plans:measure_edit": EDITORS,
+    "plans:plan_editor": EDITORS,  # the editor's main form adds a measure
     "plans:measure_report": {*EDITORS, "bob"},
     # plans:measures_import is the plan editors' page (as plan_edit: bob 403, charlie 404); its
     # form posts a file, which the matrix does not send, so it writes for nobody here;
