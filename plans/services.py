@@ -721,3 +721,12 @@ def plan_item_move(
         _refuse_taken_number(current)
         current.full_clean()
         versioned_save(instance=current, expected_version=expected_version, user=user)
+
+
+def plan_item_delete(*, item: PlanItem, expected_version: int) -> None:
+    """Delete a focus area, result or measure with everything below it (areas, results,
+    measures, their actors and reports), as the admin's delete page does; refused if the item
+    was saved since `expected_version`. The request's user is named in the history."""
+    with transaction.atomic():
+        _lock_plan(_item_plan_id(item))
+        versioned_delete(instance=item, expected_version=expected_version)

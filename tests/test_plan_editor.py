@@ -311,3 +311,43 @@ def test_an_item_of_another_plan_is_refused(alice, draft_plan, adopted_plan, foc
         version=1,
         steg="upp",
     )
+
+
+# --- Deleting -------------------------------------------------------------------------------
+
+
+def test_deleting_a_focus_area_confirms_what_goes_with_it(alice, diana, draft_plan, measure):
+    area = measure.focus_area
+    client = client_for(alice)
+    page = client.get(_url(draft_plan) + f"?ta-bort=fokusomrade-{area.pk}").content.decode()
+    assert "1 insats" in page and "1 långsiktigt förväntat resultat" in page
+    assert FocusArea.objects.filter(pk=area.pk).exists()  # asking deletes nothing
+    response = _post(client, draft_plan, atgard="ta-bort", post=f"fokusomrade-{area.pk}", version=1)
+    assert response.status_code == 302
+    assert not FocusArea.objects.filter(pk=area.pk).exists()
+    assert not Measure.objects.filter(pk=measure.pk).exists()
+    gone = Measure.history.filter(id=measure.pk, history_type="-").get()
+    assert gone.history_user == alice
+
+
+def test_deleting_a_measure_goes_back_to_its_focus_area(alice, draft_plan, measure):
+    response = _post(
+        client_for(alice), draft_plan, atgard="ta-bort", post=f"insats-{measure.pk}", version=1
+    )
+    assert response["Location"].endswith(f"#fokusomrade-{measure.focus_area_id}")
+    assert not Measure.objects.filter(pk=measure.pk).exists()
+
+
+def test_a_stale_delete_is_refused(alice, diana, draft_plan, measure):
+    measure.title = "Ändrad av Diana"
+    measure.version = 2
+    measure._history_user = diana
+    measure.save()
+    _refused(
+        client_for(alice),
+        draft_plan,
+        "Ändrad av Diana",
+        atgard="ta-bort",
+        post=f"insats-{measure.pk}",
+        version=1,
+    )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -24,6 +25,7 @@ from plans.services import (
     StaleVersionError,
     next_area_number,
     plan_item_add,
+    plan_item_delete,
     plan_item_move,
     plan_item_step,
 )
@@ -211,6 +213,20 @@ def find_item(plan: Plan, reference: str) -> FocusArea | Result | Measure | None
     return model.objects.filter(pk=pk, **in_plan).first()
 
 
+def what_goes_with(item: FocusArea | Result | Measure) -> list[tuple[int, str]]:
+    """Return what deleting the item deletes with it, as (count, name) per kind of record,
+    as the admin's delete page lists it."""
+    collector = NestedObjects(using="default")
+    collector.collect([item])
+    counts = []
+    for model, records in collector.data.items():
+        count = len(records) - (model is type(item))
+        if count and not model._meta.auto_created:
+            name = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
+            counts.append((count, str(name)))
+    return sorted(counts, key=lambda c: c[1])
+
+
 @dataclass
 class AreaNode:
     """A focus area on the editor page with its measures and results in their order."""
@@ -269,6 +285,7 @@ def plan_editor(request: HttpRequest, pk: int) -> HttpResponse:
     }
     moving = find_item(plan, request.GET.get("flytta", ""))
     move_form = _move_form(plan, moving) if moving else None
+    deleting = find_item(plan, request.GET.get("ta-bort", ""))
     errors: list[str] = []
     if request.method == "POST":
         action = request.POST.get("atgard", "")
@@ -283,6 +300,12 @@ def plan_editor(request: HttpRequest, pk: int) -> HttpResponse:
                     request, _("%(item)s lades till.") % {"item": _name(form.instance)}
                 )
                 return redirect(_editor_url(plan, form.instance))
+        elif action == "ta-bort":
+            form = ItemForm(request.POST, plan=plan)
+            if form.is_valid() and _try(form, lambda: _delete(form)):
+                messages.success(request, _("%(item)s togs bort.") % {"item": _name(form.item)})
+                return redirect(_editor_url(plan, _parent(form.item)))
+            errors = _action_errors(form)
         elif action in {"steg", "flytta"}:
             form = (StepForm if action == "steg" else MoveForm)(request.POST, plan=plan)
             if action == "flytta":
@@ -292,9 +315,8 @@ def plan_editor(request: HttpRequest, pk: int) -> HttpResponse:
             if valid and _try(form, lambda: _move(request, form)):
                 messages.success(request, _("%(item)s flyttades.") % {"item": _name(form.item)})
                 return redirect(_editor_url(plan, form.item))
-            errors = list(form.non_field_errors()) + [
-                e for name in ("post", "version", "steg") for e in form.errors.get(name, [])
-            ]
+            # A move's form shows its own errors; a step's are shown at the top.
+            errors = _action_errors(form) if action == "steg" else []
         else:
             errors = [_("Okänd åtgärd. Ladda om sidan och försök igen.")]
     context = {
@@ -305,6 +327,9 @@ def plan_editor(request: HttpRequest, pk: int) -> HttpResponse:
         "moving": moving,
         "measure_move": isinstance(moving, Measure),
         "errors": errors,
+        "deleting": deleting,
+        "deleting_ref": anchor(deleting) if deleting else "",
+        "goes_with": what_goes_with(deleting) if deleting else [],
     }
     failed = request.method == "POST"
     return render(request, "plans/plan_editor.html", context, status=400 if failed else 200)
@@ -331,6 +356,22 @@ def _move(request: HttpRequest, form: StepForm | MoveForm) -> None:
         plan_item_step(item=item, expected_version=version, step=step, user=request.user)
     else:
         plan_item_move(item=item, expected_version=version, to=form.target(), user=request.user)
+
+
+def _action_errors(form: ItemForm) -> list[str]:
+    """Return why an action on an item was refused, for the summary at the top of the page
+    (a move's own fields show theirs in its form)."""
+    hidden = ("post", "version", "steg")
+    return [*form.non_field_errors(), *(e for name in hidden for e in form.errors.get(name, []))]
+
+
+def _delete(form: ItemForm) -> None:
+    plan_item_delete(item=form.item, expected_version=form.cleaned_data["version"])
+
+
+def _parent(item: FocusArea | Result | Measure) -> FocusArea | None:
+    """Return the focus area the item sits in: where the page goes back to once it is gone."""
+    return item.parent if isinstance(item, FocusArea) else item.focus_area
 
 
 def _try(form: forms.Form, action) -> bool:
