@@ -351,3 +351,33 @@ def test_a_stale_delete_is_refused(alice, diana, draft_plan, measure):
         post=f"insats-{measure.pk}",
         version=1,
     )
+
+
+# --- In place (htmx) --------------------------------------------------------------------------
+
+
+def test_a_step_in_place_swaps_the_tree_and_keeps_the_buttons_ids(alice, draft_plan, focus_area):
+    a, b = _measures(focus_area, 2)
+    client = client_for(alice)
+    page = client.get(_url(draft_plan)).content.decode()
+    assert 'hx-target="#redigering"' in page and f'id="upp-insats-{b.pk}"' in page
+    response = client.post(
+        _url(draft_plan),
+        {"atgard": "steg", "post": f"insats-{b.pk}", "version": 1, "steg": "upp"},
+        headers={"HX-Request": "true"},
+        follow=True,
+    )
+    region = response.content.decode().split('id="redigering"')[1]
+    assert f'id="upp-insats-{b.pk}"' in region  # htmx puts the focus back on it by its id
+    assert region.index(f'id="insats-{b.pk}"') < region.index(f'id="insats-{a.pk}"')
+
+
+def test_a_refused_step_in_place_shows_why_in_the_swapped_region(alice, draft_plan, focus_area):
+    (a,) = _measures(focus_area, 1)
+    response = client_for(alice).post(
+        _url(draft_plan),
+        {"atgard": "steg", "post": f"insats-{a.pk}", "version": 7, "steg": "upp"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 400  # static/js/plan.js swaps a 400 in as well
+    assert "Någon annan har sparat" in response.content.decode().split('id="redigering"')[1]

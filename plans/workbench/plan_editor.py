@@ -321,6 +321,7 @@ def plan_editor(request: HttpRequest, pk: int) -> HttpResponse:
             errors = [_("Okänd åtgärd. Ladda om sidan och försök igen.")]
     context = {
         "plan": plan,
+        "editor_url": _editor_url(plan),
         "tree": editor_tree(plan),
         "forms": forms_shown,
         "move_form": move_form,
