@@ -381,3 +381,15 @@ def test_a_refused_step_in_place_shows_why_in_the_swapped_region(alice, draft_pl
     )
     assert response.status_code == 400  # static/js/plan.js swaps a 400 in as well
     assert "Någon annan har sparat" in response.content.decode().split('id="redigering"')[1]
+
+
+def test_adding_under_a_chosen_area_suggests_its_next_codes(alice, draft_plan, measure):
+    second = FocusArea.objects.create(plan=draft_plan, number="2", title="Äldre")
+    client = client_for(alice)
+    page = client.get(_url(draft_plan)).content.decode()
+    assert 'name="insats-code" value="1B"' in page  # the first area's next code
+    assert 'name="fokusomrade-number" value="3"' in page
+    page = client.get(_url(draft_plan) + f"?under={second.pk}").content.decode()
+    assert 'name="insats-code" value="2A"' in page
+    assert 'name="resultat-number" value="1"' in page
+    assert 'name="fokusomrade-number" value="1"' in page  # the first arena under it

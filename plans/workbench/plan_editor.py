@@ -24,6 +24,8 @@ from plans.models import FocusArea, Measure, Plan, Result
 from plans.services import (
     StaleVersionError,
     next_area_number,
+    next_measure_code,
+    next_result_number,
     plan_item_add,
     plan_item_delete,
     plan_item_move,
@@ -79,13 +81,14 @@ class AreaAddForm(forms.ModelForm):
         fields = ["title", "parent", "number"]
         help_texts = {"number": gettext_lazy("Lämnas numret tomt får området nästa lediga.")}
 
-    def __init__(self, *args, plan: Plan, **kwargs) -> None:
+    def __init__(self, *args, plan: Plan, under: FocusArea | None = None, **kwargs) -> None:
         super().__init__(*args, instance=FocusArea(plan=plan), **kwargs)
         self.fields["parent"] = _area_choice(
             _plan_areas(plan), required=False, empty_label=_("Inget – överst i planen")
         )
         self.fields["parent"].label = _("Ingår i")
-        self.fields["number"].widget.attrs["placeholder"] = next_area_number(plan.pk, None)
+        parent_id = under.pk if under else None
+        self.initial.update(parent=parent_id, number=next_area_number(plan.pk, parent_id))
 
 
 class ResultAddForm(forms.ModelForm):
@@ -98,11 +101,13 @@ class ResultAddForm(forms.ModelForm):
         help_texts = {"number": gettext_lazy("Lämnas numret tomt får resultatet nästa lediga.")}
         widgets = {"title": forms.TextInput}
 
-    def __init__(self, *args, plan: Plan, **kwargs) -> None:
+    def __init__(self, *args, plan: Plan, under: FocusArea | None = None, **kwargs) -> None:
         super().__init__(*args, instance=Result(), **kwargs)
         self.fields["focus_area"] = _area_choice(_plan_areas(plan), required=True)
         self.fields["focus_area"].label = _("Fokusområde")
         self.fields["number"].required = False
+        if under is not None:
+            self.initial.update(focus_area=under.pk, number=next_result_number(under.pk))
 
 
 class MeasureAddForm(forms.ModelForm):
@@ -119,8 +124,10 @@ class MeasureAddForm(forms.ModelForm):
         }
         widgets = {"title": forms.TextInput}
 
-    def __init__(self, *args, plan: Plan, **kwargs) -> None:
+    def __init__(self, *args, plan: Plan, under: FocusArea | None = None, **kwargs) -> None:
         super().__init__(*args, instance=Measure(plan=plan), **kwargs)
+        if under is not None:
+            self.initial.update(focus_area=under.pk, code=next_measure_code(under))
         self.fields["focus_area"] = _area_choice(_plan_areas(plan), required=True)
         self.fields["focus_area"].label = _("Fokusområde")
         self.fields["result"] = IdChoiceField(
@@ -278,62 +285,94 @@ def _editable_plan(request: HttpRequest, pk: int) -> Plan:
 
 @login_required
 def plan_editor(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show the plan's tree with its forms; a POST adds or moves an item, then back to it."""
+    """Show the plan's tree with its forms; a POST adds, moves or deletes an item and goes
+    back to it, or shows the page again with why it was refused (nothing written)."""
     plan = _editable_plan(request, pk)
-    forms_shown = {
-        name: form_class(plan=plan, prefix=name) for name, form_class in ADD_FORMS.items()
-    }
+    # The focus area the forms add to (the first one unless she chose one), with its next
+    # free numbers and code filled in.
+    under = find_item(plan, "fokusomrade-" + request.GET.get("under", ""))
+    first = under or _plan_areas(plan).first()
     moving = find_item(plan, request.GET.get("flytta", ""))
-    move_form = _move_form(plan, moving) if moving else None
-    deleting = find_item(plan, request.GET.get("ta-bort", ""))
-    errors: list[str] = []
+    page = {
+        "plan": plan,
+        "forms": {
+            "fokusomrade": AreaAddForm(plan=plan, prefix="fokusomrade", under=under),
+            "resultat": ResultAddForm(plan=plan, prefix="resultat", under=first),
+            "insats": MeasureAddForm(plan=plan, prefix="insats", under=first),
+        },
+        "moving": moving,
+        "move_form": _move_form(plan, moving) if moving else None,
+        "deleting": find_item(plan, request.GET.get("ta-bort", "")),
+        "errors": [],
+    }
     if request.method == "POST":
         action = request.POST.get("atgard", "")
-        if action in ADD_FORMS:
-            form = ADD_FORMS[action](request.POST, plan=plan, prefix=action)
-            forms_shown[action] = form
-            saved = form.is_valid() and _try(
-                form, lambda: plan_item_add(item=form.instance, user=request.user)
-            )
-            if saved:
-                messages.success(
-                    request, _("%(item)s lades till.") % {"item": _name(form.instance)}
-                )
-                return redirect(_editor_url(plan, form.instance))
-        elif action == "ta-bort":
-            form = ItemForm(request.POST, plan=plan)
-            if form.is_valid() and _try(form, lambda: _delete(form)):
-                messages.success(request, _("%(item)s togs bort.") % {"item": _name(form.item)})
-                return redirect(_editor_url(plan, _parent(form.item)))
-            errors = _action_errors(form)
-        elif action in {"steg", "flytta"}:
-            form = (StepForm if action == "steg" else MoveForm)(request.POST, plan=plan)
-            if action == "flytta":
-                move_form = form
-            valid = form.is_valid()
-            moving = form.item if action == "flytta" else moving
-            if valid and _try(form, lambda: _move(request, form)):
-                messages.success(request, _("%(item)s flyttades.") % {"item": _name(form.item)})
-                return redirect(_editor_url(plan, form.item))
-            # A move's form shows its own errors; a step's are shown at the top.
-            errors = _action_errors(form) if action == "steg" else []
+        handle = ACTIONS.get(action)
+        if handle is None:
+            page["errors"] = [_("Okänd åtgärd. Ladda om sidan och försök igen.")]
         else:
-            errors = [_("Okänd åtgärd. Ladda om sidan och försök igen.")]
-    context = {
-        "plan": plan,
-        "editor_url": _editor_url(plan),
-        "tree": editor_tree(plan),
-        "forms": forms_shown,
-        "move_form": move_form,
-        "moving": moving,
-        "measure_move": isinstance(moving, Measure),
-        "errors": errors,
-        "deleting": deleting,
-        "deleting_ref": anchor(deleting) if deleting else "",
-        "goes_with": what_goes_with(deleting) if deleting else [],
-    }
-    failed = request.method == "POST"
-    return render(request, "plans/plan_editor.html", context, status=400 if failed else 200)
+            done = handle(request, plan, action, page)
+            if done is not None:
+                return done
+    deleting = page["deleting"]
+    page.update(
+        editor_url=_editor_url(plan),
+        tree=editor_tree(plan),
+        measure_move=isinstance(page["moving"], Measure),
+        deleting_ref=anchor(deleting) if deleting else "",
+        goes_with=what_goes_with(deleting) if deleting else [],
+    )
+    status = 400 if request.method == "POST" else 200
+    return render(request, "plans/plan_editor.html", page, status=status)
+
+
+def _add(request: HttpRequest, plan: Plan, action: str, page: dict) -> HttpResponse | None:
+    form = ADD_FORMS[action](request.POST, plan=plan, prefix=action)
+    page["forms"][action] = form
+    if form.is_valid() and _try(form, lambda: plan_item_add(item=form.instance, user=request.user)):
+        messages.success(request, _("%(item)s lades till.") % {"item": _name(form.instance)})
+        return redirect(_editor_url(plan, form.instance))
+    return None
+
+
+def _step(request: HttpRequest, plan: Plan, action: str, page: dict) -> HttpResponse | None:
+    form = StepForm(request.POST, plan=plan)
+    if form.is_valid() and _try(form, lambda: _move(request, form)):
+        messages.success(request, _("%(item)s flyttades.") % {"item": _name(form.item)})
+        return redirect(_editor_url(plan, form.item))
+    page["errors"] = _action_errors(form)
+    return None
+
+
+def _move_to(request: HttpRequest, plan: Plan, action: str, page: dict) -> HttpResponse | None:
+    form = MoveForm(request.POST, plan=plan)
+    valid = form.is_valid()
+    page.update(move_form=form, moving=form.item)  # the form shows why it was refused
+    if valid and _try(form, lambda: _move(request, form)):
+        messages.success(request, _("%(item)s flyttades.") % {"item": _name(form.item)})
+        return redirect(_editor_url(plan, form.item))
+    return None
+
+
+def _delete(request: HttpRequest, plan: Plan, action: str, page: dict) -> HttpResponse | None:
+    form = ItemForm(request.POST, plan=plan)
+    if form.is_valid() and _try(
+        form,
+        lambda: plan_item_delete(item=form.item, expected_version=form.cleaned_data["version"]),
+    ):
+        messages.success(request, _("%(item)s togs bort.") % {"item": _name(form.item)})
+        return redirect(_editor_url(plan, _parent(form.item)))
+    page["errors"] = _action_errors(form)
+    return None
+
+
+# What each posted "atgard" does.
+ACTIONS = {
+    **dict.fromkeys(ADD_FORMS, _add),
+    "steg": _step,
+    "flytta": _move_to,
+    "ta-bort": _delete,
+}
 
 
 def _move_form(plan: Plan, item) -> MoveForm:
@@ -364,10 +403,6 @@ def _action_errors(form: ItemForm) -> list[str]:
     (a move's own fields show theirs in its form)."""
     hidden = ("post", "version", "steg")
     return [*form.non_field_errors(), *(e for name in hidden for e in form.errors.get(name, []))]
-
-
-def _delete(form: ItemForm) -> None:
-    plan_item_delete(item=form.item, expected_version=form.cleaned_data["version"])
 
 
 def _parent(item: FocusArea | Result | Measure) -> FocusArea | None:
