@@ -393,3 +393,20 @@ def test_adding_under_a_chosen_area_suggests_its_next_codes(alice, draft_plan, m
     assert 'name="insats-code" value="2A"' in page
     assert 'name="resultat-number" value="1"' in page
     assert 'name="fokusomrade-number" value="1"' in page  # the first arena under it
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"atgard": "steg", "post": "insats-99999999999999999999", "version": 1, "steg": "upp"},
+        {"atgard": "steg", "post": "insats-١٢", "version": 1, "steg": "upp"},
+        {"atgard": "flytta", "post": "fokusomrade-x", "version": "ett", "till": "-1"},
+        {"atgard": "ta-bort", "post": "", "version": ""},
+        {"atgard": "okänd"},
+    ],
+)
+def test_hostile_posts_are_refused_and_write_nothing(alice, draft_plan, measure, data):
+    client = client_for(alice)
+    before = snapshot()
+    assert _post(client, draft_plan, **data).status_code == 400
+    assert snapshot() == before

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -236,27 +237,28 @@ def what_goes_with(item: FocusArea | Result | Measure) -> list[tuple[int, str]]:
 
 @dataclass
 class AreaNode:
-    """A focus area on the editor page with its measures and results in their order."""
+    """A focus area on the editor page: its own measures first (under no result), then each
+    result with its measures."""
 
     area: FocusArea
     level: int
-    measures: list[Measure] = field(default_factory=list)
-    results: list[tuple[Result, list[Measure]]] = field(default_factory=list)
+    groups: list[tuple[Result | None, list[Measure]]] = field(default_factory=list)
 
 
 def editor_tree(plan: Plan) -> list[AreaNode]:
     """Return the plan's focus areas in document order with their results and measures: three
     queries, whatever the plan's size."""
     nodes = {
-        area.pk: AreaNode(area, level=min(3 + area.tree_depth, 6))
+        area.pk: AreaNode(area, level=min(3 + area.tree_depth, 6), groups=[(None, [])])
         for area in _plan_areas(plan).only(
             "pk", "plan_id", "parent_id", "number", "title", "order", "version"
         )
     }
+    groups = {area_id: node.groups[0][1] for area_id, node in nodes.items()}
     by_result: dict[int, list[Measure]] = {}
     for result in Result.objects.filter(focus_area__plan=plan).order_by("number", "pk"):
         by_result[result.pk] = []
-        nodes[result.focus_area_id].results.append((result, by_result[result.pk]))
+        nodes[result.focus_area_id].groups.append((result, by_result[result.pk]))
     measures = (
         Measure.objects.filter(plan=plan)
         .only("pk", "focus_area_id", "result_id", "code", "title", "order", "version")
@@ -266,7 +268,7 @@ def editor_tree(plan: Plan) -> list[AreaNode]:
         if measure.result_id:
             by_result[measure.result_id].append(measure)
         else:
-            nodes[measure.focus_area_id].measures.append(measure)
+            groups[measure.focus_area_id].append(measure)
     return list(nodes.values())
 
 
@@ -317,6 +319,7 @@ def plan_editor(request: HttpRequest, pk: int) -> HttpResponse:
     deleting = page["deleting"]
     page.update(
         editor_url=_editor_url(plan),
+        csrf_input=csrf_input(request),  # once: a tag per item's form costs at 2,000 measures
         tree=editor_tree(plan),
         measure_move=isinstance(page["moving"], Measure),
         deleting_ref=anchor(deleting) if deleting else "",
