@@ -410,3 +410,35 @@ def test_hostile_posts_are_refused_and_write_nothing(alice, draft_plan, measure,
     before = snapshot()
     assert _post(client, draft_plan, **data).status_code == 400
     assert snapshot() == before
+
+
+def test_a_result_without_measures_moves_with_its_number(alice, draft_plan, result):
+    other = FocusArea.objects.create(plan=draft_plan, number="2", title="Äldre")
+    response = _post(
+        client_for(alice),
+        draft_plan,
+        atgard="flytta",
+        post=f"resultat-{result.pk}",
+        version=1,
+        till=other.pk,
+    )
+    assert response["Location"].endswith(f"#resultat-{result.pk}")
+    result.refresh_from_db()
+    assert (result.focus_area, result.number, result.version) == (other, 1, 2)
+
+
+def test_a_stale_move_to_another_area_is_refused(alice, diana, draft_plan, measure):
+    other = FocusArea.objects.create(plan=draft_plan, number="2", title="Äldre")
+    measure.code = "1X"
+    measure.version = 2
+    measure._history_user = diana
+    measure.save()
+    _refused(
+        client_for(alice),
+        draft_plan,
+        "”1A” → ”1X”",
+        atgard="flytta",
+        post=f"insats-{measure.pk}",
+        version=1,
+        till=other.pk,
+    )

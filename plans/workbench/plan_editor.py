@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plans import permissions
-from plans.forms import AsciiIntegerField, IdChoiceField
+from plans.forms import AsciiIntegerField, IdChoiceField, is_id
 from plans.models import FocusArea, Measure, Plan, Result
 from plans.services import (
     StaleVersionError,
@@ -215,7 +216,7 @@ def find_item(plan: Plan, reference: str) -> FocusArea | Result | Measure | None
     """Return the plan's item named by a reference such as "insats-12"; None if there is none."""
     kind, _dash, pk = reference.partition("-")
     model = KINDS.get(kind)
-    if model is None or not pk.isascii() or not pk.isdigit() or len(pk) > 18:
+    if model is None or not is_id(pk):
         return None
     in_plan = {"focus_area__plan": plan} if model is Result else {"plan": plan}
     return model.objects.filter(pk=pk, **in_plan).first()
@@ -224,7 +225,7 @@ def find_item(plan: Plan, reference: str) -> FocusArea | Result | Measure | None
 def what_goes_with(item: FocusArea | Result | Measure) -> list[tuple[int, str]]:
     """Return what deleting the item deletes with it, as (count, name) per kind of record,
     as the admin's delete page lists it."""
-    collector = NestedObjects(using="default")
+    collector = NestedObjects(using=router.db_for_write(type(item)))
     collector.collect([item])
     counts = []
     for model, records in collector.data.items():
