@@ -707,10 +707,12 @@ def plan_item_step(
 
 def plan_item_move(
     *, item: PlanItem, expected_version: int, to: dict[str, object], user: AbstractBaseUser
-) -> None:
+) -> PlanItem:
     """Move an item under another focus area (or a measure under another result), last
-    among its new siblings; codes and history stay. Refused if saved since `expected_version`,
-    and where the model's rules refuse (a focus area under itself, a result with measures)."""
+    among its new siblings; codes and history stay. A focus area's or result's number that a
+    new sibling already has becomes the next free one there. Refused if saved since
+    `expected_version`, and where the model's rules refuse (a focus area under itself, a
+    result with measures). Returns the item as saved."""
     with transaction.atomic():
         _lock_plan(_item_plan_id(item))
         current = _current(item, expected_version, user)
@@ -718,9 +720,16 @@ def plan_item_move(
             setattr(current, name, value)
         if not isinstance(current, Result):
             current.order = _next_order(current)
-        _refuse_taken_number(current)
+        try:
+            _refuse_taken_number(current)
+        except ValidationError:
+            if isinstance(current, FocusArea):
+                current.number = next_area_number(current.plan_id, current.parent_id)
+            else:
+                current.number = next_result_number(current.focus_area_id)
         current.full_clean()
         versioned_save(instance=current, expected_version=expected_version, user=user)
+        return current
 
 
 def plan_item_delete(*, item: PlanItem, expected_version: int) -> None:

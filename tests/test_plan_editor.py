@@ -442,3 +442,14 @@ def test_a_stale_move_to_another_area_is_refused(alice, diana, draft_plan, measu
         version=1,
         till=other.pk,
     )
+
+
+def test_an_arena_moved_to_the_top_takes_the_next_free_number(alice, draft_plan, focus_area):
+    arena = FocusArea.objects.create(plan=draft_plan, parent=focus_area, number="1", title="Skola")
+    client = client_for(alice)
+    response = _post(
+        client, draft_plan, atgard="flytta", post=f"fokusomrade-{arena.pk}", version=1, till=""
+    )
+    arena.refresh_from_db()
+    assert (arena.parent, arena.number) == (None, "2")  # "1" is taken at the top
+    assert "Fokusområde 2 Skola flyttades." in client.get(response["Location"]).content.decode()

@@ -394,12 +394,16 @@ def _move_form(plan: Plan, item) -> MoveForm:
 
 
 def _move(request: HttpRequest, form: StepForm | MoveForm) -> None:
+    """Move the form's item; after a move under another area, `form.item` is the item as
+    saved (its number may be new there)."""
     item, version = form.item, form.cleaned_data["version"]
     if isinstance(form, StepForm):
         step = -1 if form.cleaned_data["steg"] == "upp" else 1
         plan_item_step(item=item, expected_version=version, step=step, user=request.user)
     else:
-        plan_item_move(item=item, expected_version=version, to=form.target(), user=request.user)
+        form.item = plan_item_move(
+            item=item, expected_version=version, to=form.target(), user=request.user
+        )
 
 
 def _action_errors(form: ItemForm) -> list[str]:
