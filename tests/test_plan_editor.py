@@ -66,6 +66,7 @@ def test_the_tree_in_document_order_with_anchors(alice, draft_plan):
         assert f'id="{anchor}"' in page
     assert page.index("Barn och unga") < page.index("Skolan") < page.index("Äldre")
     assert page.index("Fler läser") < page.index("Insats 1")
+    assert reverse("plans:measure_edit", args=[measure.pk]) in page  # its full form
 
 
 def _queries(client, plan) -> int:

@@ -266,6 +266,7 @@ def editor_tree(plan: Plan) -> list[AreaNode]:
         .order_by("order", "code", "pk")
     )
     for measure in measures:
+        measure.edit_url = reverse("plans:measure_edit", args=[measure.pk])
         if measure.result_id:
             by_result[measure.result_id].append(measure)
         else:
