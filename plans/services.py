@@ -625,3 +625,179 @@ def _copy_budgets(source: Plan, plan: Plan, copies: tuple[dict, dict], user, mad
 def _fields(record: models.Model, *names: str) -> dict[str, object]:
     """Return the named fields' values of a record, to copy into a new one."""
     return {name: getattr(record, name) for name in names}
+
+
+# --- The plan editor: adding and moving focus areas, results and measures ----------------
+
+PlanItem = FocusArea | Result | Measure
+
+
+def _item_plan_id(item: PlanItem) -> int:
+    return item.focus_area.plan_id if isinstance(item, Result) else item.plan_id
+
+
+def _lock_plan(plan_id: int) -> None:
+    """Take the plan's row lock: adds and moves in one plan wait for each other, so a number or
+    code checked free is still free when it is saved."""
+    locked(Plan.objects.filter(pk=plan_id), action="Editing a plan's tree").first()
+
+
+def next_area_number(plan_id: int, parent_id: int | None) -> str:
+    """Return the next free number among a focus area's siblings: one above the largest."""
+    numbers = FocusArea.objects.filter(plan_id=plan_id, parent_id=parent_id).values_list(
+        "number", flat=True
+    )
+    return str(max((int(n) for n in numbers if n.isdigit()), default=0) + 1)
+
+
+def next_result_number(area_id: int) -> int:
+    """Return the next free number of a result in the focus area."""
+    numbers = Result.objects.filter(focus_area_id=area_id).values_list("number", flat=True)
+    return max(numbers, default=0) + 1
+
+
+def _letters(index: int) -> str:
+    """Return A, B, … Z, AA, AB, … for 0, 1, …"""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def next_measure_code(area: FocusArea) -> str:
+    """Return the next free code in the plan as seed 002 writes them: the focus area's number
+    and a letter (1A, 1B, …)."""
+    numbered = FocusArea.objects.of_plan(area.plan_id).filter(pk=area.pk).first()
+    prefix = numbered.full_number if numbered else area.number
+    taken = set(Measure.objects.filter(plan_id=area.plan_id).values_list("code", flat=True))
+    index = 0
+    while f"{prefix}{_letters(index)}" in taken:
+        index += 1
+    return f"{prefix}{_letters(index)}"
+
+
+def _refuse_taken_number(item: PlanItem) -> None:
+    """Refuse a focus area's or result's number its siblings already have (a measure's code
+    is refused by its constraint)."""
+    if isinstance(item, FocusArea) and item.number:
+        siblings = FocusArea.objects.filter(
+            plan_id=item.plan_id, parent_id=item.parent_id, number=item.number
+        )
+        message = _("Det finns redan ett fokusområde med numret %(number)s på den nivån.")
+    elif isinstance(item, Result):
+        siblings = Result.objects.filter(focus_area_id=item.focus_area_id, number=item.number)
+        message = _("Det finns redan ett resultat med numret %(number)s i fokusområdet.")
+    else:
+        return
+    if siblings.exclude(pk=item.pk).exists():
+        raise ValidationError(message % {"number": item.number})
+
+
+def plan_item_add(*, item: PlanItem, user: AbstractBaseUser) -> None:
+    """Add a focus area, result or measure to its plan, last among its siblings; a number or
+    code left empty takes the next free one. Checked in full under the plan's lock."""
+    with transaction.atomic():
+        _lock_plan(_item_plan_id(item))
+        if isinstance(item, FocusArea) and not item.number:
+            item.number = next_area_number(item.plan_id, item.parent_id)
+        elif isinstance(item, Result) and not item.number:
+            item.number = next_result_number(item.focus_area_id)
+        elif isinstance(item, Measure) and not item.code:
+            item.code = next_measure_code(item.focus_area)
+        if not isinstance(item, Result):
+            item.order = _next_order(item)
+        _refuse_taken_number(item)
+        item.full_clean()
+        versioned_save(instance=item, expected_version=1, user=user)
+
+
+def _siblings(item: PlanItem) -> models.QuerySet:
+    """Return the items shown beside this one, in their order on the page: focus areas under
+    the same parent, measures under the same focus area and result."""
+    if isinstance(item, FocusArea):
+        return FocusArea.objects.filter(plan_id=item.plan_id, parent_id=item.parent_id).order_by(
+            "order", "number", "pk"
+        )
+    return Measure.objects.filter(
+        plan_id=item.plan_id, focus_area_id=item.focus_area_id, result_id=item.result_id
+    ).order_by("order", "code", "pk")
+
+
+def _next_order(item: PlanItem) -> int:
+    """Return the order that puts the item after its siblings."""
+    orders = _siblings(item).exclude(pk=item.pk).values_list("order", flat=True)
+    return max(orders, default=-1) + 1
+
+
+def _current(item: PlanItem, expected_version: int, user) -> PlanItem:
+    """Return the item read under its row lock; refuse it gone or saved since `expected_version`."""
+    current = locked_record(item)
+    if current is None:
+        raise ValidationError(_("Posten finns inte längre. Ladda om sidan."))
+    if current.version != expected_version:
+        raise StaleVersionError(changes_since(current, expected_version, viewer=user))
+    return current
+
+
+def plan_item_step(
+    *, item: FocusArea | Measure, expected_version: int, step: int, user: AbstractBaseUser
+) -> bool:
+    """Move a focus area or measure one place up (-1) or down (+1) among its siblings.
+
+    The siblings keep their order among themselves; where two share an order (as imported
+    rows may), they are numbered from the smallest one, each renumbered one with its history.
+    Refused if the item was saved since `expected_version`; returns whether anything moved.
+    """
+    with transaction.atomic():
+        _lock_plan(_item_plan_id(item))
+        current = _current(item, expected_version, user)
+        siblings = list(locked(_siblings(current), action="Reordering a plan's items"))
+        index = next(i for i, s in enumerate(siblings) if s.pk == current.pk)
+        other = index + step
+        if not 0 <= other < len(siblings):
+            return False
+        siblings[index], siblings[other] = siblings[other], siblings[index]
+        base = min(s.order for s in siblings)
+        for position, sibling in enumerate(siblings, start=base):
+            if sibling.order != position:
+                sibling.order = position
+                versioned_save(instance=sibling, expected_version=sibling.version, user=user)
+        return True
+
+
+def plan_item_move(
+    *, item: PlanItem, expected_version: int, to: dict[str, object], user: AbstractBaseUser
+) -> PlanItem:
+    """Move an item under another focus area (or a measure under another result), last
+    among its new siblings; codes and history stay. A focus area's or result's number that a
+    new sibling already has becomes the next free one there. Refused if saved since
+    `expected_version`, and where the model's rules refuse (a focus area under itself, a
+    result with measures). Returns the item as saved."""
+    with transaction.atomic():
+        _lock_plan(_item_plan_id(item))
+        current = _current(item, expected_version, user)
+        for name, value in to.items():
+            setattr(current, name, value)
+        if not isinstance(current, Result):
+            current.order = _next_order(current)
+        try:
+            _refuse_taken_number(current)
+        except ValidationError:
+            if isinstance(current, FocusArea):
+                current.number = next_area_number(current.plan_id, current.parent_id)
+            else:
+                current.number = next_result_number(current.focus_area_id)
+        current.full_clean()
+        versioned_save(instance=current, expected_version=expected_version, user=user)
+        return current
+
+
+def plan_item_delete(*, item: PlanItem, expected_version: int) -> None:
+    """Delete a focus area, result or measure with everything below it (areas, results,
+    measures, their actors and reports), as the admin's delete page does; refused if the item
+    was saved since `expected_version`. The request's user is named in the history."""
+    with transaction.atomic():
+        _lock_plan(_item_plan_id(item))
+        versioned_delete(instance=item, expected_version=expected_version)

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from plans import views
-from plans.workbench import budget, measure_import, new_plan
+from plans.workbench import budget, measure_import, new_plan, plan_editor
 
 app_name = "plans"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("planer/ny/", new_plan.plan_new, name="plan_new"),
     path("planer/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("planer/<int:pk>/andra/", views.plan_edit, name="plan_edit"),
+    path("planer/<int:pk>/redigera/", plan_editor.plan_editor, name="plan_editor"),
     path("planer/<int:pk>/historik/", views.plan_history_view, name="plan_history"),
     path("planer/<int:pk>/budget/", budget.budget_new, name="budget_new"),
     path("planer/<int:pk>/budget/<int:year>/", budget.budget_view, name="budget"),

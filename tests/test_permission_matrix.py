@@ -309,6 +309,7 @@ SITE_WRITES = {
     # tests/test_budget_in_the_site.py adds one.
     "plans:budget": EDITORS,
     "plans:budget_new": EDITORS,
+    "plans:plan_editor": EDITORS,  # the editor's main form adds a measure
     # plans:measures_import is the plan editors' page (as plan_edit: bob 403, charlie 404); its
     # form posts a file, which the matrix does not send, so it writes for nobody here;
     # tests/test_measure_import.py uploads, previews and confirms.

@@ -1,0 +1,456 @@
+"""The plan editor: the plan's tree on one page, where a strategist adds focus areas, results
+and measures, and moves them among their siblings or under another focus area. Every action
+posts a form and comes back to the item; a refusal says why in Swedish and writes nothing."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from plans.models import FocusArea, Measure, Result
+from tests.conftest import client_for
+from tests.html_forms import snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(plan) -> str:
+    return reverse("plans:plan_editor", args=[plan.pk])
+
+
+def _post(client, plan, **data):
+    return client.post(_url(plan), data)
+
+
+def _refused(client, plan, text: str, **data) -> None:
+    """Post and check the page shows the message and nothing was written."""
+    before = snapshot()
+    response = _post(client, plan, **data)
+    assert response.status_code == 400
+    assert text in response.content.decode()
+    assert snapshot() == before
+
+
+def _history_user(record) -> object:
+    return record.history.order_by("history_date", "history_id").last().history_user
+
+
+# --- The tree shown -----------------------------------------------------------------------
+
+
+def _fill(plan, measures: int) -> None:
+    """Give the plan two areas with an arena below the first, a result and measures."""
+    first = FocusArea.objects.create(plan=plan, number="1", title="Barn och unga")
+    arena = FocusArea.objects.create(plan=plan, parent=first, number="1", title="Skolan")
+    FocusArea.objects.create(plan=plan, number="2", title="Äldre")
+    result = Result.objects.create(focus_area=arena, number=1, title="Fler läser")
+    Measure.objects.bulk_create(
+        Measure(
+            plan=plan,
+            focus_area=arena,
+            result=result if n % 2 else None,
+            code=f"1.1{n}",
+            title=f"Insats {n}",
+        )
+        for n in range(measures)
+    )
+
+
+def test_the_tree_in_document_order_with_anchors(alice, draft_plan):
+    _fill(draft_plan, 3)
+    page = client_for(alice).get(_url(draft_plan)).content.decode()
+    arena = FocusArea.objects.get(title="Skolan")
+    measure = Measure.objects.get(code="1.11")
+    result = Result.objects.get()
+    for anchor in (f"fokusomrade-{arena.pk}", f"insats-{measure.pk}", f"resultat-{result.pk}"):
+        assert f'id="{anchor}"' in page
+    assert page.index("Barn och unga") < page.index("Skolan") < page.index("Äldre")
+    assert page.index("Fler läser") < page.index("Insats 1")
+    assert reverse("plans:measure_edit", args=[measure.pk]) in page  # its full form
+
+
+def _queries(client, plan) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(_url(plan)).status_code == 200
+    return len(queries)
+
+
+def test_query_count_does_not_grow_with_the_plan(alice, draft_plan, adopted_plan):
+    _fill(draft_plan, 10)
+    _fill(adopted_plan, 100)
+    client = client_for(alice)
+    assert _queries(client, draft_plan) == _queries(client, adopted_plan)
+
+
+# --- Access ---------------------------------------------------------------------------------
+
+
+def test_who_may_open_the_editor(alice, bob, charlie, diana, draft_plan, measure):
+    url = _url(draft_plan)
+    assert client_for(alice).get(url).status_code == 200
+    assert client_for(diana).get(url).status_code == 200
+    assert client_for(bob).get(url).status_code == 403  # reads the plan, may not edit it
+    assert client_for(charlie).get(url).status_code == 404
+    assert client_for(None).get(url).status_code == 302
+
+
+def test_the_plan_page_links_to_the_editor_for_editors_only(alice, bob, draft_plan, measure):
+    page = reverse("plans:plan_detail", args=[draft_plan.pk])
+    assert _url(draft_plan) in client_for(alice).get(page).content.decode()
+    assert _url(draft_plan) not in client_for(bob).get(page).content.decode()
+
+
+def test_a_reader_cannot_post(bob, draft_plan, measure):
+    client = client_for(bob)
+    before = snapshot()
+    response = _post(client, draft_plan, atgard="fokusomrade", **{"fokusomrade-title": "Nytt"})
+    assert response.status_code == 403
+    assert snapshot() == before
+
+
+# --- Adding ---------------------------------------------------------------------------------
+
+
+def test_a_focus_area_under_another_takes_the_next_number(alice, draft_plan, focus_area):
+    FocusArea.objects.create(plan=draft_plan, parent=focus_area, number="1", title="Förskolan")
+    response = _post(
+        client_for(alice),
+        draft_plan,
+        atgard="fokusomrade",
+        **{"fokusomrade-title": "Skolan", "fokusomrade-parent": focus_area.pk},
+    )
+    area = FocusArea.objects.get(title="Skolan")
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#fokusomrade-{area.pk}")
+    assert (area.parent, area.number, area.version) == (focus_area, "2", 1)
+    assert _history_user(area) == alice
+
+
+def test_a_focus_area_number_taken_at_its_level_is_refused(alice, draft_plan, focus_area):
+    _refused(
+        client_for(alice),
+        draft_plan,
+        "Det finns redan ett fokusområde med numret 1 på den nivån.",
+        atgard="fokusomrade",
+        **{"fokusomrade-title": "Annat", "fokusomrade-number": "1"},
+    )
+
+
+def test_a_result_takes_the_next_number(alice, draft_plan, result):
+    response = _post(
+        client_for(alice),
+        draft_plan,
+        atgard="resultat",
+        **{"resultat-title": "Fler rör sig", "resultat-focus_area": result.focus_area_id},
+    )
+    new = Result.objects.get(title="Fler rör sig")
+    assert response["Location"].endswith(f"#resultat-{new.pk}")
+    assert new.number == 2
+    assert _history_user(new) == alice
+
+
+def test_a_measure_takes_the_next_free_code(alice, draft_plan, measure):
+    response = _post(
+        client_for(alice),
+        draft_plan,
+        atgard="insats",
+        **{"insats-title": "Läsombud", "insats-focus_area": measure.focus_area_id},
+    )
+    new = Measure.objects.get(title="Läsombud")
+    assert response["Location"].endswith(f"#insats-{new.pk}")
+    assert (new.code, new.plan, new.result) == ("1B", draft_plan, None)
+    assert _history_user(new) == alice
+
+
+def test_a_measure_code_taken_in_the_plan_is_refused(alice, draft_plan, measure):
+    _refused(
+        client_for(alice),
+        draft_plan,
+        "Det finns redan en insats med den koden i planen.",
+        atgard="insats",
+        **{
+            "insats-title": "Dubblett",
+            "insats-code": "1A",
+            "insats-focus_area": measure.focus_area_id,
+        },
+    )
+
+
+def test_a_measure_under_another_areas_result_is_refused(alice, draft_plan, result):
+    other = FocusArea.objects.create(plan=draft_plan, number="2", title="Äldre")
+    _refused(
+        client_for(alice),
+        draft_plan,
+        "Resultatet hör till ett annat fokusområde än insatsen.",
+        atgard="insats",
+        **{"insats-title": "Fel", "insats-focus_area": other.pk, "insats-result": result.pk},
+    )
+
+
+def test_another_plans_focus_area_is_no_choice(alice, draft_plan, adopted_plan, focus_area):
+    elsewhere = FocusArea.objects.create(plan=adopted_plan, number="9", title="Annan plan")
+    _refused(
+        client_for(alice),
+        draft_plan,
+        "Välj ett giltigt alternativ",
+        atgard="insats",
+        **{"insats-title": "Fel", "insats-focus_area": elsewhere.pk},
+    )
+
+
+# --- Moving ---------------------------------------------------------------------------------
+
+
+def _measures(area, n: int) -> list[Measure]:
+    return [
+        Measure.objects.create(plan=area.plan, focus_area=area, code=f"1{c}", title=c)
+        for c in "ABCD"[:n]
+    ]
+
+
+def _codes(area) -> list[str]:
+    return list(area.measures.order_by("order", "code", "pk").values_list("code", flat=True))
+
+
+def test_moving_a_measure_up_keeps_the_others_in_order(alice, draft_plan, focus_area):
+    a, b, c, d = _measures(focus_area, 4)
+    response = _post(
+        client_for(alice), draft_plan, atgard="steg", post=f"insats-{c.pk}", version=1, steg="upp"
+    )
+    assert response["Location"].endswith(f"#insats-{c.pk}")
+    assert _codes(focus_area) == ["1A", "1C", "1B", "1D"]
+    c.refresh_from_db()
+    assert _history_user(c) == alice
+    assert c.code == "1C"
+
+
+def test_moving_a_focus_area_down(alice, draft_plan, focus_area):
+    second = FocusArea.objects.create(plan=draft_plan, number="2", title="Äldre")
+    _post(
+        client_for(alice),
+        draft_plan,
+        atgard="steg",
+        post=f"fokusomrade-{focus_area.pk}",
+        version=1,
+        steg="ned",
+    )
+    assert [a.pk for a in FocusArea.objects.of_plan(draft_plan.pk)] == [second.pk, focus_area.pk]
+
+
+def test_a_stale_move_is_refused_naming_the_change(alice, diana, draft_plan, focus_area):
+    a, b = _measures(focus_area, 2)
+    b.title = "Ändrad av Diana"
+    b.version = 2
+    b._history_user = diana
+    b.save()
+    _refused(
+        client_for(alice),
+        draft_plan,
+        "Ändrad av Diana",
+        atgard="steg",
+        post=f"insats-{b.pk}",
+        version=1,
+        steg="upp",
+    )
+
+
+def test_moving_a_measure_to_another_focus_area(alice, draft_plan, measure):
+    other = FocusArea.objects.create(plan=draft_plan, number="2", title="Äldre")
+    response = _post(
+        client_for(alice),
+        draft_plan,
+        atgard="flytta",
+        post=f"insats-{measure.pk}",
+        version=1,
+        till=other.pk,
+        resultat="",
+    )
+    assert response["Location"].endswith(f"#insats-{measure.pk}")
+    measure.refresh_from_db()
+    assert (measure.focus_area, measure.result, measure.code) == (other, None, "1A")
+    assert _history_user(measure) == alice
+
+
+def test_a_focus_area_cannot_move_under_its_own_arena(alice, draft_plan, focus_area):
+    arena = FocusArea.objects.create(plan=draft_plan, parent=focus_area, number="1", title="Skola")
+    page = client_for(alice).get(_url(draft_plan) + f"?flytta=fokusomrade-{focus_area.pk}")
+    move_form = page.content.decode().split('id="flytta"')[1].split("</section>")[0]
+    assert "<option" in move_form
+    assert f'<option value="{arena.pk}"' not in move_form
+    _refused(
+        client_for(alice),
+        draft_plan,
+        "Ett fokusområde kan inte ingå i sig självt.",
+        atgard="flytta",
+        post=f"fokusomrade-{focus_area.pk}",
+        version=1,
+        till=arena.pk,
+    )
+
+
+def test_a_result_with_measures_stays(alice, draft_plan, measure):
+    other = FocusArea.objects.create(plan=draft_plan, number="2", title="Äldre")
+    _refused(
+        client_for(alice),
+        draft_plan,
+        "Resultatet har insatser och kan inte flyttas",
+        atgard="flytta",
+        post=f"resultat-{measure.result_id}",
+        version=1,
+        till=other.pk,
+    )
+
+
+def test_an_item_of_another_plan_is_refused(alice, draft_plan, adopted_plan, focus_area):
+    elsewhere = FocusArea.objects.create(plan=adopted_plan, number="9", title="Annan plan")
+    _refused(
+        client_for(alice),
+        draft_plan,
+        "Posten finns inte i planen.",
+        atgard="steg",
+        post=f"fokusomrade-{elsewhere.pk}",
+        version=1,
+        steg="upp",
+    )
+
+
+# --- Deleting -------------------------------------------------------------------------------
+
+
+def test_deleting_a_focus_area_confirms_what_goes_with_it(alice, diana, draft_plan, measure):
+    area = measure.focus_area
+    client = client_for(alice)
+    page = client.get(_url(draft_plan) + f"?ta-bort=fokusomrade-{area.pk}").content.decode()
+    assert "1 insats" in page and "1 långsiktigt förväntat resultat" in page
+    assert FocusArea.objects.filter(pk=area.pk).exists()  # asking deletes nothing
+    response = _post(client, draft_plan, atgard="ta-bort", post=f"fokusomrade-{area.pk}", version=1)
+    assert response.status_code == 302
+    assert not FocusArea.objects.filter(pk=area.pk).exists()
+    assert not Measure.objects.filter(pk=measure.pk).exists()
+    gone = Measure.history.filter(id=measure.pk, history_type="-").get()
+    assert gone.history_user == alice
+
+
+def test_deleting_a_measure_goes_back_to_its_focus_area(alice, draft_plan, measure):
+    response = _post(
+        client_for(alice), draft_plan, atgard="ta-bort", post=f"insats-{measure.pk}", version=1
+    )
+    assert response["Location"].endswith(f"#fokusomrade-{measure.focus_area_id}")
+    assert not Measure.objects.filter(pk=measure.pk).exists()
+
+
+def test_a_stale_delete_is_refused(alice, diana, draft_plan, measure):
+    measure.title = "Ändrad av Diana"
+    measure.version = 2
+    measure._history_user = diana
+    measure.save()
+    _refused(
+        client_for(alice),
+        draft_plan,
+        "Ändrad av Diana",
+        atgard="ta-bort",
+        post=f"insats-{measure.pk}",
+        version=1,
+    )
+
+
+# --- In place (htmx) --------------------------------------------------------------------------
+
+
+def test_a_step_in_place_swaps_the_tree_and_keeps_the_buttons_ids(alice, draft_plan, focus_area):
+    a, b = _measures(focus_area, 2)
+    client = client_for(alice)
+    page = client.get(_url(draft_plan)).content.decode()
+    assert 'hx-target="#redigering"' in page and f'id="upp-insats-{b.pk}"' in page
+    response = client.post(
+        _url(draft_plan),
+        {"atgard": "steg", "post": f"insats-{b.pk}", "version": 1, "steg": "upp"},
+        headers={"HX-Request": "true"},
+        follow=True,
+    )
+    region = response.content.decode().split('id="redigering"')[1]
+    assert f'id="upp-insats-{b.pk}"' in region  # htmx puts the focus back on it by its id
+    assert region.index(f'id="insats-{b.pk}"') < region.index(f'id="insats-{a.pk}"')
+
+
+def test_a_refused_step_in_place_shows_why_in_the_swapped_region(alice, draft_plan, focus_area):
+    (a,) = _measures(focus_area, 1)
+    response = client_for(alice).post(
+        _url(draft_plan),
+        {"atgard": "steg", "post": f"insats-{a.pk}", "version": 7, "steg": "upp"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 400  # static/js/plan.js swaps a 400 in as well
+    assert "Någon annan har sparat" in response.content.decode().split('id="redigering"')[1]
+
+
+def test_adding_under_a_chosen_area_suggests_its_next_codes(alice, draft_plan, measure):
+    second = FocusArea.objects.create(plan=draft_plan, number="2", title="Äldre")
+    client = client_for(alice)
+    page = client.get(_url(draft_plan)).content.decode()
+    assert 'name="insats-code" value="1B"' in page  # the first area's next code
+    assert 'name="fokusomrade-number" value="3"' in page
+    page = client.get(_url(draft_plan) + f"?under={second.pk}").content.decode()
+    assert 'name="insats-code" value="2A"' in page
+    assert 'name="resultat-number" value="1"' in page
+    assert 'name="fokusomrade-number" value="1"' in page  # the first arena under it
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"atgard": "steg", "post": "insats-99999999999999999999", "version": 1, "steg": "upp"},
+        {"atgard": "steg", "post": "insats-١٢", "version": 1, "steg": "upp"},
+        {"atgard": "flytta", "post": "fokusomrade-x", "version": "ett", "till": "-1"},
+        {"atgard": "ta-bort", "post": "", "version": ""},
+        {"atgard": "okänd"},
+    ],
+)
+def test_hostile_posts_are_refused_and_write_nothing(alice, draft_plan, measure, data):
+    client = client_for(alice)
+    before = snapshot()
+    assert _post(client, draft_plan, **data).status_code == 400
+    assert snapshot() == before
+
+
+def test_a_result_without_measures_moves_with_its_number(alice, draft_plan, result):
+    other = FocusArea.objects.create(plan=draft_plan, number="2", title="Äldre")
+    response = _post(
+        client_for(alice),
+        draft_plan,
+        atgard="flytta",
+        post=f"resultat-{result.pk}",
+        version=1,
+        till=other.pk,
+    )
+    assert response["Location"].endswith(f"#resultat-{result.pk}")
+    result.refresh_from_db()
+    assert (result.focus_area, result.number, result.version) == (other, 1, 2)
+
+
+def test_a_stale_move_to_another_area_is_refused(alice, diana, draft_plan, measure):
+    other = FocusArea.objects.create(plan=draft_plan, number="2", title="Äldre")
+    measure.code = "1X"
+    measure.version = 2
+    measure._history_user = diana
+    measure.save()
+    _refused(
+        client_for(alice),
+        draft_plan,
+        "”1A” → ”1X”",
+        atgard="flytta",
+        post=f"insats-{measure.pk}",
+        version=1,
+        till=other.pk,
+    )
+
+
+def test_an_arena_moved_to_the_top_takes_the_next_free_number(alice, draft_plan, focus_area):
+    arena = FocusArea.objects.create(plan=draft_plan, parent=focus_area, number="1", title="Skola")
+    client = client_for(alice)
+    response = _post(
+        client, draft_plan, atgard="flytta", post=f"fokusomrade-{arena.pk}", version=1, till=""
+    )
+    arena.refresh_from_db()
+    assert (arena.parent, arena.number) == (None, "2")  # "1" is taken at the top
+    assert "Fokusområde 2 Skola flyttades." in client.get(response["Location"]).content.decode()
