@@ -22,6 +22,7 @@ from plans.models import (
     Organisation,
     Person,
     Plan,
+    Responsibility,
 )
 from plans.selectors import MeasureFilter
 from plans.services import (
@@ -353,9 +354,27 @@ class MeasureForm(VersionedModelForm):
         # named, wherever they work.
         owner_tree = list(Organisation.objects.below([plan.owner_id]).values_list("pk", flat=True))
         named = self.instance.contacts.values("pk") if self.instance.pk else Person.objects.none()
-        self.fields["contacts"].queryset = Person.objects.filter(
-            Q(organisation__in=owner_tree) | Q(pk__in=named)
-        ).order_by("name", "pk")
+        self.fields["contacts"].queryset = (
+            Person.objects.filter(Q(organisation__in=owner_tree) | Q(pk__in=named))
+            .select_related("organisation")  # a person is named with her organisation
+            .order_by("name", "pk")
+        )
+
+
+class OneLeadActor:
+    """A formset of a measure's actors: at most one lead actor, counted over the rows posted
+    together (the database's rule sees only one row at a time)."""
+
+    def clean(self) -> None:
+        super().clean()
+        leads = [
+            form
+            for form in self.forms
+            if form not in self.deleted_forms
+            and getattr(form, "cleaned_data", {}).get("role") == Responsibility.Role.LEAD
+        ]
+        if len(leads) > 1:
+            raise ValidationError(_("En insats har högst en huvudaktör."))
 
 
 # The plan-state filter's value for measures whose state is not given (stored as "").

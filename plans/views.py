@@ -1,6 +1,8 @@
 """HTML pages for plans: read the plan, edit it, see its history; reporting leads to the
 follow-up (`plans.follow_up`)."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -28,7 +30,8 @@ from plans.selectors import (
     plan_measures,
     plan_tree,
 )
-from plans.services import StaleVersionError, versioned_save
+from plans.services import StaleVersionError, versioned_save_with_rows
+from plans.workbench import actors
 
 
 def _visible_plan(request: HttpRequest, pk: int) -> Plan:
@@ -134,29 +137,37 @@ def _plan_url(plan_id: int, anchor: str) -> str:
 
 @transaction.atomic
 def _edit(
-    request: HttpRequest, form_class: type, instance, template: str, context: dict
+    request: HttpRequest,
+    form_class: type,
+    instance,
+    template: str,
+    context: dict,
+    rows: Callable | None = None,
 ) -> tuple[HttpResponse | None, bool]:
     """Show and save a versioned edit form; return (page to show, whether a save was written).
 
     The page is None once the form is saved (or had nothing to save). A conflict re-shows the
-    form with her input, the saved values beside it and a choice per field.
+    form with her input, the saved values beside it and a choice per field. `rows(data)`
+    gives a formset of rows saved with the record, as a change of it (the measure's actors).
     """
-    form = form_class(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        record = form.save(commit=False)
+    data = request.POST or None
+    form = form_class(data, instance=instance)
+    formsets = [rows(data)] if rows else []
+    # A post without the rows (another client, an older page) leaves them as they are.
+    posted = [f for f in formsets if f.is_bound]
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in posted):
+        form.save(commit=False)
         try:
-            written = versioned_save(
-                instance=record,
-                expected_version=form.expected_version(),
-                user=request.user,
-                m2m=form.m2m_values(),
-            )
+            written = versioned_save_with_rows(form=form, formsets=posted, user=request.user)
+            for formset in posted:
+                formset.save()
         except StaleVersionError as error:
             form.add_error(None, error.describe())
         else:
             return None, written
-    page = render(request, template, {**context, "form": form}, status=400 if form.errors else 200)
-    return page, False
+    failed = form.errors or any(f.total_error_count() for f in posted)
+    context = {**context, "form": form, "rows": formsets[0] if formsets else None}
+    return render(request, template, context, status=400 if failed else 200), False
 
 
 def _saved_message(request: HttpRequest, written: bool, name: str) -> None:
@@ -192,7 +203,26 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     measure = _visible_measure(request, pk)
     if not permissions.can_edit_plan(request.user, measure.plan):
         raise PermissionDenied
-    return _edit_measure(request, measure, MeasureForm, "plans/measure_form.html")
+    anchor = measure_anchor(measure)
+    context = {
+        "measure": measure,
+        "plan": measure.plan,
+        "anchor": anchor,
+        "actors_help": actors.ACTORS_HELP,
+    }
+    term = request.GET.get(actors.SEARCH, "").strip()[:100]
+    page, written = _edit(
+        request,
+        MeasureForm,
+        measure,
+        "plans/measure_form.html",
+        context,
+        rows=lambda data: actors.actor_rows(data, measure, term),
+    )
+    if page is not None:
+        return page
+    _saved_message(request, written, _measure_name(measure))
+    return redirect(_plan_url(measure.plan_id, anchor))
 
 
 @login_required
@@ -210,17 +240,6 @@ def measure_report(request: HttpRequest, pk: int) -> HttpResponse:
         _("Ingen uppföljning av insatsen är öppen. Du rapporterar i uppföljningen när den öppnas."),
     )
     return redirect(_plan_url(measure.plan_id, measure_anchor(measure)))
-
-
-def _edit_measure(request: HttpRequest, measure: Measure, form_class: type, template: str):
-    """Show and save a measure's form; once saved, back on the plan page at the measure."""
-    anchor = measure_anchor(measure)
-    context = {"measure": measure, "plan": measure.plan, "anchor": anchor}
-    page, written = _edit(request, form_class, measure, template, context)
-    if page is not None:
-        return page
-    _saved_message(request, written, _measure_name(measure))
-    return redirect(_plan_url(measure.plan_id, anchor))
 
 
 @login_required

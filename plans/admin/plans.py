@@ -2,9 +2,6 @@
 the strategist's tool; this is the administrators')."""
 
 from django.contrib import admin
-from django.core.exceptions import (
-    ValidationError,
-)
 from django.db.models import Prefetch
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +16,7 @@ from plans.admin.rules import (
     VersionedInlineFormSet,
     chosen_plan,
 )
+from plans.forms import OneLeadActor
 from plans.models import (
     FocusArea,
     Measure,
@@ -146,20 +144,8 @@ class ResultAdmin(VersionedAdmin):
         return f"{obj.focus_area.plan.title}: {obj.focus_area.number} › {obj}"
 
 
-class ResponsibilityFormSet(SafeInlineFormSet):
-    """A measure's organisations: at most one lead actor, counted over the rows posted
-    together (the database's rule sees only one row at a time)."""
-
-    def clean(self) -> None:
-        super().clean()
-        leads = [
-            form
-            for form in self.forms
-            if form not in self.deleted_forms
-            and form.cleaned_data.get("role") == Responsibility.Role.LEAD
-        ]
-        if len(leads) > 1:
-            raise ValidationError(_("En insats har högst en huvudaktör."))
+class ResponsibilityFormSet(OneLeadActor, SafeInlineFormSet):
+    """A measure's organisations, as on the site's measure page: at most one lead actor."""
 
 
 class ResponsibilityInline(ScopedInline):

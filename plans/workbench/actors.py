@@ -1,0 +1,91 @@
+"""A measure's actors on its own page: its lead actor (at most one), the responsible and the
+partners, chosen among the plan owner's own organisations, or anywhere in the country by a
+search (a GET form, so it works without JavaScript)."""
+
+from django import forms
+from django.db.models import Case, Q, QuerySet, When
+from django.forms.models import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from plans.forms import IdChoiceField, OneLeadActor
+from plans.models import PATH_SEPARATOR, Measure, Organisation, Responsibility
+
+SEARCH = "sok"
+PREFIX = "aktorer"
+MAX_FOUND = 30
+
+
+class ActorForm(forms.ModelForm):
+    """One actor of the measure: an organisation and its part."""
+
+    class Meta:
+        model = Responsibility
+        fields = ["organisation", "role", "cooperation"]
+        field_classes = {"organisation": IdChoiceField}
+
+    def __init__(self, *args, organisations: QuerySet, choices: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        field.queryset = organisations  # what a posted id is checked against
+        field.choices = choices  # read once for every row
+        for each in self.fields.values():  # cells of a table, under its column heads
+            each.widget.attrs.setdefault("aria-label", str(each.label))
+
+
+class ActorFormSet(OneLeadActor, forms.BaseInlineFormSet):
+    """The measure's actors, a row each, with two empty rows to add more."""
+
+
+ActorRows = inlineformset_factory(
+    Measure,
+    Responsibility,
+    form=ActorForm,
+    formset=ActorFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=50,
+    absolute_max=60,
+)
+
+
+def organisation_choices(measure: Measure, term: str) -> QuerySet[Organisation]:
+    """Return the organisations she may choose: the plan owner's own tree first (in the tree's
+    order), then those already on the measure and those her search finds elsewhere."""
+    own = list(Organisation.objects.below([measure.plan.owner_id]).values_list("pk", flat=True))
+    elsewhere = Q(pk__in=measure.responsibilities.values("organisation"))
+    if term:
+        found = Organisation.objects.filter(name__icontains=term).exclude(pk__in=own)
+        elsewhere |= Q(pk__in=list(found.order_by("name").values_list("pk", flat=True)[:MAX_FOUND]))
+    mine = Case(When(pk__in=own, then=0), default=1)
+    return (
+        Organisation.objects.with_paths()
+        .filter(Q(pk__in=own) | elsewhere)
+        .annotate(elsewhere=mine)
+        .order_by("elsewhere", "tree_ordering")
+    )
+
+
+def actor_rows(data, measure: Measure, term: str) -> ActorFormSet:
+    """Return the formset of the measure's actors, its choices read once."""
+    organisations = organisation_choices(measure, term)
+    choices = [("", "---------")] + [
+        (org.pk, PATH_SEPARATOR.join(map(str, org.tree_names))) for org in organisations
+    ]
+    if data is not None and f"{PREFIX}-TOTAL_FORMS" not in data:
+        data = None  # posted without the rows: they are not changed
+    rows = ActorRows(
+        data,
+        instance=measure,
+        prefix=PREFIX,
+        form_kwargs={"organisations": organisations, "choices": choices},
+    )
+    rows.search_term = term
+    rows.found = [o for o in organisations if o.elsewhere and term.casefold() in o.name.casefold()]
+    return rows
+
+
+ACTORS_HELP = _(
+    "Välj bland planägarens egna organisationer. En organisation någon annanstans i landet söker "
+    "du fram ovanför formuläret innan du ändrar något (sökningen laddar om sidan). En insats har "
+    "högst en huvudaktör; samverkansformen anges för samverkansparter."
+)
