@@ -5,6 +5,7 @@ search (a GET form, so it works without JavaScript)."""
 from django import forms
 from django.db.models import Case, Q, QuerySet, When
 from django.forms.models import inlineformset_factory
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from plans.forms import IdChoiceField, OneLeadActor
@@ -28,8 +29,11 @@ class ActorForm(forms.ModelForm):
         field = self.fields["organisation"]
         field.queryset = organisations  # what a posted id is checked against
         field.choices = choices  # read once for every row
-        for each in self.fields.values():  # cells of a table, under its column heads
-            each.widget.attrs.setdefault("aria-label", str(each.label))
+        # Cells of a table, under its column heads: each named with its row.
+        row = int(self.prefix.rsplit("-", 1)[-1]) + 1 if self.prefix else 1
+        for each in self.fields.values():
+            label = _("%(field)s, aktör %(row)s") % {"field": each.label, "row": row}
+            each.widget.attrs.setdefault("aria-label", capfirst(label))
 
 
 class ActorFormSet(OneLeadActor, forms.BaseInlineFormSet):

@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import Page
 
-from plans.models import Plan
+from plans.models import FocusArea, Measure, Organisation, Plan
 from plans.services import plan_start
 from tests.browser.conftest import check_page
 from tests.browser.keyboard import press_and_land, tab_to
@@ -191,3 +191,156 @@ def test_strategist_imports_measures_after_correcting_a_row_and_exports_them(
     titles = {row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert "Sommarlovsaktiviteter" in titles
     print(f"norberg-strateg, import and export: {act.count} actions")
+
+
+@pytest.fixture
+def empty_plan(strategy) -> Plan:
+    """Next year's operations plan, started empty (as the journey above does)."""
+    plan = Plan(
+        owner=strategy.owner,
+        kind=Plan.Kind.OPERATIONS_PLAN,
+        title="Verksamhetsplan 2027",
+        start_year=2027,
+        end_year=2027,
+        parent=strategy,
+    )
+    plan_start(plan=plan, user=User.objects.get(username="norberg-strateg"))
+    return plan
+
+
+def _editor_form(page: Page, action: str):
+    return page.locator(f'form[aria-labelledby="{action}-rubrik"]')
+
+
+def _add_area(page: Page, act: Actions, title: str) -> None:
+    form = _editor_form(page, "fokusomrade")
+    form.get_by_label(re.compile("^Rubrik")).fill(title)
+    form.get_by_role("button", name="Lägg till fokusområdet").click()
+    act(2)
+    check_page(page, f"editor-area-{title[:10]}")
+
+
+def _add_measure(page: Page, act: Actions, title: str, area: str) -> None:
+    form = _editor_form(page, "insats")
+    form.get_by_label(re.compile("^Insats")).fill(title)
+    form.get_by_label(re.compile("^Fokusområde")).select_option(label=area)
+    form.get_by_role("button", name="Lägg till insatsen").click()
+    act(3)
+    check_page(page, f"editor-measure-{title[:10]}")
+
+
+def test_strategist_builds_her_plan_in_the_editor(page, log_in, empty_plan):
+    act = Actions()
+    log_in(page, "norberg-strateg")
+    page.goto(f"/planer/{empty_plan.pk}/")
+    act(2)
+    check_page(page, "plan-2027-empty")
+    page.get_by_role("link", name="Redigera planen").click()
+    act()
+    check_page(page, "editor")
+
+    _add_area(page, act, "Trygg uppväxt")
+    _add_area(page, act, "Hälsosamt åldrande")
+    _add_measure(page, act, "Föräldraträffar", "1 Trygg uppväxt")
+    _add_measure(page, act, "Läxhjälp", "1 Trygg uppväxt")
+    _add_measure(page, act, "Seniorträffar", "1 Trygg uppväxt")
+    codes = dict(empty_plan.measures.values_list("title", "code"))
+    assert codes == {"Föräldraträffar": "1A", "Läxhjälp": "1B", "Seniorträffar": "1C"}
+
+    # Seniorträffar belongs under healthy ageing: moved, its code kept.
+    page.get_by_role("link", name=re.compile("^Flytta till… 1C")).click()
+    act()
+    check_page(page, "editor-move")
+    page.get_by_label(re.compile("^Till fokusområde")).select_option(label="2 Hälsosamt åldrande")
+    page.get_by_role("button", name="Flytta", exact=True).click()
+    act(2)
+    check_page(page, "editor-moved")
+    moved = empty_plan.measures.get(title="Seniorträffar")
+    assert moved.focus_area.title == "Hälsosamt åldrande" and moved.code == "1C"
+    print(f"norberg-strateg, two focus areas, three measures, one move: {act.count} actions")
+
+
+def test_strategist_names_a_lead_actor_and_a_partner_from_another_county(page, log_in, empty_plan):
+    county = Organisation.objects.create(name="Region Västmanland", kind="region")
+    area = FocusArea.objects.create(plan=empty_plan, number="1", title="Trygg uppväxt")
+    measure = Measure.objects.create(
+        plan=empty_plan, focus_area=area, code="1A", title="Föräldraträffar"
+    )
+    act = Actions()
+    log_in(page, "norberg-strateg")
+    page.goto(f"/insatser/{measure.pk}/andra/")
+    act(2)
+    check_page(page, "measure-actors")
+    page.get_by_role("searchbox", name="Sök organisation i hela landet").fill("Västmanland")
+    page.get_by_role("button", name="Sök", exact=True).click()
+    act(2)
+    check_page(page, "measure-actors-search")
+    for field, row, choice in [
+        ("Organisation", 1, "Norbergs kommun › Familjestödet"),
+        ("Roll", 1, "Huvudaktör"),
+        ("Organisation", 2, "Region Västmanland"),
+        ("Roll", 2, "Samverkanspart"),
+        ("Samverkan", 2, "Samverkan är önskvärd"),
+    ]:
+        page.get_by_label(f"{field}, aktör {row}", exact=True).select_option(label=choice)
+    page.get_by_role("button", name="Spara").click()
+    act(6)
+    check_page(page, "measure-actors-saved")
+    parts = [(r.organisation.name, r.role) for r in measure.responsibilities.all()]
+    assert parts == [("Familjestödet", "huvudaktor"), ("Region Västmanland", "samverkanspart")]
+    assert county.responsibilities.get().cooperation == "onskvard"
+    print(f"norberg-strateg, a lead actor and a partner: {act.count} actions")
+
+
+def _add_funder(page: Page, act: Actions, name: str, search: str = "") -> None:
+    page.get_by_role("link", name="Lägg till finansiär").click()
+    act()
+    check_page(page, f"budget-funder-{name[:10]}")
+    if search:
+        page.get_by_label("Namn", exact=True).fill(search)
+        page.get_by_role("button", name="Sök", exact=True).click()
+        act(2)
+        check_page(page, f"budget-funder-search-{search}")
+    page.get_by_label(name, exact=True).check()
+    page.get_by_role("button", name="Lägg till finansiären").click()
+    act(2)
+    check_page(page, f"budget-funder-added-{name[:10]}")
+
+
+def test_strategist_enters_a_budget_with_two_funders(page, log_in, empty_plan):
+    county = Organisation.objects.create(name="Region Västmanland", kind="region")
+    FocusArea.objects.create(plan=empty_plan, number="1", title="Trygg uppväxt")
+    act = Actions()
+    log_in(page, "norberg-strateg")
+    page.goto(f"/planer/{empty_plan.pk}/")
+    act(2)
+    check_page(page, "plan-2027-budget")
+    page.get_by_role("link", name="Budget", exact=True).click()
+    act()
+    check_page(page, "budget-new")
+    page.get_by_role("button", name="Skapa budgeten").click()
+    act()
+    check_page(page, "budget-2027")
+
+    _add_funder(page, act, "Norbergs kommun")
+    _add_funder(page, act, "Region Västmanland", search="Västmanland")
+    budget = empty_plan.budgets.get(year=2027)
+    own, region = (
+        budget.funders.get(organisation__name="Norbergs kommun"),
+        budget.funders.get(organisation=county),
+    )
+    page.get_by_label("Post 1", exact=True).fill("Föräldraträffar, material")
+    page.get_by_label("Typ, post 1", exact=True).select_option(label="Fokusområde")
+    page.get_by_label("Fokusområde, post 1", exact=True).select_option(label="1 Trygg uppväxt")
+    page.locator(f"#id_poster-0-amount_{own.pk}").fill("12 500,50")
+    page.locator(f"#id_poster-0-amount_{region.pk}").fill("30 000")
+    page.get_by_label("Post 2", exact=True).fill("Samordnare")
+    page.get_by_label("Typ, post 2", exact=True).select_option(label="Personal")
+    page.locator(f"#id_poster-1-amount_{own.pk}").fill("150 000")
+    page.get_by_role("button", name="Spara budgeten").click()
+    act(10)
+    check_page(page, "budget-saved")
+    main = page.locator("main").inner_text()
+    assert "192 500,50" in main.replace("\u00a0", " "), "the grand total"
+    assert budget.lines.count() == 2
+    print(f"norberg-strateg, a budget with two funders: {act.count} actions")
