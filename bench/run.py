@@ -112,6 +112,11 @@ def pages(data: dict) -> list[tuple[str, object, str]]:
             data["norrbotten"],
             reverse("plans:plan_history", args=[plan.pk]),
         ),
+        (
+            "plan editor (100 measures)",
+            data["norrbotten"],
+            reverse("plans:plan_editor", args=[plan.pk]),
+        ),
         ("measure form", data["norrbotten"], reverse("plans:measure_edit", args=[measure.pk])),
         (
             "admin plan change",
