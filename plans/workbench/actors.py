@@ -39,6 +39,12 @@ class ActorForm(forms.ModelForm):
 class ActorFormSet(OneLeadActor, forms.BaseInlineFormSet):
     """The measure's actors, a row each, with two empty rows to add more."""
 
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields and index is not None:
+            label = _("Ta bort aktör %(row)s") % {"row": index + 1}
+            form.fields["DELETE"].widget.attrs["aria-label"] = label
+
 
 ActorRows = inlineformset_factory(
     Measure,
