@@ -37,9 +37,10 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# The suite runs in parallel, one worker per core (pytest-xdist), each with its own database.
+# The suite runs in parallel, one worker per core (pytest-xdist), each with its own database;
+# an idle worker takes tests queued for the other (worksteal), so neither waits at the end.
 JOBS ?= auto
-PYTEST := $(PY) -m pytest -n $(JOBS)
+PYTEST := $(PY) -m pytest -n $(JOBS) --dist worksteal
 
 # `make pytest` runs the whole suite on SQLite. Within `make test` the sweeps (every URL and
 # form tried by every user: the permission matrix, the form fuzz) run once, on PostgreSQL, the

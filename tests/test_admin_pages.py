@@ -84,17 +84,17 @@ def test_the_english_catalogue_translates_every_string_and_is_compiled():
 def test_a_row_count_typed_by_hand_is_refused_without_building_thousands_of_forms(
     superuser, meeting, monkeypatch
 ):
-    """A meeting page's inlines build one form per row the browser says it sends: a count of
-    a million is refused with Django's Swedish message, after at most 300 forms an inline."""
+    """An inline builds one form per row the browser says it sends (a seat's holders here):
+    a count of a million is refused with Django's Swedish message, after at most 300 forms."""
     from django.forms import BaseFormSet
 
     from tests.html_forms import page_form, snapshot
 
-    url = reverse("admin:councils_meeting_change", args=[meeting.pk])
+    url = reverse("admin:councils_seat_change", args=[meeting.body.seats.get().pk])
     client = client_for(superuser)
     form = page_form(client.get(url))
     counts = [name for name, _ in form.fields if name.endswith("-TOTAL_FORMS")]
-    assert counts, "the meeting page has inlines"
+    assert counts, "the seat's page has an inline"
     built = []
     construct = BaseFormSet._construct_form
     monkeypatch.setattr(
