@@ -23,6 +23,7 @@ from plans.models import (
     Person,
     Plan,
     Responsibility,
+    Tag,
 )
 from plans.selectors import MeasureFilter
 from plans.services import (
@@ -320,11 +321,13 @@ class MeasureForm(VersionedModelForm):
             "approach",
             "start_year",
             "end_year",
+            "tags",
             "target_areas",
             "global_goals",
             "contacts",
         ]
         field_classes = {
+            "tags": IdMultipleChoiceField,
             "focus_area": IdChoiceField,
             "result": IdChoiceField,
             "target_year": AsciiIntegerField,
@@ -337,14 +340,22 @@ class MeasureForm(VersionedModelForm):
         # The title is a heading-length line; the document's longer text goes in the description.
         widgets = {
             "title": forms.TextInput(attrs={"size": 80}),
+            "tags": forms.CheckboxSelectMultiple,
             "target_areas": forms.CheckboxSelectMultiple,
             "global_goals": forms.CheckboxSelectMultiple,
             "contacts": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         plan = self.instance.plan
+        # Tags are shared by the country: those she may see (never a tag of another
+        # organisation's draft), and those already on the measure.
+        on_measure = self.instance.tags.values("pk") if self.instance.pk else Tag.objects.none()
+        visible = permissions.visible_tags(user) if user is not None else Tag.objects.none()
+        self.fields["tags"].queryset = Tag.objects.filter(
+            Q(pk__in=visible.values("pk")) | Q(pk__in=on_measure)
+        ).order_by("name")
         # In document order, with the dotted numbers read in the same query.
         self.fields["focus_area"].queryset = FocusArea.objects.of_plan(plan.pk)
         self.fields["result"].queryset = self.fields["result"].queryset.filter(

@@ -2,6 +2,7 @@
 follow-up (`plans.follow_up`)."""
 
 from collections.abc import Callable
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -213,7 +214,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     term = request.GET.get(actors.SEARCH, "").strip()[:100]
     page, written = _edit(
         request,
-        MeasureForm,
+        partial(MeasureForm, user=request.user),
         measure,
         "plans/measure_form.html",
         context,

@@ -133,17 +133,19 @@ def tracked_models() -> list[type[models.Model]]:
     return [m for m in apps.get_models() if m._meta.app_label not in UNTRACKED_APPS]
 
 
-def snapshot() -> dict[str, list[tuple]]:
-    """Return every row of every tracked table, to compare before and after a request."""
+def snapshot(tables: set[str] | None = None) -> dict[str, list[tuple]]:
+    """Return every row of every tracked table (or of the tables named), to compare before and
+    after a request."""
     return {
         m._meta.db_table: list(m._base_manager.order_by("pk").values_list())
         for m in tracked_models()
+        if tables is None or m._meta.db_table in tables
     }
 
 
 def changed_tables(before: dict, after: dict) -> list[str]:
-    """Return the tables whose rows differ between two snapshots."""
-    return [table for table in before if before[table] != after[table]]
+    """Return the tables whose rows differ between two snapshots (of the tables `after` has)."""
+    return [table for table in after if before[table] != after[table]]
 
 
 WRITE_STATEMENT = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.I)
@@ -169,16 +171,18 @@ def recorded_writes() -> Iterator[set[str]]:
         yield tables
 
 
-def post_and_undo(client, url: str, data: dict, before: dict) -> tuple[object, list[str]]:
-    """POST, return the answer and the tables that stayed changed compared with `before`,
-    then undo it all: the database is rolled back and the client's cookies put back, so a
-    logout (or a login) leaves the client as it was."""
+def post_and_undo(client, url: str, data: dict) -> tuple[object, list[str]]:
+    """POST, return the answer and the tables that stayed changed, then undo it all: the
+    database is rolled back and the client's cookies put back, so a logout (or a login) leaves
+    the client as it was. Only the tables the request wrote to are compared: what they held
+    before is what they hold again once the request is rolled back."""
     cookies = copy.deepcopy(client.cookies)
     with transaction.atomic():
         with recorded_writes() as touched:
             response = client.post(url, data)
-        written = changed_tables(before, snapshot()) if touched else []
+        after = snapshot(touched) if touched else {}
         transaction.set_rollback(True)
+    written = changed_tables(snapshot(touched), after) if touched else []
     client.cookies = cookies
     return response, written
 
@@ -191,6 +195,6 @@ def post_and_compare(client, url: str, data: dict, before: dict) -> tuple[object
     cookies = copy.deepcopy(client.cookies)
     with recorded_writes() as touched:
         response = client.post(url, data)
-    written = changed_tables(before, snapshot()) if touched else []
+    written = changed_tables(before, snapshot(touched)) if touched else []
     client.cookies = cookies
     return response, written, bool(touched)

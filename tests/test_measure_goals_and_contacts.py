@@ -67,3 +67,29 @@ def test_contacts_are_shown_to_the_plans_editors_only(measure, alice, bob, peopl
     url = reverse("plans:plan_detail", args=[measure.plan_id])
     assert "Karin Lund" in client_for(alice).get(url).content.decode()
     assert "Karin Lund" not in client_for(bob).get(url).content.decode()
+
+
+def test_tags_she_may_see_are_offered_and_saved(measure, alice, charlie):
+    """A tag used only on another organisation's draft would tell what the draft is about."""
+    from plans.models import Measure, Plan, Tag
+
+    shared = Tag.objects.create(name="Färdplan 2035")
+    secret = Tag.objects.create(name="Nedläggning av fritidsgården")
+    other = Plan.objects.create(
+        owner=charlie.roles.get().organisation,
+        kind="verksamhetsplan",
+        title="Utkast",
+        start_year=2027,
+        end_year=2027,
+    )
+    area = other.focus_areas.create(number="1", title="Fritid")
+    Measure.objects.create(plan=other, focus_area=area, title="Hemlig").tags.add(secret)
+    client = client_for(alice)
+    html = client.get(reverse("plans:measure_edit", args=[measure.pk])).content.decode()
+    assert "Färdplan 2035" in html and "Nedläggning" not in html
+
+    response = _edit(client, measure, tags=[str(shared.pk)])
+
+    assert response.status_code == 302
+    assert list(measure.tags.all()) == [shared]
+    assert _edit(client, measure, tags=[str(secret.pk)]).status_code == 400
