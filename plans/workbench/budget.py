@@ -123,8 +123,19 @@ class GridLineForm(BudgetLineForm):
         field_classes = {**BudgetLineForm.Meta.field_classes, "order": AsciiIntegerField}
 
 
+# A grid builds one form per row the browser says it sends: a count typed by hand is refused
+# (Django's "Skicka som mest … formulär") before the server builds thousands.
+MAX_LINES, MAX_FUNDERS = 300, 50
+
 FunderFormSet = inlineformset_factory(
-    Budget, BudgetFunder, form=FunderForm, formset=SafeInlineFormSet, extra=0, can_delete=True
+    Budget,
+    BudgetFunder,
+    form=FunderForm,
+    formset=SafeInlineFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=MAX_FUNDERS,
+    absolute_max=MAX_FUNDERS,
 )
 
 
@@ -145,6 +156,8 @@ def _grid(request: HttpRequest, budget: Budget, funders: list[BudgetFunder]):
         fields=BudgetLineForm.Meta.fields,
         extra=NEW_LINES,
         can_delete=True,
+        max_num=MAX_LINES,
+        absolute_max=MAX_LINES,
     )
     lines = LineFormSet(
         data, instance=budget, prefix="poster", queryset=budget.lines.prefetch_related("amounts")
