@@ -454,39 +454,3 @@ def test_a_report_saves_on_postgresql_without_a_wrapping_transaction(bob, report
     report.refresh_from_db()
     assert (report.status, report.progress) == ("risk", "Försenat.")
     assert report.state == MeasureReport.State.DRAFT
-
-
-# --- The plan editor: two strategists reorder measures at once -----------------------------
-
-
-def _step(user: User, measure: Measure, direction: str) -> Edit:
-    """Her press on ↑ or ↓ beside the measure, with the version her page showed."""
-    measure.refresh_from_db()
-    made = Measure.history.filter(id=measure.pk, history_user=user).count()
-    fields = {
-        "atgard": "steg",
-        "post": f"insats-{measure.pk}",
-        "version": str(measure.version),
-        "steg": direction,
-    }
-
-    def moved() -> bool:
-        return Measure.history.filter(id=measure.pk, history_user=user).count() > made
-
-    return Edit(user, fields, moved)
-
-
-def test_two_strategists_reordering_at_once_never_lose_a_move(anna, dora, measure):
-    """Anna moves 1B up while Dora moves 1C up: both land, or the one whose page went stale is
-    refused naming the other; a move answered as done is in the measure's history."""
-    area = measure.focus_area
-    second, third = (
-        Measure.objects.create(
-            plan=measure.plan, focus_area=area, code=code, title=f"Insats {code}", order=order
-        )
-        for code, order in (("1B", 2), ("1C", 3))
-    )
-    url = reverse("plans:plan_editor", args=[measure.plan_id])
-    _rounds(url, lambda n: [_step(anna, second, "upp"), _step(dora, third, "upp")])
-    orders = list(area.measures.values_list("order", flat=True))
-    assert len(orders) == len(set(orders)) == 3, "every measure keeps a place of its own"
