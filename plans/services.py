@@ -742,13 +742,22 @@ def _current(item: PlanItem, expected_version: int, user) -> PlanItem:
 
 
 def plan_item_step(
-    *, item: FocusArea | Measure, expected_version: int, step: int, user: AbstractBaseUser
+    *,
+    item: FocusArea | Measure,
+    expected_version: int,
+    step: int,
+    passing: tuple[FocusArea | Measure, int] | None,
+    user: AbstractBaseUser,
 ) -> bool:
-    """Move a focus area or measure one place up (-1) or down (+1) among its siblings.
+    """Move a focus area or measure one place up (-1) or down (+1) among its siblings, past
+    `passing`: the neighbour her page showed there, with the version it showed (None where her
+    page showed none, at the top or the bottom).
 
     The siblings keep their order among themselves; where two share an order (as imported
     rows may), they are numbered from the smallest one, each renumbered one with its history.
-    Refused if the item was saved since `expected_version`; returns whether anything moved.
+    Refused, naming what changed, if the item was saved since `expected_version`, or if the
+    neighbour it would pass is no longer the one her page showed, or was saved since: a step
+    from a stale page would otherwise undo another's. Returns whether anything moved.
     """
     with transaction.atomic():
         _lock_plan(_item_plan_id(item))
@@ -756,7 +765,9 @@ def plan_item_step(
         siblings = list(locked(_siblings(current), action="Reordering a plan's items"))
         index = next(i for i, s in enumerate(siblings) if s.pk == current.pk)
         other = index + step
-        if not 0 <= other < len(siblings):
+        neighbour = siblings[other] if 0 <= other < len(siblings) else None
+        _refuse_other_neighbour(neighbour, passing, user)
+        if neighbour is None:
             return False
         siblings[index], siblings[other] = siblings[other], siblings[index]
         base = min(s.order for s in siblings)
@@ -765,6 +776,35 @@ def plan_item_step(
                 sibling.order = position
                 versioned_save(instance=sibling, expected_version=sibling.version, user=user)
         return True
+
+
+def _refuse_other_neighbour(
+    neighbour: PlanItem | None, passing: tuple[PlanItem, int] | None, user: AbstractBaseUser
+) -> None:
+    """Refuse a step whose neighbour is not the one, at the version, her page showed; name
+    the changes that put another there (or moved the one she saw)."""
+    shown, shown_version = passing if passing is not None else (None, None)
+    if neighbour is None and shown is None:
+        return
+    if (
+        neighbour is not None
+        and shown is not None
+        and (type(neighbour), neighbour.pk)
+        == (
+            type(shown),
+            shown.pk,
+        )
+    ):
+        if neighbour.version == shown_version:
+            return
+        raise StaleVersionError(changes_since(neighbour, shown_version, viewer=user))
+    changes = []
+    if shown is not None and (gone := locked_record(shown)) is not None:
+        changes += changes_since(gone, shown_version, viewer=user)
+    if neighbour is not None:
+        # The save that put it there: its latest.
+        changes += changes_since(neighbour, neighbour.version - 1, viewer=user)
+    raise StaleVersionError(changes)
 
 
 def plan_item_move(

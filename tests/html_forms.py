@@ -120,6 +120,15 @@ def main_form(html: str) -> HtmlForm | None:
     return max(posts, key=lambda f: len(f.all_fields), default=None)
 
 
+def form_with(html: str, **values: str) -> HtmlForm | None:
+    """Return the page's first form holding all the given values (e.g. the ↑/↓ form of one
+    item of the plan editor: `form_with(page, atgard="steg", post="insats-12")`)."""
+    parser = _FormParser()
+    parser.feed(html)
+    wanted = set(values.items())
+    return next((f for f in parser.forms if wanted <= set(f.fields)), None)
+
+
 def page_form(response) -> HtmlForm | None:
     """Return the main form of a page answered with 200; None for other answers and for files
     (a PDF, a calendar) that are no page."""

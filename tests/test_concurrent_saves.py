@@ -25,6 +25,7 @@ from plans.models import (
     BudgetAmount,
     BudgetFunder,
     BudgetLine,
+    FocusArea,
     Measure,
     Organisation,
     Person,
@@ -33,7 +34,7 @@ from plans.models import (
 from reports.models import MeasureReport
 from reports.services import round_open
 from tests.conftest import PASSWORD
-from tests.html_forms import HtmlForm, main_form
+from tests.html_forms import HtmlForm, form_with, main_form
 from tests.minutes_helpers import present, seat_member
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -59,6 +60,8 @@ class Edit:
     # Who saved is named only to those who may read the record's history; others read
     # "Någon annan" (tests/test_conflict_names_only_to_history_readers.py).
     reads_history: bool = True
+    # Which of the page's forms she posts: the main one unless another is named.
+    form_of: Callable[[str], HtmlForm | None] = main_form
 
     def data(self, form: HtmlForm) -> dict[str, list[str]]:
         """Return what her browser posts: the page's form with her changes."""
@@ -103,7 +106,7 @@ def _race(url: str, edits: list[Edit]) -> list[Outcome]:
         try:
             client = Client()
             client.force_login(edit.user)
-            form = main_form(client.get(url).content.decode())
+            form = edit.form_of(client.get(url).content.decode())
             data = edit.data(form)
             barrier.wait(timeout=15)
             outcomes[index] = _outcome(client.post(url, data))
@@ -454,3 +457,53 @@ def test_a_report_saves_on_postgresql_without_a_wrapping_transaction(bob, report
     report.refresh_from_db()
     assert (report.status, report.progress) == ("risk", "Försenat.")
     assert report.state == MeasureReport.State.DRAFT
+
+
+# --- The plan editor: two strategists reorder measures at once -----------------------------
+
+
+def _step_up(user: User, measure: Measure, past: Measure) -> Edit:
+    """Her press on ↑ beside the measure, which her page shows just below `past`: the step
+    form of her page, with the versions of both. Stored when the measure's history has her
+    step and it stands above `past`, as she meant."""
+    made = Measure.history.filter(id=measure.pk, history_user=user).count()
+
+    def moved() -> bool:
+        order = list(
+            Measure.objects.filter(focus_area=measure.focus_area_id)
+            .order_by("order", "code", "pk")
+            .values_list("pk", flat=True)
+        )
+        stepped = Measure.history.filter(id=measure.pk, history_user=user).count() > made
+        return stepped and order.index(measure.pk) < order.index(past.pk)
+
+    return Edit(
+        user,
+        {"steg": "upp"},
+        moved,
+        form_of=lambda page: form_with(page, atgard="steg", post=f"insats-{measure.pk}"),
+    )
+
+
+def test_two_strategists_reordering_at_once_never_lose_a_move(anna, dora, draft_plan):
+    """Anna moves A2 up while Dora moves A3 up, from the same page: both land, or the one whose
+    page went stale is refused naming the other (a step from a stale page would undo the other's
+    step); a move answered as done is in the measure's history."""
+    url = reverse("plans:plan_editor", args=[draft_plan.pk])
+    areas = []
+
+    def round_(number: int) -> list[Edit]:
+        area = FocusArea.objects.create(plan=draft_plan, number=str(number + 1), title="Område")
+        areas.append(area)
+        first, second, third = (
+            Measure.objects.create(
+                plan=draft_plan, focus_area=area, code=f"{number + 1}{c}", title=c, order=order
+            )
+            for order, c in enumerate("ABC")
+        )
+        return [_step_up(anna, second, past=first), _step_up(dora, third, past=second)]
+
+    _rounds(url, round_)
+    for area in areas:
+        orders = list(area.measures.values_list("order", flat=True))
+        assert len(orders) == len(set(orders)) == 3, "every measure keeps a place of its own"

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from plans.models import FocusArea, Measure, Result
 from tests.conftest import client_for
-from tests.html_forms import snapshot
+from tests.html_forms import form_with, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +22,23 @@ def _post(client, plan, **data):
     return client.post(_url(plan), data)
 
 
-def _refused(client, plan, text: str, **data) -> None:
+def _step_data(client, plan, reference: str, steg: str, **changes) -> dict:
+    """Return what her ↑ (steg="upp") or ↓ ("ned") beside the item posts, as her page shows
+    it now: the item and the neighbour it passes, with their versions."""
+    page = client.get(_url(plan)).content.decode()
+    form = form_with(page, atgard="steg", post=reference)
+    assert form is not None, f"no ↑/↓ beside {reference}"
+    return form.data(steg=steg, **changes)
+
+
+def _step(client, plan, reference: str, steg: str, **changes):
+    return client.post(_url(plan), _step_data(client, plan, reference, steg, **changes))
+
+
+def _refused(client, plan, text: str, data: dict | None = None, **fields) -> None:
     """Post and check the page shows the message and nothing was written."""
     before = snapshot()
-    response = _post(client, plan, **data)
+    response = client.post(_url(plan), data) if data is not None else _post(client, plan, **fields)
     assert response.status_code == 400
     assert text in response.content.decode()
     assert snapshot() == before
@@ -214,9 +227,7 @@ def _codes(area) -> list[str]:
 
 def test_moving_a_measure_up_keeps_the_others_in_order(alice, draft_plan, focus_area):
     a, b, c, d = _measures(focus_area, 4)
-    response = _post(
-        client_for(alice), draft_plan, atgard="steg", post=f"insats-{c.pk}", version=1, steg="upp"
-    )
+    response = _step(client_for(alice), draft_plan, f"insats-{c.pk}", "upp")
     assert response["Location"].endswith(f"#insats-{c.pk}")
     assert _codes(focus_area) == ["1A", "1C", "1B", "1D"]
     c.refresh_from_db()
@@ -226,14 +237,7 @@ def test_moving_a_measure_up_keeps_the_others_in_order(alice, draft_plan, focus_
 
 def test_moving_a_focus_area_down(alice, draft_plan, focus_area):
     second = FocusArea.objects.create(plan=draft_plan, number="2", title="Äldre")
-    _post(
-        client_for(alice),
-        draft_plan,
-        atgard="steg",
-        post=f"fokusomrade-{focus_area.pk}",
-        version=1,
-        steg="ned",
-    )
+    _step(client_for(alice), draft_plan, f"fokusomrade-{focus_area.pk}", "ned")
     assert [a.pk for a in FocusArea.objects.of_plan(draft_plan.pk)] == [second.pk, focus_area.pk]
 
 
@@ -243,15 +247,40 @@ def test_a_stale_move_is_refused_naming_the_change(alice, diana, draft_plan, foc
     b.version = 2
     b._history_user = diana
     b.save()
-    _refused(
-        client_for(alice),
-        draft_plan,
-        "Ändrad av Diana",
-        atgard="steg",
-        post=f"insats-{b.pk}",
-        version=1,
-        steg="upp",
-    )
+    client = client_for(alice)
+    data = _step_data(client, draft_plan, f"insats-{b.pk}", "upp", version="1")
+    _refused(client, draft_plan, "Ändrad av Diana", data)
+
+
+def test_a_step_past_a_neighbour_her_page_did_not_show_is_refused(
+    alice, diana, draft_plan, focus_area
+):
+    """Her page shows 1A, 1B, 1C; meanwhile Diana moved 1C above 1B. Alice's ↓ beside 1A would
+    now pass 1C, not 1B, and undo Diana's step: refused, naming Diana's change."""
+    a, b, c = _measures(focus_area, 3)
+    client = client_for(alice)
+    stale = _step_data(client, draft_plan, f"insats-{b.pk}", "upp")
+    assert _step(client_for(diana), draft_plan, f"insats-{c.pk}", "upp").status_code == 302
+    assert _codes(focus_area) == ["1A", "1C", "1B"]
+    stale_down = _step_data(client, draft_plan, f"insats-{a.pk}", "ned")
+    stale_down.update(nedan=[f"insats-{b.pk}"], nedan_version=["1"])  # as her old page had it
+    _refused(client, draft_plan, "diana ändrade ordning", stale_down)
+    _refused(client, draft_plan, "diana ändrade ordning", stale)  # 1B itself moved down
+    # Once she reloads, her page shows the order Diana left, and her step passes 1A.
+    assert _step(client, draft_plan, f"insats-{b.pk}", "upp").status_code == 302
+    assert _codes(focus_area) == ["1A", "1B", "1C"]
+
+
+def test_a_step_from_the_top_her_page_showed_is_refused_once_another_is_above(
+    alice, diana, draft_plan, focus_area
+):
+    a, b = _measures(focus_area, 2)
+    client = client_for(alice)
+    stale = _step_data(client, draft_plan, f"insats-{a.pk}", "upp")  # at the top: no neighbour
+    assert "ovan" not in stale
+    _step(client_for(diana), draft_plan, f"insats-{b.pk}", "upp")
+    _refused(client, draft_plan, "diana ändrade ordning", stale)
+    assert _codes(focus_area) == ["1B", "1A"]
 
 
 def test_moving_a_measure_to_another_focus_area(alice, draft_plan, measure):
@@ -312,6 +341,18 @@ def test_an_item_of_another_plan_is_refused(alice, draft_plan, adopted_plan, foc
         version=1,
         steg="upp",
     )
+    (own,) = _measures(focus_area, 1)
+    _refused(
+        client_for(alice),
+        draft_plan,
+        "Posten bredvid finns inte längre i planen.",
+        atgard="steg",
+        post=f"insats-{own.pk}",
+        version=1,
+        steg="ned",
+        nedan=f"fokusomrade-{elsewhere.pk}",
+        nedan_version=1,
+    )
 
 
 # --- Deleting -------------------------------------------------------------------------------
@@ -364,7 +405,7 @@ def test_a_step_in_place_swaps_the_tree_and_keeps_the_buttons_ids(alice, draft_p
     assert 'hx-target="#redigering"' in page and f'id="upp-insats-{b.pk}"' in page
     response = client.post(
         _url(draft_plan),
-        {"atgard": "steg", "post": f"insats-{b.pk}", "version": 1, "steg": "upp"},
+        _step_data(client, draft_plan, f"insats-{b.pk}", "upp"),
         headers={"HX-Request": "true"},
         follow=True,
     )

@@ -164,15 +164,37 @@ class ItemForm(forms.Form):
 
 
 class StepForm(ItemForm):
-    """Move a focus area or measure one place up or down."""
+    """Move a focus area or measure one place up or down, past the neighbour her page showed
+    above it ("ovan") or below it ("nedan"), each with its version; empty where it showed none."""
 
     steg = forms.ChoiceField(choices=[("upp", "upp"), ("ned", "ned")])
+    ovan = forms.CharField(widget=forms.HiddenInput, required=False)
+    ovan_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    nedan = forms.CharField(widget=forms.HiddenInput, required=False)
+    nedan_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
     def clean_post(self):
         item = super().clean_post()
         if isinstance(item, Result):
             raise ValidationError(_("Resultat ordnas efter sina nummer."))
         return item
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        side = "ovan" if cleaned.get("steg") == "upp" else "nedan"
+        reference, version = cleaned.get(side), cleaned.get(f"{side}_version")
+        self.passing = None
+        if reference:
+            neighbour = find_item(self.plan, reference)
+            if neighbour is None or version is None:
+                raise ValidationError(
+                    _("Posten bredvid finns inte längre i planen. Ladda om sidan.")
+                )
+            self.passing = (neighbour, version)
+        return cleaned
+
+    def step(self) -> int:
+        return -1 if self.cleaned_data["steg"] == "upp" else 1
 
 
 class MoveForm(ItemForm):
@@ -271,7 +293,23 @@ def editor_tree(plan: Plan) -> list[AreaNode]:
             by_result[measure.result_id].append(measure)
         else:
             groups[measure.focus_area_id].append(measure)
+    _link_neighbours([node.area for node in nodes.values()], key=lambda area: area.parent_id)
+    for node in nodes.values():
+        for _result, group in node.groups:
+            _link_neighbours(group)
     return list(nodes.values())
+
+
+def _link_neighbours(items: list, key=lambda item: None) -> None:
+    """Give each item the sibling shown above and below it (`above`, `below`; None at the
+    ends): its ↑ and ↓ post the one they pass, so a step from a stale page is refused.
+    Items in document order; siblings are those with the same `key`."""
+    last: dict[object, object] = {}
+    for item in items:
+        item.above, item.below = last.get(key(item)), None
+        if item.above is not None:
+            item.above.below = item
+        last[key(item)] = item
 
 
 def _editor_url(plan: Plan, item=None) -> str:
@@ -342,8 +380,12 @@ def _add(request: HttpRequest, plan: Plan, action: str, page: dict) -> HttpRespo
 
 def _step(request: HttpRequest, plan: Plan, action: str, page: dict) -> HttpResponse | None:
     form = StepForm(request.POST, plan=plan)
-    if form.is_valid() and _try(form, lambda: _move(request, form)):
-        messages.success(request, _("%(item)s flyttades.") % {"item": _name(form.item)})
+    moved = []
+    if form.is_valid() and _try(form, lambda: moved.append(_move(request, form))):
+        if moved[0]:
+            messages.success(request, _("%(item)s flyttades.") % {"item": _name(form.item)})
+        else:
+            messages.info(request, _("%(item)s står redan där.") % {"item": _name(form.item)})
         return redirect(_editor_url(plan, form.item))
     page["errors"] = _action_errors(form)
     return None
@@ -394,23 +436,28 @@ def _move_form(plan: Plan, item) -> MoveForm:
     return form
 
 
-def _move(request: HttpRequest, form: StepForm | MoveForm) -> None:
-    """Move the form's item; after a move under another area, `form.item` is the item as
-    saved (its number may be new there)."""
+def _move(request: HttpRequest, form: StepForm | MoveForm) -> bool:
+    """Move the form's item; return whether it moved (a step past the end does not). After a
+    move under another area, `form.item` is the item as saved (its number may be new there)."""
     item, version = form.item, form.cleaned_data["version"]
     if isinstance(form, StepForm):
-        step = -1 if form.cleaned_data["steg"] == "upp" else 1
-        plan_item_step(item=item, expected_version=version, step=step, user=request.user)
-    else:
-        form.item = plan_item_move(
-            item=item, expected_version=version, to=form.target(), user=request.user
+        return plan_item_step(
+            item=item,
+            expected_version=version,
+            step=form.step(),
+            passing=form.passing,
+            user=request.user,
         )
+    form.item = plan_item_move(
+        item=item, expected_version=version, to=form.target(), user=request.user
+    )
+    return True
 
 
 def _action_errors(form: ItemForm) -> list[str]:
     """Return why an action on an item was refused, for the summary at the top of the page
     (a move's own fields show theirs in its form)."""
-    hidden = ("post", "version", "steg")
+    hidden = ("post", "version", "steg", "ovan", "ovan_version", "nedan", "nedan_version")
     return [*form.non_field_errors(), *(e for name in hidden for e in form.errors.get(name, []))]
 
 
