@@ -1,5 +1,6 @@
 """Forms for plans and measures; every edit form carries the version it started from."""
 
+import copy
 import re
 from decimal import Decimal
 
@@ -23,6 +24,7 @@ from plans.models import (
     Person,
     Plan,
     Responsibility,
+    Result,
     Tag,
 )
 from plans.selectors import MeasureFilter
@@ -36,6 +38,7 @@ from plans.services import (
     locked_record,
     merge_versions,
     normalise_text,
+    refuse_taken_number,
     stored_value,
     version_snapshot,
 )
@@ -361,15 +364,84 @@ class MeasureForm(VersionedModelForm):
         self.fields["result"].queryset = self.fields["result"].queryset.filter(
             focus_area__plan=plan
         )
-        # Contacts from the plan owner's register (its editors belong to it), and those already
-        # named, wherever they work.
-        owner_tree = list(Organisation.objects.below([plan.owner_id]).values_list("pk", flat=True))
-        named = self.instance.contacts.values("pk") if self.instance.pk else Person.objects.none()
-        self.fields["contacts"].queryset = (
-            Person.objects.filter(Q(organisation__in=owner_tree) | Q(pk__in=named))
-            .select_related("organisation")  # a person is named with her organisation
-            .order_by("name", "pk")
-        )
+        self.fields["contacts"].queryset = contact_choices(plan, self.instance)
+
+
+def contact_choices(plan: Plan, item: models.Model) -> models.QuerySet:
+    """Return the contact persons an item of the plan may name: the plan owner's register (its
+    editors belong to it), and those already named, wherever they work."""
+    owner_tree = Organisation.objects.below([plan.owner_id]).values("pk")
+    named = item.contacts.values("pk") if item.pk else Person.objects.none()
+    return (
+        Person.objects.filter(Q(organisation__in=owner_tree) | Q(pk__in=named))
+        .select_related("organisation")  # a person is named with her organisation
+        .order_by("name", "pk")
+    )
+
+
+class FocusAreaForm(VersionedModelForm):
+    """Edit a focus area's own text, number and coordinator in the plan editor (where it sits
+    is changed by moving it)."""
+
+    class Meta:
+        model = FocusArea
+        fields = [
+            "number",
+            "title",
+            "background",
+            "current_state",
+            "direction",
+            "target_groups",
+            "coordinator",
+            "contacts",
+        ]
+        field_classes = {"coordinator": IdChoiceField, "contacts": IdMultipleChoiceField}
+        widgets = {
+            "title": forms.TextInput(attrs={"size": 80}),
+            "contacts": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        plan = self.instance.plan
+        # The plan owner's own organisations, and the coordinator already named.
+        self.fields["coordinator"].queryset = Organisation.objects.filter(
+            Q(pk__in=Organisation.objects.below([plan.owner_id]).values("pk"))
+            | Q(pk=self.instance.coordinator_id or 0)
+        ).order_by("name", "pk")
+        self.fields["contacts"].queryset = contact_choices(plan, self.instance)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        _refuse_taken_number(self.instance, self)
+        return cleaned
+
+
+class ResultForm(VersionedModelForm):
+    """Edit a long-term expected result's number and text in the plan editor."""
+
+    class Meta:
+        model = Result
+        fields = ["number", "title"]
+        field_classes = {"number": AsciiIntegerField}
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        _refuse_taken_number(self.instance, self)
+        return cleaned
+
+
+def _refuse_taken_number(item: FocusArea | Result, form: forms.ModelForm) -> None:
+    """Add the error of a number the item's siblings already have to the form's number field."""
+    number = form.cleaned_data.get("number")
+    if number in (None, ""):
+        return
+    probe = copy.copy(item)
+    probe.number = number
+    try:
+        refuse_taken_number(probe)
+    except ValidationError as error:
+        form.add_error("number", error.messages)
 
 
 class OneLeadActor:

@@ -678,7 +678,7 @@ def next_measure_code(area: FocusArea) -> str:
     return f"{prefix}{_letters(index)}"
 
 
-def _refuse_taken_number(item: PlanItem) -> None:
+def refuse_taken_number(item: PlanItem) -> None:
     """Refuse a focus area's or result's number its siblings already have (a measure's code
     is refused by its constraint)."""
     if isinstance(item, FocusArea) and item.number:
@@ -708,7 +708,7 @@ def plan_item_add(*, item: PlanItem, user: AbstractBaseUser) -> None:
             item.code = next_measure_code(item.focus_area)
         if not isinstance(item, Result):
             item.order = _next_order(item)
-        _refuse_taken_number(item)
+        refuse_taken_number(item)
         item.full_clean()
         versioned_save(instance=item, expected_version=1, user=user)
 
@@ -823,7 +823,7 @@ def plan_item_move(
         if not isinstance(current, Result):
             current.order = _next_order(current)
         try:
-            _refuse_taken_number(current)
+            refuse_taken_number(current)
         except ValidationError:
             if isinstance(current, FocusArea):
                 current.number = next_area_number(current.plan_id, current.parent_id)

@@ -28,5 +28,7 @@ urlpatterns = [
         name="organisation_deleted",
     ),
     path("insatser/<int:pk>/andra/", views.measure_edit, name="measure_edit"),
+    path("fokusomraden/<int:pk>/andra/", plan_editor.focus_area_edit, name="focus_area_edit"),
+    path("resultat/<int:pk>/andra/", plan_editor.result_edit, name="result_edit"),
     path("insatser/<int:pk>/rapportera/", views.measure_report, name="measure_report"),
 ]

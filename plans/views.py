@@ -137,7 +137,7 @@ def _plan_url(plan_id: int, anchor: str) -> str:
 
 
 @transaction.atomic
-def _edit(
+def edit_page(
     request: HttpRequest,
     form_class: type,
     instance,
@@ -171,7 +171,7 @@ def _edit(
     return render(request, template, context, status=400 if failed else 200), False
 
 
-def _saved_message(request: HttpRequest, written: bool, name: str) -> None:
+def saved_message(request: HttpRequest, written: bool, name: str) -> None:
     """Tell her what was saved, by name, or that there was nothing to save."""
     if written:
         messages.success(request, _("%(name)s sparad.") % {"name": name})
@@ -191,10 +191,10 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _visible_plan(request, pk)
     if not permissions.can_edit_plan(request.user, plan):
         raise PermissionDenied
-    page, written = _edit(request, PlanForm, plan, "plans/plan_form.html", {"plan": plan})
+    page, written = edit_page(request, PlanForm, plan, "plans/plan_form.html", {"plan": plan})
     if page is not None:
         return page
-    _saved_message(request, written, _("Planen"))
+    saved_message(request, written, _("Planen"))
     return redirect(_plan_url(plan.pk, "planen"))
 
 
@@ -212,7 +212,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "actors_help": actors.ACTORS_HELP,
     }
     term = request.GET.get(actors.SEARCH, "").strip()[:100]
-    page, written = _edit(
+    page, written = edit_page(
         request,
         partial(MeasureForm, user=request.user),
         measure,
@@ -222,7 +222,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if page is not None:
         return page
-    _saved_message(request, written, _measure_name(measure))
+    saved_message(request, written, _measure_name(measure))
     return redirect(_plan_url(measure.plan_id, anchor))
 
 

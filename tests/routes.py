@@ -51,6 +51,8 @@ def _admin_for(prefix: str) -> ModelAdmin | None:
 # Which record a site URL shows, by the start of its path; plans otherwise.
 SITE_RECORDS = {
     "/insatser/": "measure",
+    "/fokusomraden/": "focusarea",
+    "/resultat/": "result",
     "/organisationer/": "organisation",
     "/organ/": "body",
     "/moten/": "meeting",

@@ -304,6 +304,8 @@ ADMIN_WRITES["delete"].update(
 SITE_WRITES = {
     "plans:plan_edit": EDITORS,
     "plans:measure_edit": EDITORS,
+    "plans:focus_area_edit": EDITORS,
+    "plans:result_edit": EDITORS,
     # The budget grid (its title changed) and Ny budget (the plan's free year 2026). Adding a
     # funder posts no organisation here (none is picked), so it writes for nobody;
     # tests/test_budget_in_the_site.py adds one.

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from plans.models import FocusArea, Measure, Result
 from tests.conftest import client_for
-from tests.html_forms import form_with, snapshot
+from tests.html_forms import form_with, main_form, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -495,3 +495,68 @@ def test_an_arena_moved_to_the_top_takes_the_next_free_number(alice, draft_plan,
     arena.refresh_from_db()
     assert (arena.parent, arena.number) == (None, "2")  # "1" is taken at the top
     assert "Fokusområde 2 Skola flyttades." in client.get(response["Location"]).content.decode()
+
+
+# --- Editing a focus area or result ---------------------------------------------------------
+
+
+def _edit_form(client, url: str, **changes) -> dict:
+    return main_form(client.get(url).content.decode()).data(**changes)
+
+
+def test_a_focus_areas_texts_and_coordinator_are_edited_from_the_editor(
+    alice, draft_plan, focus_area, library, alingsas
+):
+    client = client_for(alice)
+    editor = client.get(_url(draft_plan)).content.decode()
+    url = reverse("plans:focus_area_edit", args=[focus_area.pk])
+    assert f'href="{url}"' in editor
+    page = client.get(url).content.decode()
+    assert f'value="{library.pk}"' in page  # the owner's own organisations
+    assert f'value="{alingsas.pk}"' not in page  # never another municipality's
+    response = client.post(
+        url, _edit_form(client, url, title="Tidiga insatser", coordinator=str(library.pk))
+    )
+    assert response["Location"].endswith(f"#fokusomrade-{focus_area.pk}")
+    focus_area.refresh_from_db()
+    assert (focus_area.title, focus_area.coordinator, focus_area.version) == (
+        "Tidiga insatser",
+        library,
+        2,
+    )
+    assert _history_user(focus_area) == alice
+    before = snapshot()
+    refused = client.post(url, _edit_form(client, url, coordinator=str(alingsas.pk)))
+    assert refused.status_code == 400 and snapshot() == before
+
+
+def test_a_number_taken_at_the_level_is_refused_when_edited(alice, draft_plan, focus_area, result):
+    FocusArea.objects.create(plan=draft_plan, number="2", title="Äldre")
+    Result.objects.create(focus_area=focus_area, number=2, title="Fler rör sig")
+    client = client_for(alice)
+    for url, number, text in [
+        (
+            reverse("plans:focus_area_edit", args=[focus_area.pk]),
+            "2",
+            "Det finns redan ett fokusområde med numret 2 på den nivån.",
+        ),
+        (
+            reverse("plans:result_edit", args=[result.pk]),
+            "2",
+            "Det finns redan ett resultat med numret 2 i fokusområdet.",
+        ),
+    ]:
+        before = snapshot()
+        response = client.post(url, _edit_form(client, url, number=number))
+        assert response.status_code == 400
+        assert text in response.content.decode()
+        assert snapshot() == before
+
+
+def test_a_results_text_is_edited_and_back_at_its_anchor(alice, draft_plan, result):
+    client = client_for(alice)
+    url = reverse("plans:result_edit", args=[result.pk])
+    response = client.post(url, _edit_form(client, url, title="Fler barn läser varje dag"))
+    assert response["Location"].endswith(f"#resultat-{result.pk}")
+    result.refresh_from_db()
+    assert (result.title, result.version) == ("Fler barn läser varje dag", 2)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plans import permissions
-from plans.forms import AsciiIntegerField, IdChoiceField, is_id
+from plans.forms import AsciiIntegerField, FocusAreaForm, IdChoiceField, ResultForm, is_id
 from plans.models import FocusArea, Measure, Plan, Result
 from plans.services import (
     StaleVersionError,
@@ -33,6 +33,7 @@ from plans.services import (
     plan_item_move,
     plan_item_step,
 )
+from plans.views import edit_page, saved_message
 
 # The kinds of item by the name their anchors and posted references start with.
 KINDS = {"fokusomrade": FocusArea, "resultat": Result, "insats": Measure}
@@ -485,3 +486,45 @@ def _name(item: FocusArea | Result | Measure) -> str:
     if isinstance(item, Result):
         return _("Resultat %(number)s") % {"number": item.number}
     return _("Insats %(code)s") % {"code": item.code}
+
+
+# --- Editing a focus area or result: a page of its own, back to the editor once saved --------
+
+
+@login_required
+def focus_area_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a focus area's number, texts, coordinator and contacts."""
+    area = _editable_item(request, FocusArea, pk)
+    return _item_page(request, FocusAreaForm, area, _("Ändra fokusområde %(name)s"))
+
+
+@login_required
+def result_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a long-term expected result's number and text."""
+    result = _editable_item(request, Result, pk)
+    return _item_page(request, ResultForm, result, _("Ändra resultat %(name)s"))
+
+
+def _editable_item(request: HttpRequest, model: type, pk: int) -> FocusArea | Result:
+    """Return the item if she may edit its plan: 404 if she may not read it, 403 if only read."""
+    plan_path = "focus_area__plan" if model is Result else "plan"
+    visible = permissions.visible_plans(request.user)
+    item = get_object_or_404(
+        model.objects.select_related(f"{plan_path}__owner"), pk=pk, **{f"{plan_path}__in": visible}
+    )
+    plan = item.focus_area.plan if model is Result else item.plan
+    if not permissions.can_edit_plan(request.user, plan):
+        raise PermissionDenied
+    return item
+
+
+def _item_page(request: HttpRequest, form_class: type, item, heading: str) -> HttpResponse:
+    plan = item.focus_area.plan if isinstance(item, Result) else item.plan
+    name = _area_label(item) if isinstance(item, FocusArea) else str(item.number)
+    back = _editor_url(plan, item)
+    context = {"plan": plan, "heading": heading % {"name": name}, "cancel_url": back}
+    page, written = edit_page(request, form_class, item, "plans/plan_item_form.html", context)
+    if page is not None:
+        return page
+    saved_message(request, written, _name(item))
+    return redirect(back)
