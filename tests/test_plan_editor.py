@@ -2,6 +2,8 @@
 and measures, and moves them among their siblings or under another focus area. Every action
 posts a form and comes back to the item; a refusal says why in Swedish and writes nothing."""
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -398,31 +400,89 @@ def test_a_stale_delete_is_refused(alice, diana, draft_plan, measure):
 # --- In place (htmx) --------------------------------------------------------------------------
 
 
-def test_a_step_in_place_swaps_the_tree_and_keeps_the_buttons_ids(alice, draft_plan, focus_area):
+def _in_place(response) -> tuple[str, str]:
+    """Return the main part an answer in place swaps in, and where it puts the keyboard."""
+    trigger = json.loads(response.get("HX-Trigger-After-Settle", "{}"))
+    main = response.content.decode().split('id="main"')[1]
+    return main, trigger.get("fokusera", {}).get("id", "")
+
+
+HTMX = {"HX-Request": "true"}
+
+
+def test_a_step_in_place_swaps_the_page_and_keeps_the_focus_on_the_button(
+    alice, draft_plan, focus_area
+):
     a, b = _measures(focus_area, 2)
     client = client_for(alice)
     page = client.get(_url(draft_plan)).content.decode()
-    assert 'hx-target="#redigering"' in page and f'id="upp-insats-{b.pk}"' in page
-    response = client.post(
-        _url(draft_plan),
-        _step_data(client, draft_plan, f"insats-{b.pk}", "upp"),
-        headers={"HX-Request": "true"},
-        follow=True,
-    )
-    region = response.content.decode().split('id="redigering"')[1]
-    assert f'id="upp-insats-{b.pk}"' in region  # htmx puts the focus back on it by its id
-    assert region.index(f'id="insats-{b.pk}"') < region.index(f'id="insats-{a.pk}"')
+    assert 'hx-target="#main"' in page and f'id="upp-insats-{b.pk}"' in page
+    data = _step_data(client, draft_plan, f"insats-{b.pk}", "upp")
+    response = client.post(_url(draft_plan), data, headers=HTMX)
+    assert response.status_code == 200
+    main, focus = _in_place(response)
+    assert focus == f"upp-insats-{b.pk}"
+    assert main.index(f'id="insats-{b.pk}"') < main.index(f'id="insats-{a.pk}"')
+    assert "Insats 1B flyttades." in main  # the message comes along
 
 
-def test_a_refused_step_in_place_shows_why_in_the_swapped_region(alice, draft_plan, focus_area):
+def test_a_refused_step_in_place_shows_why_and_focuses_it(alice, draft_plan, focus_area):
     (a,) = _measures(focus_area, 1)
     response = client_for(alice).post(
         _url(draft_plan),
         {"atgard": "steg", "post": f"insats-{a.pk}", "version": 7, "steg": "upp"},
-        headers={"HX-Request": "true"},
+        headers=HTMX,
     )
     assert response.status_code == 400  # static/js/plan.js swaps a 400 in as well
-    assert "Någon annan har sparat" in response.content.decode().split('id="redigering"')[1]
+    main, focus = _in_place(response)
+    assert "Någon annan har sparat" in main and focus == "fel"
+
+
+def test_adding_in_place_lands_on_the_new_measure(alice, draft_plan, focus_area):
+    client = client_for(alice)
+    response = client.post(
+        _url(draft_plan),
+        {
+            "atgard": "insats",
+            "insats-title": "Läsfrämjande",
+            "insats-code": "",
+            "insats-focus_area": focus_area.pk,
+            "insats-result": "",
+        },
+        headers=HTMX,
+    )
+    added = Measure.objects.get(title="Läsfrämjande")
+    main, focus = _in_place(response)
+    assert (response.status_code, focus) == (200, f"insats-{added.pk}")
+    assert response["HX-Push-Url"] == _url(draft_plan)
+    refused = client.post(
+        _url(draft_plan),
+        {"atgard": "insats", "insats-title": "", "insats-focus_area": focus_area.pk},
+        headers=HTMX,
+    )
+    assert (refused.status_code, _in_place(refused)[1]) == (400, "insats-fel")
+
+
+def test_opening_a_move_or_delete_in_place_lands_on_its_heading(alice, draft_plan, measure):
+    client = client_for(alice)
+    for query, heading in [
+        (f"?flytta=insats-{measure.pk}", "flytta-rubrik"),
+        (f"?ta-bort=insats-{measure.pk}", "ta-bort-rubrik"),
+        (f"?under={measure.focus_area_id}", "ny-rubrik"),
+    ]:
+        main, focus = _in_place(client.get(_url(draft_plan) + query, headers=HTMX))
+        assert focus == heading and f'id="{heading}"' in main
+
+
+def test_deleting_in_place_lands_on_the_focus_area_it_was_in(alice, draft_plan, measure):
+    response = client_for(alice).post(
+        _url(draft_plan),
+        {"atgard": "ta-bort", "post": f"insats-{measure.pk}", "version": 1},
+        headers=HTMX,
+    )
+    main, focus = _in_place(response)
+    assert focus == f"fokusomrade-{measure.focus_area_id}-rubrik"
+    assert f'id="insats-{measure.pk}"' not in main
 
 
 def test_adding_under_a_chosen_area_suggests_its_next_codes(alice, draft_plan, measure):

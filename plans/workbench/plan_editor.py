@@ -3,6 +3,7 @@ one tree she edits. She adds items, moves one up or down among its siblings, and
 under another focus area. Every action is a form posting to the page and, once saved, a
 redirect back to the item's anchor; a refusal shows the page again with the reason."""
 
+import json
 from dataclasses import dataclass, field
 
 from django import forms
@@ -326,17 +327,30 @@ def _editable_plan(request: HttpRequest, pk: int) -> Plan:
     return plan
 
 
-@login_required
-def plan_editor(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show the plan's tree with its forms; a POST adds, moves or deletes an item and goes
-    back to it, or shows the page again with why it was refused (nothing written)."""
-    plan = _editable_plan(request, pk)
-    # The focus area the forms add to (the first one unless she chose one), with its next
-    # free numbers and code filled in.
-    under = find_item(plan, "fokusomrade-" + request.GET.get("under", ""))
+@dataclass
+class Back:
+    """Where the page goes once an action is saved: the item's anchor, and (in place) the
+    element the keyboard lands on."""
+
+    anchor: str
+    focus: str
+
+
+def _back_to(item: FocusArea | Result | Measure | None, focus: str = "") -> Back:
+    if item is None:
+        return Back("trad-rubrik", "trad-rubrik")
+    ref = anchor(item)
+    return Back(ref, focus or (f"{ref}-rubrik" if isinstance(item, FocusArea) else ref))
+
+
+def _page(plan: Plan, query) -> dict:
+    """Return the editor's page as the query asks for it: the focus area the forms add to (the
+    first unless she chose one, with its next free numbers and code filled in), and the item
+    being moved or deleted, if any."""
+    under = find_item(plan, "fokusomrade-" + query.get("under", ""))
     first = under or _plan_areas(plan).first()
-    moving = find_item(plan, request.GET.get("flytta", ""))
-    page = {
+    moving = find_item(plan, query.get("flytta", ""))
+    return {
         "plan": plan,
         "forms": {
             "fokusomrade": AreaAddForm(plan=plan, prefix="fokusomrade", under=under),
@@ -345,41 +359,82 @@ def plan_editor(request: HttpRequest, pk: int) -> HttpResponse:
         },
         "moving": moving,
         "move_form": _move_form(plan, moving) if moving else None,
-        "deleting": find_item(plan, request.GET.get("ta-bort", "")),
+        "deleting": find_item(plan, query.get("ta-bort", "")),
         "errors": [],
     }
+
+
+def _opened(page: dict, query) -> str:
+    """Return what the keyboard lands on when a part of the page opens in place."""
+    if page["move_form"]:
+        return "flytta-rubrik"
+    if page["deleting"]:
+        return "ta-bort-rubrik"
+    return "ny-rubrik" if "under" in query else ""
+
+
+def _refused(page: dict, action: str) -> str:
+    """Return the id of the summary that says why the action was refused."""
+    if page["errors"]:
+        return "fel"
+    return "flytta-fel" if action == "flytta" else f"{action}-fel"
+
+
+@login_required
+def plan_editor(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the plan's tree with its forms; a POST adds, moves or deletes an item and goes
+    back to it, or shows the page again with why it was refused (nothing written).
+
+    In place (htmx), the page answers a saved action with the page itself, the keyboard
+    landing on the item (HX-Trigger "fokusera", static/js/plan.js); without JavaScript with
+    a redirect to the item's anchor."""
+    plan = _editable_plan(request, pk)
+    in_place = request.headers.get("HX-Request") == "true"
+    page = _page(plan, request.GET)
+    focus, status = _opened(page, request.GET), 200
     if request.method == "POST":
         action = request.POST.get("atgard", "")
         handle = ACTIONS.get(action)
+        back = None
         if handle is None:
             page["errors"] = [_("Okänd åtgärd. Ladda om sidan och försök igen.")]
         else:
-            done = handle(request, plan, action, page)
-            if done is not None:
-                return done
+            back = handle(request, plan, action, page)
+        if back is not None and not in_place:
+            return redirect(_editor_url(plan) + "#" + back.anchor)
+        if back is not None:
+            page, focus = _page(plan, {}), back.focus
+        else:
+            focus, status = _refused(page, action), 400
     deleting = page["deleting"]
     page.update(
         editor_url=_editor_url(plan),
         csrf_input=csrf_input(request),  # once: a tag per item's form costs at 2,000 measures
         tree=editor_tree(plan),
         measure_move=isinstance(page["moving"], Measure),
+        moving_ref=anchor(page["moving"]) if page["moving"] else "",
         deleting_ref=anchor(deleting) if deleting else "",
         goes_with=what_goes_with(deleting) if deleting else [],
     )
-    status = 400 if request.method == "POST" else 200
-    return render(request, "plans/plan_editor.html", page, status=status)
+    response = render(request, "plans/plan_editor.html", page, status=status)
+    if in_place:
+        if focus:
+            response["HX-Trigger-After-Settle"] = json.dumps({"fokusera": {"id": focus}})
+        if request.method == "POST" and status == 200:
+            response["HX-Push-Url"] = page["editor_url"]  # the item's question is answered
+    return response
 
 
-def _add(request: HttpRequest, plan: Plan, action: str, page: dict) -> HttpResponse | None:
+def _add(request: HttpRequest, plan: Plan, action: str, page: dict) -> Back | None:
     form = ADD_FORMS[action](request.POST, plan=plan, prefix=action)
     page["forms"][action] = form
     if form.is_valid() and _try(form, lambda: plan_item_add(item=form.instance, user=request.user)):
         messages.success(request, _("%(item)s lades till.") % {"item": _name(form.instance)})
-        return redirect(_editor_url(plan, form.instance))
+        return _back_to(form.instance)
     return None
 
 
-def _step(request: HttpRequest, plan: Plan, action: str, page: dict) -> HttpResponse | None:
+def _step(request: HttpRequest, plan: Plan, action: str, page: dict) -> Back | None:
     form = StepForm(request.POST, plan=plan)
     moved = []
     if form.is_valid() and _try(form, lambda: moved.append(_move(request, form))):
@@ -387,29 +442,30 @@ def _step(request: HttpRequest, plan: Plan, action: str, page: dict) -> HttpResp
             messages.success(request, _("%(item)s flyttades.") % {"item": _name(form.item)})
         else:
             messages.info(request, _("%(item)s står redan där.") % {"item": _name(form.item)})
-        return redirect(_editor_url(plan, form.item))
+        # In place the keyboard stays on the button she pressed.
+        return _back_to(form.item, focus=f"{form.cleaned_data['steg']}-{anchor(form.item)}")
     page["errors"] = _action_errors(form)
     return None
 
 
-def _move_to(request: HttpRequest, plan: Plan, action: str, page: dict) -> HttpResponse | None:
+def _move_to(request: HttpRequest, plan: Plan, action: str, page: dict) -> Back | None:
     form = MoveForm(request.POST, plan=plan)
     valid = form.is_valid()
     page.update(move_form=form, moving=form.item)  # the form shows why it was refused
     if valid and _try(form, lambda: _move(request, form)):
         messages.success(request, _("%(item)s flyttades.") % {"item": _name(form.item)})
-        return redirect(_editor_url(plan, form.item))
+        return _back_to(form.item)
     return None
 
 
-def _delete(request: HttpRequest, plan: Plan, action: str, page: dict) -> HttpResponse | None:
+def _delete(request: HttpRequest, plan: Plan, action: str, page: dict) -> Back | None:
     form = ItemForm(request.POST, plan=plan)
     if form.is_valid() and _try(
         form,
         lambda: plan_item_delete(item=form.item, expected_version=form.cleaned_data["version"]),
     ):
         messages.success(request, _("%(item)s togs bort.") % {"item": _name(form.item)})
-        return redirect(_editor_url(plan, _parent(form.item)))
+        return _back_to(_parent(form.item))
     page["errors"] = _action_errors(form)
     return None
 

@@ -61,3 +61,50 @@ def test_a_measure_moves_in_place_and_keeps_the_focus(page, log_in, last_measure
     assert page.evaluate("() => document.body.dataset.sameDocument") == "yes"  # never reloaded
     codes = last_measure.focus_area.measures.order_by("order").values_list("code", flat=True)
     assert list(codes) == ["1C", "1A", "1B"]
+
+
+def _focused_text(page) -> str:
+    return page.evaluate("() => document.activeElement && document.activeElement.textContent")
+
+
+def test_adding_moving_and_deleting_in_place_by_keyboard(page, log_in, last_measure):
+    """She adds a measure, moves it under another focus area and deletes it, all by keyboard,
+    the page never reloading: after each the keyboard is on the item (or where it was)."""
+    plan = last_measure.plan
+    other = FocusArea.objects.create(plan=plan, number="2", title="Äldre")
+    log_in(page, "fokus-strateg")
+    page.goto(f"/planer/{plan.pk}/redigera/")
+    check_page(page, "plan-editor-two-areas")
+    page.evaluate("() => { document.body.dataset.sameDocument = 'yes'; }")
+
+    page.locator("#id_insats-title").fill("Läsfrämjande för äldre")
+    page.get_by_role("button", name="Lägg till insatsen").focus()
+    page.keyboard.press("Enter")
+    added = page.locator(".plan-editor .measure", has_text="Läsfrämjande för äldre")
+    expect(added).to_be_focused()
+    expect(page.get_by_role("status")).to_contain_text("lades till")
+    new = Measure.objects.get(title="Läsfrämjande för äldre")
+    assert new.code == "1D"
+
+    page.locator(f"#insats-{new.pk} a", has_text="Flytta till…").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#flytta-rubrik")).to_be_focused()
+    check_page(page, "plan-editor-move-in-place")
+    page.get_by_label("Till fokusområde").select_option(str(other.pk))
+    page.locator("#flytta button[type=submit]").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#insats-{new.pk}")).to_be_focused()
+    expect(page.locator(f"#fokusomrade-{other.pk} #insats-{new.pk}")).to_have_count(1)
+    assert page.url.endswith("/redigera/")  # the move's question is answered
+
+    page.locator(f"#insats-{new.pk} a", has_text="Ta bort…").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#ta-bort-rubrik")).to_be_focused()
+    check_page(page, "plan-editor-delete-in-place")
+    page.locator("#ta-bort button[type=submit]").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#fokusomrade-{other.pk}-rubrik")).to_be_focused()
+    expect(page.locator(f"#insats-{new.pk}")).to_have_count(0)
+    assert not Measure.objects.filter(pk=new.pk).exists()
+    assert page.evaluate("() => document.body.dataset.sameDocument") == "yes"  # never reloaded
+    check_page(page, "plan-editor-after-delete-in-place")
