@@ -14,24 +14,31 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from openpyxl import load_workbook
 
+from plans.forms import SwedishAmountField, format_kronor
 from plans.models import (
     PATH_SEPARATOR,
+    Budget,
+    BudgetAmount,
+    BudgetFunder,
+    BudgetLine,
     FocusArea,
     Measure,
     Organisation,
     Plan,
     Responsibility,
 )
-from plans.services import locked, normalise_text, versioned_save
+from plans.services import budget_start, locked, normalise_text, versioned_save
 
 MAX_ROWS = 5000
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
@@ -69,8 +76,6 @@ FOLLOW_UP_COLUMNS = (
     gettext_noop("Uppnått värde"),
     gettext_noop("Rapportens läge"),
 )
-# Columns read but not stored yet: a measure has no budget of its own in today's models.
-NOT_IMPORTED = {"budget"}
 TEXT_FIELDS = ("description", "target_group", "expected_result")
 ROLES = tuple(Responsibility.Role.values)
 NUMBERED_SEGMENT = re.compile(r"^((?:\d+\.)*\d+[A-Za-z]?)\s+(\S.*)$")
@@ -204,6 +209,9 @@ class RowPlan:
     changes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     new_organisations: list[str] = field(default_factory=list)
+    budget_given: bool = False  # the file has the column: the row's amount is what it says
+    budget: Decimal | None = None
+    budget_changed: bool = False
 
     @property
     def action(self) -> str:
@@ -226,7 +234,7 @@ class Preview:
     rows: list[RowPlan]
     unknown_columns: list[str]
     ignored_columns: list[str]
-    not_imported_columns: list[str]
+    budget_column: bool
     missing_columns: list[str]
     new_areas: list[tuple[str, ...]]
     new_organisations: list[str]
@@ -303,10 +311,13 @@ class Preview:
                 _("Uppföljningens kolumner, som inte importeras: %(c)s")
                 % {"c": ", ".join(self.ignored_columns)}
             )
-        if self.not_imported_columns:
+        if self.budget_column:
             notes.append(
-                _("Kolumner som inte importeras än (insatser har ingen egen budget): %(c)s")
-                % {"c": ", ".join(self.not_imported_columns)}
+                _(
+                    "Beloppen i kolumnen Budget gäller budgeten för %(year)s, i kolumnen för "
+                    "%(owner)s (planens ägare), på insatsens egen budgetpost."
+                )
+                % {"year": self.plan.start_year, "owner": self.plan.owner.name}
             )
         if self.missing_columns:
             notes.append(
@@ -361,12 +372,8 @@ def preview_import(*, plan: Plan, sheet: Sheet) -> Preview:
         rows=rows,
         unknown_columns=unknown,
         ignored_columns=ignored,
-        not_imported_columns=[_(COLUMNS[k]) for k in NOT_IMPORTED if k in columns],
-        missing_columns=[
-            _(label)
-            for key, label in COLUMNS.items()
-            if key not in columns and key not in NOT_IMPORTED
-        ],
+        budget_column="budget" in columns,
+        missing_columns=[_(label) for key, label in COLUMNS.items() if key not in columns],
         new_areas=context.areas.new_paths(rows),
         # Each name once, however it is written: "Hemslöjden" and "hemslöjden" are one unit.
         new_organisations=sorted(
@@ -487,6 +494,7 @@ class _Context:
             for name in _split_names(cells[columns[role]])
         }
         self.organisations = _Organisations(plan, names)
+        self.budgets = measure_budgets(plan) if "budget" in columns else {}
         self.claimed: dict[int, int] = {}  # measure id → the row that matched it
         self.codes: dict[str, int] = {}  # a new code → its row
         self.new_titles: dict[str, int] = {}  # a new measure's title without code → its row
@@ -572,6 +580,31 @@ class _Context:
         if status is not None:
             values["status"] = self._status(row, status)
         row.values = values
+        budget = self.cell(cells, "budget")
+        if budget is not None:
+            self._budget(row, budget)
+
+    def _budget(self, row: RowPlan, text: str) -> None:
+        """Read the row's amount; refuse one that is no amount in kronor, and a change of a
+        measure whose amount the budget spreads over several of its lines."""
+        try:
+            row.budget = SwedishAmountField(
+                max_digits=14, decimal_places=2, min_value=0, required=False
+            ).clean(text.removesuffix("kr").strip())
+        except ValidationError as error:
+            row.errors += [_("Budget ”%(value)s”: %(m)s") % {"value": text, "m": m} for m in error]
+            return
+        row.budget_given = True
+        amount, lines = self.budgets.get(row.measure.pk if row.measure else None, (None, 0))
+        row.budget_changed = amount != row.budget
+        if row.budget_changed and lines > 1:
+            row.errors.append(
+                _(
+                    "Insatsens budget för %(year)s står på %(lines)s poster; ändra beloppen i "
+                    "budgeten, eller lämna Budget som den är (%(amount)s)."
+                )
+                % {"year": self.plan.start_year, "lines": lines, "amount": format_kronor(amount)}
+            )
 
     def _year(self, row: RowPlan, text: str) -> int | None:
         if not text:
@@ -707,6 +740,10 @@ class _Context:
             changes.append(_change(_("Fokusområde"), old, PATH_SEPARATOR.join(row.area_path)))
         if row.actors_changed:
             changes.append(_("Aktörer: %(actors)s") % {"actors": self._actors_text(row)})
+        if row.budget_changed:
+            old = self.budgets.get(measure.pk, (None, 0))[0]
+            label = _("Budget %(year)s") % {"year": self.plan.start_year}
+            changes.append(_change(label, _kronor(old), _kronor(row.budget)))
         return changes
 
     def _actors_text(self, row: RowPlan) -> str:
@@ -719,6 +756,27 @@ class _Context:
             name = PATH_SEPARATOR.join(map(str, paths[org])) if isinstance(org, int) else org[1]
             parts.append(f"{name} ({Responsibility.Role(role).label.lower()})")
         return "; ".join(parts) or "–"
+
+
+def _kronor(amount: Decimal | None) -> str:
+    return "–" if amount is None else format_kronor(amount)
+
+
+def measure_budgets(plan: Plan) -> dict[int, tuple[Decimal, int]]:
+    """Return, per measure, what the Budget column holds and on how many lines: what the plan's
+    owner puts on the measure's own lines in the budget of the plan's first year."""
+    amounts = (
+        BudgetAmount.objects.filter(
+            line__budget__plan=plan,
+            line__budget__year=plan.start_year,
+            line__measure__isnull=False,
+            funder__organisation_id=plan.owner_id,
+        )
+        .values("line__measure")
+        .annotate(total=Sum("amount"), lines=Count("line"))
+        .order_by()
+    )
+    return {a["line__measure"]: (a["total"], a["lines"]) for a in amounts}
 
 
 def _change(label, old, new) -> str:
@@ -781,12 +839,62 @@ class _Writer:
         for path in self.preview.new_areas:
             self._create_area(path)
         order = max((m.order for m in Measure.objects.filter(plan=self.plan)), default=0)
+        measures = {}
         for row in self.preview.rows:
             if row.measure is None:
                 order += 1
-                self._create_measure(row, order)
+                measures[row.number] = self._create_measure(row, order)
             elif row.changes:
                 self._change_measure(row)
+        self._write_budget(
+            [
+                (measures.get(r.number) or r.measure, r.budget)
+                for r in self.preview.rows
+                if r.budget_changed
+            ]
+        )
+
+    def _write_budget(self, amounts: list[tuple[Measure, Decimal | None]]) -> None:
+        """Put the amounts on the measures' own lines in the budget of the plan's first year,
+        in the plan owner's column: the budget, the column and the lines are made as needed,
+        and the budget gets one new version."""
+        if not amounts:
+            return
+        year, owner = self.plan.start_year, self.plan.owner_id
+        budget = locked(Budget.objects.filter(plan=self.plan, year=year), action="Importing")
+        budget = budget.first() or budget_start(plan=self.plan, year=year, user=self.user)
+        funder = budget.funders.filter(organisation_id=owner).first()
+        if funder is None:
+            order = max(budget.funders.values_list("order", flat=True), default=-1) + 1
+            funder = _saved(
+                BudgetFunder(budget=budget, organisation_id=owner, order=order), self.user
+            )
+        lines = {line.measure_id: line for line in budget.lines.filter(measure__isnull=False)}
+        order = max((line.order for line in budget.lines.all()), default=-1)
+        for measure, amount in amounts:
+            line = lines.get(measure.pk)
+            if line is None:
+                order += 1
+                name = Truncator(" ".join(p for p in (measure.code, measure.title) if p)).chars(200)
+                line = BudgetLine(
+                    budget=budget,
+                    kind=BudgetLine.Kind.MEASURE,
+                    measure=measure,
+                    name=name,
+                    order=order,
+                )
+                _saved(line, self.user)
+            cell = BudgetAmount.objects.filter(line=line, funder=funder).first()
+            if amount is None and cell is not None:
+                cell._history_user = self.user
+                cell.delete()
+            elif amount is not None:
+                cell = cell or BudgetAmount(line=line, funder=funder)
+                cell.amount = amount
+                _saved(cell, self.user)
+        versioned_save(
+            instance=budget, expected_version=budget.version, user=self.user, rows_changed=True
+        )
 
     def _create_area(self, path: tuple[str, ...]) -> None:
         if self.areas.find(path)[0] is not None:
@@ -809,11 +917,12 @@ class _Writer:
     def _area(self, row: RowPlan) -> FocusArea | None:
         return row.values.get("focus_area") or self.areas.find(row.area_path)[0]
 
-    def _create_measure(self, row: RowPlan, order: int) -> None:
+    def _create_measure(self, row: RowPlan, order: int) -> Measure:
         values = {**row.values, "focus_area": self._area(row)}
         measure = Measure(plan=self.plan, order=order, **values)
         versioned_save(instance=measure, expected_version=1, user=self.user)
         self._write_actors(measure, row)
+        return measure
 
     def _change_measure(self, row: RowPlan) -> None:
         measure = row.measure
@@ -860,3 +969,11 @@ class _Writer:
                 added = Responsibility(measure=measure, organisation_id=org, role=role)
                 added._history_user = self.user
                 added.save()
+
+
+def _saved(record, user):
+    """Save a row of a budget, checked by the model's rules, its history naming the user."""
+    record.full_clean()
+    record._history_user = user
+    record.save()
+    return record

@@ -10,6 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from plans.measure_import import measure_budgets
 from plans.models import PATH_SEPARATOR, FocusArea, Measure, Plan, Responsibility
 from plans.permissions import EDIT_PLANS, AnyUser, organisations_for, visible_plans
 from plans.selectors import organisation_paths, plan_measures
@@ -272,6 +273,8 @@ class MeasureRow:
     measure: Measure
     focus_area: str
     reported: Reported | None
+    # The import's Budget column: the owner's amount in the plan's first year (or None).
+    budget: Decimal | None = None
 
 
 def _short_period(label: str, year: int) -> str:
@@ -317,11 +320,17 @@ def plan_measure_rows(*, plan: Plan, reported: dict[int, Reported]) -> list[Meas
     """Return the plan's measures in document order, each with its focus area's path
     ("2 Delmål › 2.1 Fritid och kultur", as the import reads it) and its follow-up."""
     measures = plan_measures(plan=plan)
+    budgets = measure_budgets(plan)
     areas: dict[int, str] = {}
     for area in FocusArea.objects.of_plan(plan.pk):  # parents before their children
         parent = areas.get(area.parent_id)
         areas[area.pk] = f"{parent}{PATH_SEPARATOR}{area}" if parent else str(area)
     return [
-        MeasureRow(m, focus_area=areas.get(m.focus_area_id, ""), reported=reported.get(m.pk))
+        MeasureRow(
+            m,
+            focus_area=areas.get(m.focus_area_id, ""),
+            reported=reported.get(m.pk),
+            budget=budgets.get(m.pk, (None, 0))[0],
+        )
         for m in measures
     ]

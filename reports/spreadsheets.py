@@ -18,7 +18,7 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 
 # Column widths in characters: wide for the texts people read, narrow for codes and years.
 # The import's columns first (plans/measure_import.py reads them back), then the follow-up.
-WIDTHS = [30, 8, 50, 40, 30, 35, 8, 30, 35, 35, 16, 16, 22, 50, 14, 22]
+WIDTHS = [30, 8, 50, 40, 30, 35, 8, 30, 35, 35, 16, 14, 16, 22, 50, 14, 22]
 IMPORT_KEYS = [
     "focus_area",
     "code",
@@ -29,6 +29,7 @@ IMPORT_KEYS = [
     "target_year",
     *Responsibility.Role.values,
     "status",
+    "budget",
 ]
 
 
@@ -54,6 +55,7 @@ def _row(row: MeasureRow) -> list:
         measure.target_year,
         *by_role.values(),
         measure.status_label if measure.status else "",
+        row.budget,
     ]
     reported = row.reported
     if reported is None:

@@ -3,6 +3,7 @@ hand (UTF-8 and Windows-1252, comma and semicolon); preview, all or nothing, the
 changes nothing, and the Excel export comes back unchanged."""
 
 import zipfile
+from decimal import Decimal
 from io import BytesIO, StringIO
 
 import pytest
@@ -19,7 +20,17 @@ from plans.measure_import import (
     preview_import,
     read_sheet,
 )
-from plans.models import FocusArea, Measure, Organisation, Plan, Responsibility
+from plans.models import (
+    Budget,
+    BudgetAmount,
+    BudgetFunder,
+    BudgetLine,
+    FocusArea,
+    Measure,
+    Organisation,
+    Plan,
+    Responsibility,
+)
 from tests.conftest import client_for
 from tests.html_forms import snapshot
 
@@ -50,7 +61,7 @@ def test_a_spreadsheet_creates_and_changes_measures_with_their_actors(alice, mea
     plan = measure.plan
     content = xlsx(
         [
-            # Any order and case; an unknown column and the budget are listed, not fatal.
+            # Any order and case; an unknown column is listed, not fatal.
             ["insats", "NR", "Kommentar", "Fokusområde", "Målår", "Status", "Budget"]
             + ["Huvudaktör", "ansvarig", "Samverkan", "Beskrivning"],
             ["Läxhjälp på biblioteket", "2A", "intern anteckning", "Delmål 2 › Fritid och kultur"]
@@ -64,7 +75,8 @@ def test_a_spreadsheet_creates_and_changes_measures_with_their_actors(alice, mea
     preview = _preview(plan, content)
     assert preview.errors == []
     assert preview.unknown_columns == ["Kommentar"]
-    assert preview.not_imported_columns == ["Budget"]
+    assert preview.budget_column
+    assert "Beloppen i kolumnen Budget gäller budgeten för 2025" in " ".join(preview.describe())
     assert preview.new_areas == [("Delmål 2",), ("Delmål 2", "Fritid och kultur")]
     assert [r.code for r in preview.created] == ["2A"]
     assert [r.code for r in preview.changed] == ["1A"]
@@ -91,6 +103,15 @@ def test_a_spreadsheet_creates_and_changes_measures_with_their_actors(alice, mea
         "Alingsås kommun": Responsibility.Role.PARTNER,
     }
     assert new.history.get().history_user == alice
+    (line,) = BudgetLine.objects.filter(measure=new)
+    (cell,) = line.amounts.all()
+    assert (line.budget.year, line.kind, line.name) == (
+        2025,
+        "insats",
+        "2A Läxhjälp på biblioteket",
+    )
+    assert (cell.funder.organisation, cell.amount) == (norberg, Decimal("12345.50"))
+    assert cell.history.get().history_user == alice
     measure.refresh_from_db()
     assert (measure.target_year, measure.status, measure.version) == (2025, "pagaende", 2)
     assert measure.history.latest().history_user == alice
@@ -403,3 +424,70 @@ def test_a_forged_confirmation_writes_nothing(alice, measure):
         assert response.status_code == 400
     assert "Ladda upp filen igen" in response.content.decode()
     assert snapshot() == before
+
+
+# --- The Budget column ----------------------------------------------------------------------
+
+
+def _budget_sheet(*amounts) -> bytes:
+    return xlsx(
+        [["Fokusområde", "Nr", "Insats", "Budget"]]
+        + [["1 Föräldraskapsstöd", "1A", "Läsfrämjande insatser", amount] for amount in amounts]
+    )
+
+
+def _owner_amount(measure) -> Decimal | None:
+    cell = BudgetAmount.objects.filter(
+        line__measure=measure, funder__organisation=measure.plan.owner
+    ).first()
+    return cell.amount if cell else None
+
+
+def test_the_budget_column_sets_changes_and_clears_the_measures_amount(alice, measure):
+    plan = measure.plan
+    _import(plan, _budget_sheet("1 234,50 kr"), user=alice)
+    assert _owner_amount(measure) == Decimal("1234.50")
+    budget = Budget.objects.get(plan=plan, year=2025)
+    assert budget.version == 2  # made, then one version for the rows the import wrote
+    preview = _preview(plan, _budget_sheet(2000))
+    assert preview.changed[0].changes == ["Budget 2025: ”1 234,50” → ”2 000”"]
+    _import(plan, _budget_sheet(2000), user=alice)
+    assert _owner_amount(measure) == Decimal("2000")
+    assert _preview(plan, _budget_sheet("2 000")).changed == []  # the same again: unchanged
+    _import(plan, _budget_sheet(""), user=alice)
+    assert _owner_amount(measure) is None
+    assert BudgetLine.objects.filter(measure=measure).count() == 1  # the line stays
+    assert BudgetFunder.objects.filter(budget=budget).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("tolv", "Ange beloppet i kronor med siffror"),
+        ("-5", "Beloppet kan inte vara negativt."),
+        ("1,234", "Ange beloppet i kronor med siffror"),
+        ("1" * 20, "Säkerställ att det inte är mer än 14 siffror totalt."),
+    ],
+)
+def test_an_amount_that_is_no_amount_is_a_row_error(alice, measure, amount, message):
+    before = snapshot()
+    with pytest.raises(ImportRefused) as refused:
+        _import(measure.plan, _budget_sheet(amount), user=alice)
+    assert refused.value.messages[0].startswith(f"Rad 2: Budget ”{amount}”")
+    assert message in refused.value.messages[0]
+    assert snapshot() == before
+
+
+def test_a_budget_spread_over_several_lines_is_changed_in_the_budget_only(alice, measure):
+    plan = measure.plan
+    budget = Budget.objects.create(plan=plan, year=2025)
+    funder = BudgetFunder.objects.create(budget=budget, organisation=plan.owner)
+    for name, amount in [("Material", 100), ("Personal", 200)]:
+        line = BudgetLine.objects.create(budget=budget, kind="insats", measure=measure, name=name)
+        BudgetAmount.objects.create(line=line, funder=funder, amount=amount)
+    assert _preview(plan, _budget_sheet(300)).changed == []  # the sum, as exported
+    (error,) = _preview(plan, _budget_sheet(400)).errors
+    assert error == (
+        "Rad 2: Insatsens budget för 2025 står på 2 poster; ändra beloppen i budgeten, eller "
+        "lämna Budget som den är (300)."
+    )

@@ -70,7 +70,8 @@ def test_spreadsheet_has_one_row_per_measure_with_its_latest_report(alice, measu
     assert first["Fokusområde"] == "1 Föräldraskapsstöd"
     assert dict(zip(header, rows[2], strict=True))["Bedömning"] is None
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:P{len(rows)}"
+    assert sheet.auto_filter.ref == f"A1:Q{len(rows)}"
+    assert first["Budget"] is None  # no budget for the plan yet
     assert second.title in [r[2] for r in rows]
 
 
