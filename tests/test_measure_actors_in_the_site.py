@@ -96,3 +96,16 @@ def test_an_actor_is_removed(measure, alice):
     response = _post(client_for(alice), _url(measure), **{"aktorer-0-DELETE": "on"})
     assert response.status_code == 302
     assert not measure.responsibilities.exists()
+
+
+def test_the_owners_tree_is_one_group_indented_by_level_and_the_rest_another(
+    measure, alice, norberg, library, county
+):
+    page = client_for(alice).get(_url(measure, "Västmanland")).content.decode()
+    select = page.split('name="aktorer-1-organisation"')[1].split("</select>")[0]
+    own = select.split('<optgroup label="Norbergs kommun">')[1].split("</optgroup>")[0]
+    assert f'<option value="{norberg.pk}">Norbergs kommun</option>' in own
+    assert f'<option value="{library.pk}">\u00a0\u00a0\u00a0{library.name}</option>' in own
+    others = select.split('<optgroup label="Andra organisationer">')[1].split("</optgroup>")[0]
+    assert f'<option value="{county.pk}">Region Västmanland</option>' in others
+    assert select.index("Norbergs kommun") < select.index("Region Västmanland")

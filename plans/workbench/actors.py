@@ -75,12 +75,36 @@ def organisation_choices(measure: Measure, term: str) -> QuerySet[Organisation]:
     )
 
 
+INDENT = "\u00a0" * 3  # a level of the owner's tree in a choice's text
+
+
+def grouped_choices(organisations: list[Organisation], owner: Organisation) -> list:
+    """Return the organisations as a choice's options: the plan owner's own tree under its name,
+    each indented by its level below the owner, then the others with their whole path."""
+    own = [org for org in organisations if not org.elsewhere]
+    depth = min((len(org.tree_names) for org in own), default=1)
+    groups = [("", "---------")]
+    if own:
+        groups.append(
+            (
+                owner.name,
+                [(org.pk, INDENT * (len(org.tree_names) - depth) + org.name) for org in own],
+            )
+        )
+    others = [
+        (org.pk, PATH_SEPARATOR.join(map(str, org.tree_names)))
+        for org in organisations
+        if org.elsewhere
+    ]
+    if others:
+        groups.append((str(_("Andra organisationer")), others))
+    return groups
+
+
 def actor_rows(data, measure: Measure, term: str) -> ActorFormSet:
     """Return the formset of the measure's actors, its choices read once."""
     organisations = organisation_choices(measure, term)
-    choices = [("", "---------")] + [
-        (org.pk, PATH_SEPARATOR.join(map(str, org.tree_names))) for org in organisations
-    ]
+    choices = grouped_choices(list(organisations), owner=measure.plan.owner)
     if data is not None and f"{PREFIX}-TOTAL_FORMS" not in data:
         data = None  # posted without the rows: they are not changed
     rows = ActorRows(

@@ -276,7 +276,7 @@ def test_strategist_names_a_lead_actor_and_a_partner_from_another_county(page, l
     act(2)
     check_page(page, "measure-actors-search")
     for field, row, choice in [
-        ("Organisation", 1, "Norbergs kommun › Familjestödet"),
+        ("Organisation", 1, "\u00a0\u00a0\u00a0Familjestödet"),  # indented under Norberg
         ("Roll", 1, "Huvudaktör"),
         ("Organisation", 2, "Region Västmanland"),
         ("Roll", 2, "Samverkanspart"),
