@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -563,7 +564,7 @@ def amount_field(label: str, initial: Decimal | None) -> SwedishAmountField:
         initial=initial,
     )
     # Under the funder's column head, without a label of its own: named for a screen reader.
-    field.widget.attrs["aria-label"] = str(label)
+    name_widget(field.widget, label)
     return field
 
 
@@ -632,3 +633,52 @@ def budget_line_form(
 ) -> type:
     """Return the line form of a budget: a column per funder, choices of the plan."""
     return type("BudgetLineGridForm", (base,), {"funders": funders, "plan_id": plan_id})
+
+
+def name_widget(widget: forms.Widget, label: str) -> None:
+    """Give the widget (each part of a date and time) a name a screen reader says: the one way
+    the site and the admin name a cell of a table, which has no label of its own."""
+    if isinstance(widget, forms.MultiWidget):
+        for part, kind in zip(widget.widgets, (_("datum"), _("tid")), strict=False):
+            part.attrs.setdefault("aria-label", f"{label}, {kind}")
+    else:
+        widget.attrs.setdefault("aria-label", str(label))
+
+
+class SafeInlineFormSet(BaseInlineFormSet):
+    """An inline formset that refuses, with form errors, what would break at the database."""
+
+    def initial_form_count(self) -> int:
+        # A negative count posted by hand would slice the queryset with a negative index.
+        return max(0, super().initial_form_count())
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            name_widget(form.fields["DELETE"].widget, _("Ta bort raden"))
+
+    def clean(self) -> None:
+        super().clean()
+        errors = self._existing_rows_posted_as_new()
+        for form in self.forms:
+            if form in self.deleted_forms or not form.has_changed() or form.errors:
+                continue
+            try:
+                # The row's link to the page's record is left out of the form's own checks,
+                # so a duplicate of a row not shown here would reach the database.
+                form.instance.validate_constraints()
+            except ValidationError as error:
+                errors += error.messages
+        if errors:
+            raise ValidationError(errors)
+
+    def _existing_rows_posted_as_new(self) -> list[str]:
+        """Refuse a new row that names an existing row's id: saved, it would copy that row.
+
+        A lowered INITIAL_FORMS posted by hand turns the shown rows into new ones.
+        """
+        pk_name = self.model._meta.pk.name
+        new_rows = self.forms[self.initial_form_count() :]
+        if any(getattr(form, "cleaned_data", {}).get(pk_name) for form in new_rows):
+            return [_("En ny rad kan inte vara en rad som redan finns. Ladda om sidan.")]
+        return []

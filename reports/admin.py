@@ -5,8 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from plans import permissions
-from plans.admin.rules import FormRules, SafeInlineFormSet, ScopedAdmin
-from plans.forms import is_id
+from plans.admin.rules import FormRules, ScopedAdmin
+from plans.forms import SafeInlineFormSet, is_id
 from plans.models import FocusArea, Measure
 from reports.models import Indicator, IndicatorTarget, IndicatorValue
 

@@ -16,7 +16,6 @@ from django.core.exceptions import (
 from django.core.paginator import Paginator
 from django.db import models, router
 from django.db.models import Q
-from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -29,8 +28,10 @@ from plans.forms import (
     AsciiIntegerField,
     IdChoiceField,
     IdMultipleChoiceField,
+    SafeInlineFormSet,
     VersionedModelForm,
     is_id,
+    name_widget,
 )
 from plans.models import (
     Budget,
@@ -69,15 +70,6 @@ class SafeAutocompleteSelectMultiple(AutocompleteSelectMultiple):
 
     def optgroups(self, name, value, attr=None):
         return super().optgroups(name, [v for v in value if is_id(v)], attr)
-
-
-def name_widget(widget: forms.Widget, label: str) -> None:
-    """Give the widget (each part of a date and time) a name a screen reader says."""
-    if isinstance(widget, forms.MultiWidget):
-        for part, kind in zip(widget.widgets, (_("datum"), _("tid")), strict=False):
-            part.attrs.setdefault("aria-label", f"{label}, {kind}")
-    else:
-        widget.attrs.setdefault("aria-label", str(label))
 
 
 def chosen_plan(request) -> int | None:
@@ -147,45 +139,6 @@ def _refuse_numbers_beyond_ids(request) -> None:
             digits = item.strip().lstrip("-")
             if digits.isascii() and digits.isdigit() and not is_id(digits):
                 raise BadRequest(_("Filtret innehåller ett tal som är för stort."))
-
-
-class SafeInlineFormSet(BaseInlineFormSet):
-    """An inline formset that refuses, with form errors, what would break at the database."""
-
-    def initial_form_count(self) -> int:
-        # A negative count posted by hand would slice the queryset with a negative index.
-        return max(0, super().initial_form_count())
-
-    def add_fields(self, form, index) -> None:
-        super().add_fields(form, index)
-        if "DELETE" in form.fields:
-            name_widget(form.fields["DELETE"].widget, _("Ta bort raden"))
-
-    def clean(self) -> None:
-        super().clean()
-        errors = self._existing_rows_posted_as_new()
-        for form in self.forms:
-            if form in self.deleted_forms or not form.has_changed() or form.errors:
-                continue
-            try:
-                # The row's link to the page's record is left out of the form's own checks,
-                # so a duplicate of a row not shown here would reach the database.
-                form.instance.validate_constraints()
-            except ValidationError as error:
-                errors += error.messages
-        if errors:
-            raise ValidationError(errors)
-
-    def _existing_rows_posted_as_new(self) -> list[str]:
-        """Refuse a new row that names an existing row's id: saved, it would copy that row.
-
-        A lowered INITIAL_FORMS posted by hand turns the shown rows into new ones.
-        """
-        pk_name = self.model._meta.pk.name
-        new_rows = self.forms[self.initial_form_count() :]
-        if any(getattr(form, "cleaned_data", {}).get(pk_name) for form in new_rows):
-            return [_("En ny rad kan inte vara en rad som redan finns. Ladda om sidan.")]
-        return []
 
 
 # A field whose name holds one of these is a secret (calendar tokens, password hashes): the admin

@@ -8,7 +8,7 @@ from django.forms.models import inlineformset_factory
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from plans.forms import IdChoiceField, OneLeadActor
+from plans.forms import IdChoiceField, OneLeadActor, name_widget
 from plans.models import PATH_SEPARATOR, Measure, Organisation, Responsibility
 
 SEARCH = "sok"
@@ -33,7 +33,7 @@ class ActorForm(forms.ModelForm):
         row = int(self.prefix.rsplit("-", 1)[-1]) + 1 if self.prefix else 1
         for each in self.fields.values():
             label = _("%(field)s, aktör %(row)s") % {"field": each.label, "row": row}
-            each.widget.attrs.setdefault("aria-label", capfirst(label))
+            name_widget(each.widget, capfirst(label))
 
 
 class ActorFormSet(OneLeadActor, forms.BaseInlineFormSet):
@@ -43,7 +43,7 @@ class ActorFormSet(OneLeadActor, forms.BaseInlineFormSet):
         super().add_fields(form, index)
         if "DELETE" in form.fields and index is not None:
             label = _("Ta bort aktör %(row)s") % {"row": index + 1}
-            form.fields["DELETE"].widget.attrs["aria-label"] = label
+            name_widget(form.fields["DELETE"].widget, label)
 
 
 ActorRows = inlineformset_factory(

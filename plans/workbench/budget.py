@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plans import permissions
-from plans.admin.rules import SafeInlineFormSet
 from plans.forms import (
     AsciiIntegerField,
     BudgetLineForm,
     IdChoiceField,
+    SafeInlineFormSet,
     SwedishAmountField,
     VersionedModelForm,
     budget_line_form,
