@@ -310,3 +310,33 @@ def test_a_funder_added_over_anothers_change_is_refused_naming_it(grid, alice, d
     assert response.status_code == 400
     assert "diana" in response.content.decode().lower()
     assert snapshot() == before
+
+
+def test_the_admins_new_budget_goes_on_to_its_grid_with_a_column_per_funder(
+    superuser, draft_plan, norberg
+):
+    """The admin's other trap: amount columns appear only once a funder is saved. The add page
+    says so, and its save goes on to the budget's grid, where they are."""
+    client = client_for(superuser)
+    url = reverse("admin:plans_budget_add")
+    page = client.get(url, {"plan": draft_plan.pk}).content.decode()
+    assert "då visas en kolumn för belopp och utfall per finansiär" in page
+    form = main_form(page)
+    response = client.post(
+        url,
+        form.data(
+            plan=str(draft_plan.pk),
+            year="2026",
+            # The row her "Lägg till" makes from the page's template row.
+            **{
+                "funders-TOTAL_FORMS": "1",
+                "funders-0-organisation": str(norberg.pk),
+                "funders-0-order": "0",
+            },
+        ),
+    )
+    budget = Budget.objects.get(plan=draft_plan, year=2026)
+    assert response["Location"] == reverse("admin:plans_budget_change", args=[budget.pk])
+    funder = budget.funders.get()
+    grid = client.get(response["Location"]).content.decode()
+    assert f'name="lines-__prefix__-amount_{funder.pk}"' in grid  # each new line has it

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.contrib import admin
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.db.models import OuterRef, Subquery, Sum
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -127,10 +128,21 @@ class BudgetAdmin(VersionedAdmin):
     def total_display(self, obj: Budget) -> str:
         return format_kronor(obj.total or Decimal(0))
 
+    def response_add(self, request, obj, post_url_continue=None):
+        """Go on to the saved budget: its grid has a column of amounts per funder now (a new
+        budget has no funders to make columns of), unless she asked for another new one."""
+        if "_addanother" not in request.POST and IS_POPUP_VAR not in request.POST:
+            request.POST = request.POST.copy()
+            request.POST["_continue"] = "1"
+        return super().response_add(request, obj, post_url_continue)
+
     @admin.display(description=_("summor"))
     def totals(self, obj: Budget) -> str:
         if obj.pk is None:
-            return "–"
+            return _(
+                "Lägg till finansiärerna och spara: då visas en kolumn för belopp och utfall "
+                "per finansiär, och summorna här."
+            )
         table = budget_table(budget=obj)
         cells = format_html_join(
             "",
