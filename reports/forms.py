@@ -127,3 +127,19 @@ class GapForm(forms.Form):
         if self.is_valid() and self.cleaned_data.get("skillnad") is not None:
             return self.cleaned_data["skillnad"]
         return DEFAULT_GAP
+
+
+class PublishForm(GapForm):
+    """Publish the year's follow-up: the gap it lists differences from, and, for a new version
+    of a year already published, what changed and why."""
+
+    reason = forms.CharField(
+        label=_("Vad har ändrats och varför?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Krävs när året redan är publicerat. Texten står i den nya versionen; den förra "
+            "sparas i arkivet."
+        ),
+    )

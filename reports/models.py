@@ -453,12 +453,37 @@ class PublishedFollowUp(models.Model):
         related_name="+",
     )
     published_at = models.DateTimeField(_("publicerad"), validators=[validate_date_in_range])
+    # Who published, by name and title as they stood then: never a login name.
+    publisher = SingleLineCharField(_("publicerad av (namn och titel)"), max_length=300, blank=True)
+    # A new version of a year's report says what changed and why; the one it replaces is kept.
+    reason = LongTextField(_("vad som ändrats och varför"), blank=True)
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name=_("ersatt av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaces",
+    )
     history = HistoricalRecords(excluded_fields=["pdf", "content"])
 
     class Meta:
         verbose_name = _("publicerad uppföljning")
         verbose_name_plural = _("publicerade uppföljningar")
         ordering = ["plan", "-year", "-published_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "year"],
+                condition=Q(replaced_by__isnull=True),
+                name="published_follow_up_one_current_per_year",
+                violation_error_message=_("Året har redan en publicerad uppföljning."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return _("Uppföljning %(year)s – %(plan)s") % {"year": self.year, "plan": self.plan.title}
+
+    @property
+    def is_current(self) -> bool:
+        """Return whether this is the year's report as published now (not archived)."""
+        return self.replaced_by_id is None

@@ -298,7 +298,9 @@ def working_follow_up(*, plan: Plan) -> dict[int, Reported]:
 
 def published_follow_up(*, plan: Plan) -> dict[int, Reported]:
     """Return, per measure, what the plan's latest published follow-up showed of it."""
-    latest = PublishedFollowUp.objects.filter(plan=plan).order_by("-year", "-published_at")
+    latest = PublishedFollowUp.objects.filter(plan=plan, replaced_by__isnull=True).order_by(
+        "-year", "-published_at"
+    )
     content = latest.values_list("content", flat=True).first()
     if content is None:
         return {}

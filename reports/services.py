@@ -23,8 +23,8 @@ from simple_history.utils import bulk_create_with_history
 from folkhalsa.mail import send_each
 from folkhalsa.pdf import STYLESHEET, html_to_pdf, render_html, render_pdf
 from folkhalsa.validators import single_line
-from plans.models import Measure, Organisation, Plan, Responsibility, Role
-from plans.services import versioned_save
+from plans.models import Measure, Organisation, Person, Plan, Responsibility, Role
+from plans.services import local_time, locked, normalise_text, versioned_save
 from reports.documents import DEFAULT_GAP, follow_up_document, plan_document
 from reports.kolada import KoladaClient, KoladaError, KoladaValue, Kpi
 from reports.models import (
@@ -423,22 +423,101 @@ def plan_document_render(*, plan: Plan) -> bytes:
     return pdf
 
 
+def publisher_name(user: AbstractBaseUser) -> str:
+    """Return how a published report names who published it: her name and title as the
+    register has them, else her account's name; never her login name."""
+    person = Person.objects.filter(user=user).first()
+    if person is not None:
+        return ", ".join(part for part in (person.name, person.title) if part)
+    return user.get_full_name()
+
+
+def publish_refusals(*, plan: Plan, year: int, today: datetime.date | None = None) -> list[str]:
+    """Return why the year's follow-up may not be published now (empty if it may): the plan
+    must be adopted, the year must have a follow-up round, and be over unless its round is
+    closed."""
+    today = today or timezone.localdate()
+    refusals = []
+    if plan.status not in Plan.PUBLISHED_STATUSES:
+        refusals.append(
+            _(
+                "Planen är inte antagen (den är ”%(status)s”): bara en antagen plan följs upp "
+                "offentligt."
+            )
+            % {"status": plan.get_status_display()}
+        )
+    rounds = list(plan.follow_up_rounds.filter(year=year))
+    if not rounds:
+        refusals.append(
+            _(
+                "Det finns ingen uppföljning för %(year)s: öppna en och låt insatsernas ägare "
+                "rapportera innan rapporten publiceras."
+            )
+            % {"year": year}
+        )
+    elif year >= today.year and not any(not r.is_open for r in rounds):
+        refusals.append(
+            _("Året %(year)s är inte slut: stäng uppföljningen för %(year)s först.")
+            % {"year": year}
+        )
+    return refusals
+
+
 def follow_up_publish(
-    *, plan: Plan, year: int, user: AbstractBaseUser, gap: Decimal = DEFAULT_GAP
+    *,
+    plan: Plan,
+    year: int,
+    user: AbstractBaseUser,
+    gap: Decimal = DEFAULT_GAP,
+    reason: str = "",
 ) -> PublishedFollowUp:
-    """Freeze the follow-up as it reads now: its content and its PDF, stored together."""
-    now = timezone.now()
-    content = follow_up_document(plan=plan, year=year, gap=gap)
-    content["published_on"] = timezone.localdate(now).isoformat()
-    content["published_by"] = user.get_full_name() or user.get_username()
-    published = PublishedFollowUp(
-        plan=plan,
-        year=year,
-        content=content,
-        pdf=follow_up_render(content=content),
-        published_by=user,
-        published_at=now,
-    )
-    published._history_user = user
-    published.save()
-    return published
+    """Freeze the follow-up as it reads now: its content and its PDF, stored together.
+
+    Refused (ValidationError, nothing written) where `publish_refusals` says so. A year
+    published before gets a new version that replaces the earlier one publicly, which is kept
+    in the archive; the new version must say what changed and why (`reason`).
+    """
+    with transaction.atomic():
+        locked(Plan.objects.filter(pk=plan.pk), action="Publishing a follow-up").get()
+        refusals = publish_refusals(plan=plan, year=year)
+        current = PublishedFollowUp.objects.filter(
+            plan=plan, year=year, replaced_by__isnull=True
+        ).first()
+        reason = normalise_text(reason)
+        if current is not None and not reason:
+            refusals.append(
+                _(
+                    "%(year)s är redan publicerad %(when)s. Skriv vad som har ändrats och varför: "
+                    "det står i den nya versionen, och den förra sparas i arkivet."
+                )
+                % {"year": year, "when": local_time(current.published_at)}
+            )
+        if refusals:
+            raise ValidationError(refusals)
+        now = timezone.now()
+        publisher = publisher_name(user)
+        content = follow_up_document(plan=plan, year=year, gap=gap)
+        content["published_on"] = timezone.localdate(now).isoformat()
+        content["published_by"] = publisher
+        content["reason"] = reason
+        published = PublishedFollowUp(
+            plan=plan,
+            year=year,
+            content=content,
+            pdf=follow_up_render(content=content),
+            published_by=user,
+            published_at=now,
+            publisher=publisher,
+            reason=reason,
+        )
+        published._history_user = user
+        if current is not None:
+            # Out of the way first (the database keeps one current report per plan and year):
+            # marked replaced by itself until the new one has an id to point at.
+            PublishedFollowUp.objects.filter(pk=current.pk).update(replaced_by=current.pk)
+        published.save()
+        if current is not None:
+            current.replaced_by = published
+            current._history_user = user
+            current.save(update_fields=["replaced_by"])
+        return published

@@ -18,7 +18,14 @@ from plans import permissions as plan_permissions
 from plans.services import StaleVersionError
 from reports import permissions
 from reports.documents import follow_up_document, indicator_changes, status_changes
-from reports.forms import GapForm, KoladaImportForm, MeasureReportForm, ReviewForm, RoundForm
+from reports.forms import (
+    GapForm,
+    KoladaImportForm,
+    MeasureReportForm,
+    PublishForm,
+    ReviewForm,
+    RoundForm,
+)
 from reports.kolada import KoladaError
 from reports.models import (
     COUNTRY_CODE,
@@ -43,6 +50,8 @@ from reports.services import (
     follow_up_render,
     indicator_values_import_kolada,
     plan_document_render,
+    publish_refusals,
+    publisher_name,
     report_review,
     report_save,
     round_close,
@@ -336,11 +345,13 @@ def plan_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a plan's follow-up: published reports for its readers; rounds and drafts for editors."""
     plan = get_object_or_404(plan_permissions.visible_plans(request.user), pk=pk)
     can_edit = plan_permissions.can_edit_plan(request.user, plan)
-    published = list(
+    every = list(
         PublishedFollowUp.objects.filter(plan=plan)
-        .select_related("published_by")
-        .defer("pdf", "content")
+        .select_related("replaced_by")
+        .defer("pdf", "content", "replaced_by__pdf", "replaced_by__content")
     )
+    published = [p for p in every if p.replaced_by_id is None]
+    archived = [p for p in every if p.replaced_by_id is not None]
     rounds = list(plan.follow_up_rounds.all()) if can_edit else []
     years = list(range(plan.end_year, plan.start_year - 1, -1))
     gap_form = GapForm(request.GET or None)
@@ -349,6 +360,7 @@ def plan_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
         "gap": gap_form.gap(),
         "plan": plan,
         "published": published,
+        "archived": archived,
         "rounds": rounds,
         "years": years,
         "can_edit": can_edit,
@@ -376,21 +388,49 @@ def follow_up_preview(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def follow_up_publish_view(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    """Publish the year's follow-up: its content and PDF are frozen from now on."""
+    """Show what publishing the year's follow-up would publish, and to whom, with why it may
+    not be published yet; publish it once she confirms (its content and PDF frozen)."""
     plan = _edited_plan(request, pk, year)
-    form = GapForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(form.errors["skillnad"]))
-        return redirect("reports:plan_follow_up", plan.pk)
-    published = follow_up_publish(plan=plan, year=year, user=request.user, gap=form.gap())
-    messages.success(
-        request, _("Uppföljningen för %(year)s är publicerad.") % {"year": published.year}
+    posted = request.POST if request.method == "POST" else None  # an empty post is a post
+    form = PublishForm(posted, initial={"skillnad": GapForm(request.GET).gap()})
+    current = (
+        PublishedFollowUp.objects.filter(plan=plan, year=year, replaced_by__isnull=True)
+        .defer("pdf", "content")
+        .first()
     )
-    return redirect(
-        reverse("reports:plan_follow_up", args=[plan.pk]) + f"#publicerad-{published.pk}"
-    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            published = follow_up_publish(
+                plan=plan,
+                year=year,
+                user=request.user,
+                gap=form.gap(),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request, _("Uppföljningen för %(year)s är publicerad.") % {"year": year}
+            )
+            url = reverse("reports:plan_follow_up", args=[plan.pk])
+            return redirect(url + f"#publicerad-{published.pk}")
+    gap = form.gap() if form.is_bound and form.is_valid() else form.initial["skillnad"]
+    content = follow_up_document(plan=plan, year=year, gap=gap)
+    context = {
+        "plan": plan,
+        "year": year,
+        "form": form,
+        "gap": gap,
+        "current": current,
+        "refusals": publish_refusals(plan=plan, year=year),
+        "summary": content["summary"],
+        "period": content["period"],
+        "publisher": publisher_name(request.user),
+    }
+    status = 400 if form.errors else 200
+    return render(request, "reports/follow_up_publish.html", context, status=status)
 
 
 def _published(request: HttpRequest, pk: int) -> PublishedFollowUp:
@@ -411,7 +451,9 @@ def published_compare(request: HttpRequest, pk: int) -> HttpResponse:
     """Compare a published follow-up with the one published for the year before."""
     published = _published(request, pk)
     previous = (
-        PublishedFollowUp.objects.filter(plan=published.plan, year__lt=published.year)
+        PublishedFollowUp.objects.filter(
+            plan=published.plan, year__lt=published.year, replaced_by__isnull=True
+        )
         .order_by("-year", "-published_at")
         .first()
     )

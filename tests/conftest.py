@@ -455,3 +455,18 @@ def _indicator(focus_area: FocusArea) -> Indicator:
     )
     IndicatorTarget.objects.create(indicator=indicator, year=2024, sex=Sex.TOTAL, value=25)
     return indicator
+
+
+def publishable(plan: Plan, *years: int) -> Plan:
+    """Make the plan's follow-up publishable for the years: the plan adopted, and each year's
+    follow-up round held and closed (reports.services.publish_refusals)."""
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.ADOPTED)
+    plan.refresh_from_db()
+    for year in years:
+        FollowUpRound.objects.create(
+            plan=plan,
+            year=year,
+            due_on=datetime.date(year, 12, 31),
+            status=FollowUpRound.Status.CLOSED,
+        )
+    return plan

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from reports.models import Indicator, IndicatorValue
 from reports.services import follow_up_publish
-from tests.conftest import client_for
+from tests.conftest import client_for, publishable
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def _value(indicator, year: int, **by_sex) -> None:
 @pytest.fixture
 def two_years(focus_area, alice):
     """Norberg's follow-ups for 2024 and 2025, published a year apart, with four indicators."""
-    plan = focus_area.plan
+    plan = publishable(focus_area.plan, 2024, 2025)
     wellbeing = _indicator(plan, "Mår bra eller mycket bra", "hogre")
     _value(wellbeing, 2024, T=61, K=54, M=68)
     ill_health = _indicator(plan, "Ohälsotal", "lagre", unit="dagar")
@@ -88,7 +88,7 @@ def test_the_comparison_reads_the_frozen_figures_not_todays(two_years):
 
 
 def test_an_indicator_without_a_figure_this_year_is_said_to_lack_one(focus_area, alice):
-    plan = focus_area.plan
+    plan = publishable(focus_area.plan, 2024, 2025)
     dropped = _indicator(plan, "Daglig rökning", "lagre")
     _value(dropped, 2024, T=9)
     follow_up_publish(plan=plan, year=2024, user=alice)
@@ -100,7 +100,8 @@ def test_an_indicator_without_a_figure_this_year_is_said_to_lack_one(focus_area,
 
 
 def test_a_plan_without_indicators_says_so(focus_area, alice):
-    follow_up_publish(plan=focus_area.plan, year=2024, user=alice)
-    later = follow_up_publish(plan=focus_area.plan, year=2025, user=alice)
+    plan = publishable(focus_area.plan, 2024, 2025)
+    follow_up_publish(plan=plan, year=2024, user=alice)
+    later = follow_up_publish(plan=plan, year=2025, user=alice)
     page = client_for(alice).get(reverse("reports:published_compare", args=[later.pk]))
     assert "Uppföljningarna har inga indikatorvärden att jämföra." in page.content.decode()

@@ -17,7 +17,7 @@ from plans.models import Measure, Plan, Responsibility
 from reports.documents import follow_up_document
 from reports.models import FollowUpRound, MeasureReport, PublishedFollowUp
 from reports.services import follow_up_publish, follow_up_render
-from tests.conftest import client_for
+from tests.conftest import client_for, publishable
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,12 @@ def _squeeze(text: str) -> str:
 def norrbotten_2021(demo) -> tuple[Plan, bytes]:
     plan = Plan.objects.get(title=NORRBOTTEN)
     return plan, follow_up_render(content=follow_up_document(plan=plan, year=2021))
+
+
+def test_page_one_is_the_cover_with_the_plans_title(norrbotten_2021):
+    plan, pdf = norrbotten_2021
+    first = _squeeze(PdfReader(BytesIO(pdf)).pages[0].extract_text())
+    assert "Uppföljning2021" in first and _squeeze(plan.title) in first
 
 
 def test_every_measure_appears_with_its_status_label(norrbotten_2021):
@@ -166,13 +172,16 @@ def test_only_editors_preview_and_publish_and_drafts_stay_hidden(alice, charlie,
     publish = reverse("reports:follow_up_publish", args=[plan.pk, 2025])
     assert client_for(charlie).get(preview).status_code == 404
     assert client_for(charlie).post(publish).status_code == 404
-    assert not PublishedFollowUp.objects.exists()
     assert client_for(alice).get(preview)["Content-Type"] == "application/pdf"
+    refused = client_for(alice).post(publish)  # a draft is never followed up publicly
+    assert refused.status_code == 400 and "Planen är inte antagen" in refused.content.decode()
+    assert not PublishedFollowUp.objects.exists()
+    publishable(plan, 2025)
     assert client_for(alice).post(publish).status_code == 302
     published = PublishedFollowUp.objects.get()
     url = reverse("reports:published_pdf", args=[published.pk])
-    assert client_for(None).get(url).status_code == 404  # the plan is a draft
-    assert client_for(alice).get(url).status_code == 200
+    assert client_for(None).get(url).status_code == 200  # adopted, so public
+    assert client_for(charlie).get(url).status_code == 200
 
 
 def test_meetings_that_dealt_with_the_plan_are_listed(alice, meeting, measure):

@@ -32,6 +32,8 @@ def test_plan_document_holds_every_focus_area_and_measure(demo):
     document = pikepdf.open(BytesIO(response.content))
     assert str(document.Root.Lang) == "sv" and "/StructTreeRoot" in document.Root
     assert "/Outlines" in document.Root
+    # Page 1 is the cover: the plan's title on it, no blank page before.
+    assert _squeeze(plan.title)[:30] in _squeeze(reader.pages[0].extract_text())
 
 
 def test_a_draft_plans_document_is_for_its_organisation_only(alice, charlie, draft_plan):

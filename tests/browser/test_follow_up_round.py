@@ -61,6 +61,10 @@ def test_rapportor_reports_and_the_strategist_returns_one_and_accepts_one(page, 
     link = other.get_by_role("link", name="Förhandsgranska 2022 (PDF)").get_attribute("href")
     preview = other.request.get(link)
     assert preview.headers["content-type"] == "application/pdf"
+    other.get_by_role("link", name="Publicera 2022…").click()
+    check_page(other, "follow-up-publish-confirm")
+    confirm = other.get_by_role("main").inner_text()
+    assert "rapporten blir offentlig" in confirm and "norrbotten-strateg" not in confirm
     other.get_by_role("button", name="Publicera 2022").click()
     check_page(other, "follow-up-published")
     assert "Uppföljningen för 2022 är publicerad." in other.get_by_role("status").inner_text()
