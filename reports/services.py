@@ -306,6 +306,27 @@ def report_review(
         stored.reviewed_by = user
         stored.reviewed_at = timezone.now()
         versioned_save(instance=stored, expected_version=stored.version, user=user)
+    if not accept:
+        _send_returned_mail(stored)
+
+
+def _send_returned_mail(report: MeasureReport) -> bool:
+    """E-mail the writer of a returned report what to complete; return whether it went out
+    (a writer without an e-mail address, or a failing server, leaves the return as it is)."""
+    writer = report.submitted_by
+    if writer is None or not writer.email:
+        return False
+    measure = report.measure
+    link = settings.SITE_URL.rstrip("/") + reverse("reports:report_edit", args=[report.pk])
+    message = EmailMessage(
+        subject=_("Komplettera rapporten om %(measure)s") % {"measure": single_line(str(measure))},
+        body=render_to_string(
+            "reports/returned_email.txt",
+            {"report": report, "measure": measure, "link": link, "user": writer},
+        ),
+        to=[writer.email],
+    )
+    return not send_each([message])
 
 
 @dataclass(frozen=True)
@@ -344,29 +365,86 @@ def _owners_by_measure(reports: list[MeasureReport]) -> dict[int, list[User]]:
     return owners
 
 
-def round_send_reminders(
-    *, round_: FollowUpRound, user: AbstractBaseUser | None, today: datetime.date | None = None
-) -> list[Reminder]:
-    """E-mail every owner with measures not yet reported in the round; return who got what."""
-    if not round_.is_open:
-        raise ValidationError(_("Uppföljningen är stängd; ingen påminnelse skickas."))
+@dataclass
+class ReminderReach:
+    """Who a reminder of the round's unreported measures reaches, and which measures it cannot
+    reach, and why: before anything is sent, so the strategist can act on the rest."""
+
+    reached: dict[User, list[Measure]] = field(default_factory=dict)
+    without_email: dict[User, list[Measure]] = field(default_factory=dict)
+    no_reporter: list[Measure] = field(default_factory=list)  # its organisations have none
+    no_owner: list[Measure] = field(default_factory=list)  # no responsible organisation
+
+    @property
+    def unreached(self) -> list[Measure]:
+        """Return the measures nobody will be reminded of."""
+        reached = {m.pk for measures in self.reached.values() for m in measures}
+        unreached = {
+            m.pk: m
+            for m in [
+                *self.no_owner,
+                *self.no_reporter,
+                *(m for ms in self.without_email.values() for m in ms),
+            ]
+            if m.pk not in reached
+        }
+        return sorted(unreached.values(), key=lambda m: (m.order, m.code, m.pk))
+
+
+def reminder_reach(*, round_: FollowUpRound) -> ReminderReach:
+    """Return whom a reminder would reach now, and what it would leave unreached."""
     missing = list(
-        round_.reports.filter(state__in=MeasureReport.MISSING_STATES).select_related("measure")
+        round_.reports.filter(state__in=MeasureReport.MISSING_STATES)
+        .select_related("measure")
+        .order_by("measure__order", "measure__code", "measure__pk")
+    )
+    owned = set(
+        Responsibility.objects.filter(
+            measure__in=[r.measure_id for r in missing], role__in=Responsibility.OWNER_ROLES
+        ).values_list("measure_id", flat=True)
     )
     owners = _owners_by_measure(missing)
-    measures_of: dict[User, list[Measure]] = defaultdict(list)
+    reach = ReminderReach()
     for report in missing:
-        for owner in set(owners.get(report.measure_id, ())):
-            if owner.email:
-                measures_of[owner].append(report.measure)
+        measure = report.measure
+        if measure.pk not in owned:
+            reach.no_owner.append(measure)
+            continue
+        people = sorted(set(owners.get(measure.pk, ())), key=lambda u: u.pk)
+        if not people:
+            reach.no_reporter.append(measure)
+        for person in people:
+            group = reach.reached if person.email else reach.without_email
+            group.setdefault(person, []).append(measure)
+    return reach
+
+
+def round_send_reminders(
+    *, round_: FollowUpRound, user: AbstractBaseUser | None, today: datetime.date | None = None
+) -> tuple[list[Reminder], ReminderReach]:
+    """E-mail every rapportör with measures not yet reported in the round; return who got
+    what, and what could not be reached. The round is marked reminded only when an e-mail went
+    out; refused (nothing sent) when the round is closed or nobody can be reached."""
+    if not round_.is_open:
+        raise ValidationError(_("Uppföljningen är stängd; ingen påminnelse skickas."))
+    reach = reminder_reach(round_=round_)
+    if not reach.reached:
+        if not reach.unreached:
+            raise ValidationError(_("Alla insatser är rapporterade; ingen behöver påminnas."))
+        raise ValidationError(
+            _(
+                "Ingen påminnelse skickades: ingen rapportör för de insatser som saknas kan nås "
+                "med e-post."
+            )
+        )
     with transaction.atomic():
-        reminders = _send_reminder_mails(round_=round_, measures_of=measures_of)
+        reminders = _send_reminder_mails(round_=round_, measures_of=reach.reached)
         # Every e-mail failing (the mail server down) leaves the round to be reminded again.
-        if not reminders or any(r.sent for r in reminders):
+        if any(r.sent for r in reminders):
             round_.last_reminded_on = today or timezone.localdate()
             round_._history_user = user
             round_.save(update_fields=["last_reminded_on"])
-    return reminders
+    return reminders, reach
 
 
 def _send_reminder_mails(
@@ -423,8 +501,8 @@ def plan_document_render(*, plan: Plan) -> bytes:
     return pdf
 
 
-def publisher_name(user: AbstractBaseUser) -> str:
-    """Return how a published report names who published it: her name and title as the
+def name_and_title(user: AbstractBaseUser) -> str:
+    """Return how a page or a published report names a user: her name and title as the
     register has them, else her account's name; never her login name."""
     person = Person.objects.filter(user=user).first()
     if person is not None:
@@ -495,7 +573,7 @@ def follow_up_publish(
         if refusals:
             raise ValidationError(refusals)
         now = timezone.now()
-        publisher = publisher_name(user)
+        publisher = name_and_title(user)
         content = follow_up_document(plan=plan, year=year, gap=gap)
         content["published_on"] = timezone.localdate(now).isoformat()
         content["published_by"] = publisher

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from plans import permissions as plan_permissions
@@ -49,9 +50,10 @@ from reports.services import (
     follow_up_publish,
     follow_up_render,
     indicator_values_import_kolada,
+    name_and_title,
     plan_document_render,
     publish_refusals,
-    publisher_name,
+    reminder_reach,
     report_review,
     report_save,
     round_close,
@@ -207,26 +209,41 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
-    """E-mail the owners who have not reported."""
+    """Show whom a reminder reaches and which measures it cannot, and why; e-mail the
+    rapportörer who have not reported once she confirms."""
     round_ = _managed_round(request, pk)
-    try:
-        reminders = round_send_reminders(round_=round_, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        sent = [r for r in reminders if r.sent]
-        messages.success(
-            request, _("Påminnelse skickad till %(count)s rapportörer.") % {"count": len(sent)}
-        )
-        if unreached := [r.user.email for r in reminders if not r.sent]:
-            messages.warning(
+    if request.method == "POST":
+        try:
+            reminders, reach = round_send_reminders(round_=round_, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            sent = [r for r in reminders if r.sent]
+            messages.success(
                 request,
-                _("Påminnelsen kunde inte skickas till: %(addresses)s.")
-                % {"addresses": ", ".join(unreached)},
+                ngettext(
+                    "Påminnelse skickad till %(count)s rapportör.",
+                    "Påminnelse skickad till %(count)s rapportörer.",
+                    len(sent),
+                )
+                % {"count": len(sent)},
             )
-    return redirect("reports:round_detail", round_.pk)
+            if unreached := [r.user.email for r in reminders if not r.sent]:
+                messages.warning(
+                    request,
+                    _("Påminnelsen kunde inte skickas till: %(addresses)s.")
+                    % {"addresses": ", ".join(unreached)},
+                )
+            if reach.unreached:
+                messages.warning(
+                    request,
+                    _("%(count)s insatser nåddes inte av påminnelsen; se listan på sidan.")
+                    % {"count": len(reach.unreached)},
+                )
+        return redirect("reports:round_remind", round_.pk)
+    context = {"round": round_, "plan": round_.plan, "reach": reminder_reach(round_=round_)}
+    return render(request, "reports/round_remind.html", context)
 
 
 @login_required
@@ -306,7 +323,13 @@ def report_review_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Rapporten är %(done)s.") % {"done": done})
             return redirect(reverse("reports:round_detail", args=[report.round_id]))
     status = 400 if form.errors else 200
-    context = {"report": report, "form": form, "measure": report.measure}
+    submitter = report.submitted_by
+    context = {
+        "report": report,
+        "form": form,
+        "measure": report.measure,
+        "submitter": (name_and_title(submitter) or _("en rapportör")) if submitter else "",
+    }
     return render(request, "reports/report_review.html", context, status=status)
 
 
@@ -427,7 +450,7 @@ def follow_up_publish_view(request: HttpRequest, pk: int, year: int) -> HttpResp
         "refusals": publish_refusals(plan=plan, year=year),
         "summary": content["summary"],
         "period": content["period"],
-        "publisher": publisher_name(request.user),
+        "publisher": name_and_title(request.user),
     }
     status = 400 if form.errors else 200
     return render(request, "reports/follow_up_publish.html", context, status=status)

@@ -79,3 +79,65 @@ def test_closed_round_sends_no_reminder(alice, round_):
 def test_outsider_cannot_send_reminders(charlie, round_):
     response = client_for(charlie).post(reverse("reports:round_remind", args=[round_.pk]))
     assert response.status_code == 404 and mail.outbox == []
+
+
+def test_the_reminder_page_names_who_is_reached_and_what_is_not_before_sending(
+    alice, round_, measure
+):
+    """1A's library has bob as rapportör without an e-mail address; a third measure has no
+    responsible organisation: both are listed, and nothing is sent by looking."""
+    bob = round_.opened_by.__class__.objects.get(username="bob")
+    bob.email = ""
+    bob.save()
+    orphan = Measure.objects.create(
+        plan=measure.plan, focus_area=measure.focus_area, code="1C", title="Utan ansvarig"
+    )
+    MeasureReport.objects.create(round=round_, measure=orphan)
+    page = client_for(alice).get(reverse("reports:round_remind", args=[round_.pk]))
+    text = page.content.decode()
+    reached, unreached = text.split('id="nas-inte"')
+    assert "dora@norberg.example.se" in reached and "1B" in reached
+    assert "Rapportörer utan e-postadress" in unreached and "bob" in unreached
+    assert "Insatser utan ansvarig organisation" in unreached and "1C Utan ansvarig" in unreached
+    assert reverse("plans:measure_edit", args=[orphan.pk]) in unreached  # to assign one
+    assert mail.outbox == []
+    round_.refresh_from_db()
+    assert round_.last_reminded_on is None
+
+
+def test_nothing_is_recorded_as_sent_when_nobody_can_be_reached(alice, round_, measure):
+    round_.opened_by.__class__.objects.filter(username__in=["bob", "dora"]).update(email="")
+    response = client_for(alice).post(
+        reverse("reports:round_remind", args=[round_.pk]), follow=True
+    )
+    assert "Ingen påminnelse skickades" in response.content.decode()
+    assert "Påminnelse skickad till 0" not in response.content.decode()
+    assert mail.outbox == []
+    round_.refresh_from_db()
+    assert round_.last_reminded_on is None
+
+
+def test_a_returned_report_e_mails_its_writer_with_the_comment(alice, bob, round_, measure):
+    from reports.services import report_review
+
+    report = MeasureReport.objects.get(round=round_, measure=measure)
+    MeasureReport.objects.filter(pk=report.pk).update(state="inskickad", submitted_by=bob)
+    report.refresh_from_db()
+    report_review(report=report, user=alice, accept=False, comment="Vilka två kommuner?")
+    (message,) = mail.outbox
+    assert message.to == ["bob@norberg.example.se"]
+    assert "Vilka två kommuner?" in message.body
+    assert reverse("reports:report_edit", args=[report.pk]) in message.body
+
+
+def test_the_review_page_names_who_submitted_and_when(alice, bob, round_, measure, library):
+    from plans.models import Person
+
+    Person.objects.create(name="Bo Berg", title="bibliotekarie", organisation=library, user=bob)
+    report = MeasureReport.objects.get(round=round_, measure=measure)
+    submitted = timezone.make_aware(datetime.datetime(2025, 11, 3, 14, 5))
+    MeasureReport.objects.filter(pk=report.pk).update(
+        state="inskickad", submitted_by=bob, submitted_at=submitted
+    )
+    page = client_for(alice).get(reverse("reports:report_review", args=[report.pk]))
+    assert "3 november 2025 14.05, Bo Berg, bibliotekarie" in page.content.decode()

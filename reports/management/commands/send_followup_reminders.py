@@ -3,6 +3,7 @@
 import datetime
 import logging
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
@@ -47,7 +48,10 @@ class Command(BaseCommand):
     def _remind(self, round_: FollowUpRound, today: datetime.date) -> list[Reminder] | None:
         """Remind one round; a failure is logged and reported, and the other rounds go on."""
         try:
-            reminders = round_send_reminders(round_=round_, user=None, today=today)
+            reminders, reach = round_send_reminders(round_=round_, user=None, today=today)
+        except ValidationError as refusal:  # nothing to remind of, or nobody to reach
+            self.stdout.write(f"{round_}: {' '.join(refusal.messages)}")
+            return []
         except Exception:  # noqa: BLE001 - one round's failure must not stop the others
             logger.exception("Reminding round %s failed", round_.pk)
             self.stderr.write(f"{round_}: påminnelserna kunde inte skickas (se loggen).")
@@ -57,4 +61,7 @@ class Command(BaseCommand):
         for reminder in reminders:
             if not reminder.sent:
                 self.stderr.write(f"{round_}: kunde inte nå {reminder.user.email}.")
+        if reach.unreached:
+            codes = ", ".join(m.code or str(m.pk) for m in reach.unreached)
+            self.stderr.write(f"{round_}: ingen rapportör kan nås för insatserna {codes}.")
         return reminders
