@@ -309,7 +309,8 @@ def versioned_save_with_rows(*, form, formsets: Iterable, user: AbstractBaseUser
     the same transaction. Returns whether anything was written.
     """
     rows = any(fs.has_changed() for fs in formsets if not issubclass(fs.model, Versioned))
-    loaded = form.cleaned_data["loaded_version"]
+    # A new record (its rows made with it) starts at version 1.
+    loaded = form.cleaned_data["loaded_version"] if form.instance.pk else 1
     return versioned_save(
         instance=form.instance,
         expected_version=loaded if rows else form.expected_version(),

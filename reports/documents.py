@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 from councils.models import AgendaItem, Meeting
 from plans.models import Budget, FocusArea, Measure, Organisation, Plan, Responsibility
 from plans.selectors import budget_table, plan_budget_tables, plan_measures, plan_tree
-from reports.models import FollowUpRound, Indicator, IndicatorValue, MeasureReport
+from reports.models import (
+    FollowUpRound,
+    FollowUpText,
+    Indicator,
+    IndicatorValue,
+    MeasureReport,
+)
 from reports.selectors import (
     PERIOD_ORDER,
     REPORTED_STATES,
@@ -50,7 +56,10 @@ def follow_up_document(*, plan: Plan, year: int, gap: Decimal = DEFAULT_GAP) -> 
     reports = _year_reports(plan=plan, year=year)
     rows = [_measure(m, reports.get(m.pk)) for m in measures]
     indicators, indicator_deviations = _indicators(plan=plan, year=year, gap=gap)
+    text = FollowUpText.objects.filter(plan=plan, year=year).first()
+    analyses = {a.focus_area_id: a for a in text.areas.all()} if text is not None else {}
     return {
+        "assessment": text.summary if text is not None else "",
         "gap": str(gap),
         "indicators": indicators,
         "indicator_deviations": indicator_deviations,
@@ -60,7 +69,7 @@ def follow_up_document(*, plan: Plan, year: int, gap: Decimal = DEFAULT_GAP) -> 
         "generated_on": timezone.localdate().isoformat(),
         "summary": _summary(rows),
         "deviations": [r for r in rows if r["status"] in DEVIATING],
-        "areas": _areas(plan=plan, rows=rows, measures=measures),
+        "areas": _areas(plan=plan, rows=rows, measures=measures, analyses=analyses),
         "budget": _budget(plan=plan, year=year),
         "meetings": _meetings(plan=plan, year=year),
     }
@@ -140,8 +149,9 @@ def _xml(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _areas(*, plan: Plan, rows: list[dict], measures: list) -> list[dict]:
-    """Return the plan's focus areas in document order, each with its measures."""
+def _areas(*, plan: Plan, rows: list[dict], measures: list, analyses: dict) -> list[dict]:
+    """Return the plan's focus areas in document order, each with its measures and the
+    strategist's analysis of it (empty texts where she wrote none)."""
     by_area: dict[int, list[dict]] = {}
     for row in rows:
         by_area.setdefault(row["focus_area_id"], []).append(row)
@@ -152,9 +162,22 @@ def _areas(*, plan: Plan, rows: list[dict], measures: list) -> list[dict]:
             "title": area.title,
             "depth": len(area.tree_path) - 1,
             "measures": by_area.get(area.pk, []),
+            "analysis": _analysis(analyses.get(area.pk)),
         }
         for area in FocusArea.objects.of_plan(plan.pk)
     ]
+
+
+def _analysis(analysis) -> dict:
+    """Return a focus area's analysis as the report prints it: only the texts she wrote."""
+    if analysis is None:
+        return {}
+    texts = {
+        "went_well": analysis.went_well,
+        "deviations": analysis.deviations,
+        "next_steps": analysis.next_steps,
+    }
+    return {key: text for key, text in texts.items() if text.strip()}
 
 
 def _money(value: Decimal | None) -> str:

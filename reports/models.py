@@ -487,3 +487,78 @@ class PublishedFollowUp(models.Model):
     def is_current(self) -> bool:
         """Return whether this is the year's report as published now (not archived)."""
         return self.replaced_by_id is None
+
+
+class FollowUpText(Versioned):
+    """The strategist's words in a plan's yearly follow-up: the summary, with an analysis per
+    focus area (AreaAnalysis); written before publishing, shown in the PDF as she wrote them."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="follow_up_texts"
+    )
+    year = models.PositiveSmallIntegerField(_("år"), validators=YEAR_VALIDATORS)
+    summary = LongTextField(
+        _("sammanfattande bedömning"),
+        blank=True,
+        help_text=_("Hur arbetet med planen har gått under året, i ord, för politiken."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("uppföljningens text")
+        verbose_name_plural = _("uppföljningens texter")
+        ordering = ["plan", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "year"],
+                name="follow_up_text_unique_year",
+                violation_error_message=_("Året har redan en text för uppföljningen."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Uppföljningens text %(year)s – %(plan)s") % {
+            "year": self.year,
+            "plan": self.plan.title,
+        }
+
+    @property
+    def history_owner_id(self) -> int:
+        return self.plan.owner_id
+
+
+class AreaAnalysis(models.Model):
+    """The strategist's analysis of a focus area in the year's follow-up."""
+
+    text = models.ForeignKey(
+        FollowUpText,
+        verbose_name=_("uppföljningens text"),
+        on_delete=models.CASCADE,
+        related_name="areas",
+    )
+    focus_area = models.ForeignKey(
+        FocusArea, verbose_name=_("fokusområde"), on_delete=models.CASCADE, related_name="+"
+    )
+    went_well = LongTextField(_("det som har gått bra"), blank=True)
+    deviations = LongTextField(_("varför insatser avviker"), blank=True)
+    next_steps = LongTextField(_("det som händer nästa år"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("analys av fokusområde")
+        verbose_name_plural = _("analyser av fokusområden")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["text", "focus_area"],
+                name="area_analysis_unique_area",
+                violation_error_message=_("Fokusområdet har redan en analys det året."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.focus_area)
+
+    def clean(self) -> None:
+        """Keep the analysis on a focus area of the text's own plan."""
+        if self.text_id and self.focus_area_id and self.focus_area.plan_id != self.text.plan_id:
+            raise ValidationError({"focus_area": _("Fokusområdet hör till en annan plan.")})

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports import views
+from reports import follow_up_text, views
 
 app_name = "reports"
 
@@ -24,6 +24,11 @@ urlpatterns = [
         "planer/<int:pk>/uppfoljning/<int:year>.pdf",
         views.follow_up_preview,
         name="follow_up_preview",
+    ),
+    path(
+        "planer/<int:pk>/uppfoljning/<int:year>/text/",
+        follow_up_text.follow_up_text_edit,
+        name="follow_up_text",
     ),
     path(
         "planer/<int:pk>/uppfoljning/<int:year>/publicera/",

@@ -391,7 +391,7 @@ def plan_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/plan_follow_up.html", context)
 
 
-def _edited_plan(request: HttpRequest, pk: int, year: int):
+def edited_plan(request: HttpRequest, pk: int, year: int):
     """Return the plan if the user edits it and the year is in its period; 404 otherwise."""
     plan = get_object_or_404(plan_permissions.visible_plans(request.user), pk=pk)
     if not plan_permissions.can_edit_plan(request.user, plan):
@@ -404,7 +404,7 @@ def _edited_plan(request: HttpRequest, pk: int, year: int):
 @login_required
 def follow_up_preview(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """Render the year's follow-up as it reads now, without publishing it."""
-    plan = _edited_plan(request, pk, year)
+    plan = edited_plan(request, pk, year)
     gap = GapForm(request.GET or None).gap()
     content = follow_up_document(plan=plan, year=year, gap=gap)
     return _pdf_response(follow_up_render(content=content), f"uppfoljning-{year}-utkast.pdf")
@@ -414,7 +414,7 @@ def follow_up_preview(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 def follow_up_publish_view(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """Show what publishing the year's follow-up would publish, and to whom, with why it may
     not be published yet; publish it once she confirms (its content and PDF frozen)."""
-    plan = _edited_plan(request, pk, year)
+    plan = edited_plan(request, pk, year)
     posted = request.POST if request.method == "POST" else None  # an empty post is a post
     form = PublishForm(posted, initial={"skillnad": GapForm(request.GET).gap()})
     current = (

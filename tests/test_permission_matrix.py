@@ -112,6 +112,7 @@ FOLLOW_UP_READERS = {
     "reports:follow_up_preview": EDITORS_OF_PLANS,
     "reports:follow_up_publish": EDITORS_OF_PLANS,  # the confirmation page; publishing POSTs
     "reports:round_remind": EDITORS_OF_PLANS,  # who is reached and who is not; sending POSTs
+    "reports:follow_up_text": EDITORS_OF_PLANS,
 }
 
 
@@ -324,6 +325,7 @@ SITE_WRITES = {
     # address, and a reminder that reaches nobody records nothing (the bug it had);
     # tests/test_follow_up_reminders.py sends.
     "reports:round_close": EDITORS,
+    "reports:follow_up_text": EDITORS,  # the summary with a word added
     "reports:report_edit": {*EDITORS, "bob"},
     # reports:follow_up_publish is refused for all here (the fixture's plan is a draft, never
     # followed up publicly); tests/test_follow_up_publishing.py publishes.
