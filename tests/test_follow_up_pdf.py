@@ -1,5 +1,6 @@
 """The yearly follow-up PDF politicians read: complete, accessible, and frozen once published."""
 
+import datetime
 import re
 from collections import Counter
 from io import BytesIO
@@ -13,7 +14,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from councils.models import AgendaItem, Body, Meeting
-from plans.models import Measure, Plan, Responsibility
+from plans.models import FocusArea, Measure, Plan, Responsibility
 from reports.documents import follow_up_document
 from reports.models import FollowUpRound, MeasureReport, PublishedFollowUp
 from reports.services import follow_up_publish, follow_up_render
@@ -224,3 +225,22 @@ def test_building_the_report_takes_the_same_queries_for_few_and_many_measures(
     other = Meeting.objects.create(body=body, starts_at=meeting.starts_at, status="justerat")
     AgendaItem.objects.create(meeting=other, title="Planen", order=1).plans.add(plan)
     assert _context_queries(plan, 2025) == few
+
+
+def test_deviating_titles_are_whole_and_focus_areas_flow_on(alice, measure):
+    """A long title is printed whole in the deviations table (not cut with "…"), and a short
+    plan's focus areas share pages instead of starting one each."""
+    long_title = "Läsfrämjande insatser för familjer " + "med små barn i alla kommundelar " * 4
+    Measure.objects.filter(pk=measure.pk).update(title=long_title.strip())
+    for number in "234":
+        FocusArea.objects.create(plan=measure.plan, number=number, title=f"Område {number}")
+    round_ = FollowUpRound.objects.create(
+        plan=measure.plan, year=2025, due_on=datetime.date(2025, 12, 31)
+    )
+    MeasureReport.objects.create(round=round_, measure=measure, status="avviker", state="godkand")
+    content = follow_up_document(plan=measure.plan, year=2025)
+    pdf = follow_up_render(content=content)
+    text = _text(pdf)
+    assert _squeeze(long_title) in text and "…" not in text
+    pages = [_squeeze(p.extract_text()) for p in PdfReader(BytesIO(pdf)).pages]
+    assert any("Område2" in p and "Område3" in p for p in pages)
