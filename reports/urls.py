@@ -26,6 +26,11 @@ urlpatterns = [
         name="follow_up_preview",
     ),
     path(
+        "planer/<int:pk>/uppfoljning/<int:year>.docx",
+        views.follow_up_preview_docx,
+        name="follow_up_preview_docx",
+    ),
+    path(
         "planer/<int:pk>/uppfoljning/<int:year>/text/",
         follow_up_text.follow_up_text_edit,
         name="follow_up_text",
@@ -36,6 +41,7 @@ urlpatterns = [
         name="follow_up_publish",
     ),
     path("uppfoljningar/<int:pk>.pdf", views.published_pdf, name="published_pdf"),
+    path("uppfoljningar/<int:pk>.docx", views.published_docx, name="published_docx"),
     path("uppfoljningar/<int:pk>/jamfor/", views.published_compare, name="published_compare"),
     # Exports.
     path("planer/<int:pk>/plan.pdf", views.plan_pdf, name="plan_pdf"),

@@ -61,6 +61,7 @@ from reports.services import (
     round_send_reminders,
 )
 from reports.spreadsheets import measures_workbook
+from reports.word import follow_up_docx
 
 INDICATORS_PER_PAGE = 50
 
@@ -468,6 +469,31 @@ def published_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Return the PDF exactly as it was published."""
     published = _published(request, pk)
     return _pdf_response(bytes(published.pdf), f"uppfoljning-{published.year}.pdf")
+
+
+def published_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """Return the published follow-up as a Word file, made from what was published."""
+    published = _published(request, pk)
+    return _docx_response(
+        follow_up_docx(content=published.content), f"uppfoljning-{published.year}.docx"
+    )
+
+
+@login_required
+def follow_up_preview_docx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """Return the year's follow-up as it reads now as a Word file, without publishing it."""
+    plan = edited_plan(request, pk, year)
+    content = follow_up_document(plan=plan, year=year, gap=GapForm(request.GET or None).gap())
+    return _docx_response(follow_up_docx(content=content), f"uppfoljning-{year}-utkast.docx")
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _docx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def published_compare(request: HttpRequest, pk: int) -> HttpResponse:

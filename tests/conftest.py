@@ -56,6 +56,7 @@ from plans.models import (
     Tag,
     TargetArea,
 )
+from reports.documents import follow_up_document
 from reports.models import (
     FollowUpRound,
     Indicator,
@@ -365,19 +366,20 @@ def objects(norberg, alice, bob, charlie, diana, superuser, measure, budget, mee
     follow_up = FollowUpRound.objects.create(
         plan=measure.plan, year=2025, due_on=datetime.date(2026, 1, 31), opened_by=alice
     )
+    adopted = Plan.objects.create(
+        owner=norberg,
+        kind=Plan.Kind.STRATEGY,
+        title="Antagen strategi",
+        start_year=2022,
+        end_year=2026,
+        status=Plan.Status.ADOPTED,
+    )
     report_records = {
         # Published follow-ups are of adopted plans, so public.
         "publishedfollowup": PublishedFollowUp.objects.create(
-            plan=Plan.objects.create(
-                owner=norberg,
-                kind=Plan.Kind.STRATEGY,
-                title="Antagen strategi",
-                start_year=2022,
-                end_year=2026,
-                status=Plan.Status.ADOPTED,
-            ),
+            plan=adopted,
             year=2024,
-            content={"areas": []},
+            content=follow_up_document(plan=adopted, year=2024),  # as published: the whole
             pdf=b"%PDF-1.7 publicerad",
             published_by=alice,
             published_at=follow_up.opened_at,

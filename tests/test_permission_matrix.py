@@ -113,13 +113,14 @@ FOLLOW_UP_READERS = {
     "reports:follow_up_publish": EDITORS_OF_PLANS,  # the confirmation page; publishing POSTs
     "reports:round_remind": EDITORS_OF_PLANS,  # who is reached and who is not; sending POSTs
     "reports:follow_up_text": EDITORS_OF_PLANS,
+    "reports:follow_up_preview_docx": EDITORS_OF_PLANS,
 }
 
 
 # Read as the (draft) plan itself is: by its owner's members and the rapportör of its measure.
 FOLLOW_UP_AS_PLAN = {"reports:plan_measures_xlsx", "reports:plan_follow_up", "reports:plan_pdf"}
 # A published follow-up of an adopted plan is public, like the plan.
-FOLLOW_UP_PUBLIC = {"reports:published_pdf", "reports:published_compare"}
+FOLLOW_UP_PUBLIC = {"reports:published_pdf", "reports:published_docx", "reports:published_compare"}
 
 
 def _expected_follow_up(name: str, user: str) -> int:

@@ -1,0 +1,208 @@
+"""The yearly follow-up as an editable Word file (.docx), from the same content as the PDF
+(`reports.documents.follow_up_document`, or what was published): the form a case handler
+attaches to a tjänsteskrivelse. Built with Word's own styles (Title, Heading 1–3, List Bullet,
+Table Grid), never direct formatting, so the municipality's template restyles it."""
+
+from io import BytesIO
+
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.document import Document as WordDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from reports.templatetags.documents import kronor, number
+
+
+def follow_up_docx(*, content: dict) -> bytes:
+    """Return the follow-up as a .docx: cover facts, summary, focus areas with their analysis
+    and measures, indicators, budget."""
+    document = Document()
+    plan, year = content["plan"], content["year"]
+    _properties(document, content)
+    document.add_paragraph(plan["owner"])
+    document.add_heading(
+        _("Uppföljning %(year)s: %(title)s") % {"year": year, "title": plan["title"]}, level=0
+    )
+    _facts(document, content)
+
+    document.add_heading(_("Sammanfattning"), level=1)
+    if content.get("assessment"):
+        document.add_heading(_("Sammanfattande bedömning"), level=2)
+        _paragraphs(document, content["assessment"])
+    summary = content["summary"]
+    _table(
+        document,
+        _("Insatser per bedömning"),
+        [_("Bedömning"), _("Antal")],
+        [[s["label"], str(s["count"])] for s in summary["statuses"]]
+        + [[_("Totalt"), str(summary["total"])]],
+    )
+    document.add_heading(_("Avvikelser"), level=2)
+    if content["deviations"]:
+        _table(
+            document,
+            _("Insatser som avviker eller riskerar att avvika"),
+            [_("Insats"), _("Bedömning"), _("Ansvarig")],
+            [
+                [_label(m), m["status_label"], ", ".join(m["owners"]) or "–"]
+                for m in content["deviations"]
+            ],
+        )
+    else:
+        document.add_paragraph(_("Ingen insats avviker från planen."))
+    if content.get("indicator_deviations"):
+        document.add_heading(_("Vad indikatorerna visar"), level=2)
+        for deviation in content["indicator_deviations"]:
+            document.add_paragraph(
+                f"{deviation['indicator']}: {deviation['kind']}. {deviation['text']}",
+                style="List Bullet",
+            )
+
+    for area in content["areas"]:
+        _area(document, area, content.get("indicators", []))
+    if content.get("budget"):
+        _budget(document, content["budget"], year)
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _properties(document: WordDocument, content: dict) -> None:
+    """Name the file's title, author and language, as the PDF does."""
+    properties = document.core_properties
+    properties.title = _("Uppföljning %(year)s: %(title)s") % {
+        "year": content["year"],
+        "title": content["plan"]["title"],
+    }
+    properties.author = content["plan"]["owner"]
+    properties.language = "sv-SE"
+    for style_name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3"):
+        _language(document.styles[style_name].element, "sv-SE")
+
+
+def _language(element, language: str) -> None:
+    """Set the proofing language of a style (w:lang), so Word checks the text as Swedish."""
+    properties = element.get_or_add_rPr()
+    lang = properties.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        properties.append(lang)
+    lang.set(qn("w:val"), language)
+
+
+def _facts(document: WordDocument, content: dict) -> None:
+    plan = content["plan"]
+    facts = [
+        (_("Plan"), f"{plan['kind']}, {plan['period']}"),
+        (_("Uppföljningsår"), str(content["year"])),
+    ]
+    if plan.get("adopted_by"):
+        facts.append((_("Antagen av"), plan["adopted_by"]))
+    if content.get("published_on"):
+        who = content.get("published_by")
+        facts.append((_("Publicerad"), f"{content['published_on']}" + (f", {who}" if who else "")))
+    if content.get("reason"):
+        facts.append((_("Ny version"), content["reason"]))
+    for label, value in facts:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{label}: ").bold = True
+        paragraph.add_run(value)
+
+
+def _area(document: WordDocument, area: dict, indicators: list[dict]) -> None:
+    level = min(area["depth"] + 1, 3)
+    number_ = f"{area['number']} " if area["number"] else ""
+    document.add_heading(f"{number_}{area['title']}", level=level)
+    analysis = area.get("analysis") or {}
+    for key, heading in (
+        ("went_well", _("Det som har gått bra")),
+        ("deviations", _("Varför insatser avviker")),
+        ("next_steps", _("Det som händer nästa år")),
+    ):
+        if analysis.get(key):
+            document.add_heading(heading, level=min(level + 1, 3))
+            _paragraphs(document, analysis[key])
+    if area["measures"]:
+        _table(
+            document,
+            _("Insatser"),
+            [_("Insats"), _("Bedömning"), _("Ansvarig")],
+            [
+                [_label(m), m["status_label"], ", ".join(m["owners"]) or "–"]
+                for m in area["measures"]
+            ],
+        )
+        for measure in area["measures"]:
+            if measure["progress"]:
+                paragraph = document.add_paragraph()
+                paragraph.add_run(f"{_label(measure)}: ").bold = True
+                paragraph.add_run(measure["progress"])
+    for indicator in indicators:
+        if area["id"] in indicator.get("focus_area_ids", []) and indicator.get("rows"):
+            _indicator(document, indicator)
+
+
+def _indicator(document: WordDocument, indicator: dict) -> None:
+    unit = f" ({indicator['unit']})" if indicator.get("unit") else ""
+    headers = [_("År")]
+    if indicator.get("split_by_sex"):
+        headers += [_("Kvinnor"), _("Män")]
+    headers += [_("Totalt"), _("Mål"), *indicator.get("comparisons", [])]
+    rows = []
+    for row in indicator["rows"]:
+        cells = [str(row["year"])]
+        if indicator.get("split_by_sex"):
+            cells += [_figure(row.get("women")), _figure(row.get("men"))]
+        cells += [_figure(row.get("total")), _figure(row.get("target"))]
+        cells += [_figure(c) for c in row.get("comparisons", [])]
+        rows.append(cells)
+    _table(document, f"{_('Indikator')}: {indicator['name']}{unit}", headers, rows)
+
+
+def _budget(document: WordDocument, budget: dict, year: int) -> None:
+    document.add_heading(_("Budget"), level=1)
+    headers = [_("Post"), *budget["funders"], _("Summa")]
+    rows = [
+        [row["name"], *(kronor(a) or "–" for a in row["amounts"]), kronor(row["total"])]
+        for row in budget["rows"]
+    ]
+    rows.append(
+        [_("Summa"), *(kronor(t) for t in budget["funder_totals"]), kronor(budget["total"])]
+    )
+    _table(document, _("Budget %(year)s, kronor") % {"year": year}, headers, rows)
+
+
+def _figure(value) -> str:
+    return "–" if value in (None, "") else number(value)
+
+
+def _label(measure: dict) -> str:
+    return f"{measure['code']} {measure['title']}".strip()
+
+
+def _paragraphs(document: WordDocument, text: str) -> None:
+    for part in text.split("\n\n"):
+        if part.strip():
+            document.add_paragraph(part.strip())
+
+
+def _table(document: WordDocument, caption: str, headers: list[str], rows: list[list[str]]) -> None:
+    """Add a table with its caption (Word's Caption style) and a header row that repeats on
+    every page (w:tblHeader), so a screen reader and a long table both keep the columns."""
+    document.add_paragraph(caption, style="Caption")
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    header = table.rows[0]
+    for cell, text in zip(header.cells, headers, strict=True):
+        cell.text = str(text)
+    row_properties = header._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    row_properties.append(repeat)
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, values, strict=True):
+            cell.text = str(text)
