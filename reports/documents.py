@@ -482,32 +482,43 @@ def _indicator_deviations(entry: dict, table, year: int, gap: Decimal) -> list[d
     def add(kind: str, text: str) -> None:
         found.append({"indicator": name, "kind": kind, "text": text})
 
+    unit = f" {entry['unit']}" if entry.get("unit") else ""
+    figures = {"name": name, "unit": unit, "year": year, "value": _number(value)}
     if row.target.value is not None and _worse(value, row.target.value, direction):
+        side = _("under") if direction == Indicator.Direction.HIGHER else _("över")
         add(
             _("Målet nås inte"),
-            _("%(value)s mot målet %(target)s")
-            % {"value": _number(value), "target": _number(row.target.value)},
+            _("%(name)s var %(value)s%(unit)s %(year)s och är %(side)s målet %(target)s.")
+            % {**figures, "side": side, "target": _number(row.target.value)},
         )
     if last and last.total.value is not None and _worse(value, last.total.value, direction):
+        moved = _("steg") if value > last.total.value else _("sjönk")
         add(
             _("Sämre än året före"),
-            _("%(value)s mot %(before)s %(year)s")
-            % {"value": _number(value), "before": _number(last.total.value), "year": year - 1},
+            _("%(name)s %(moved)s från %(before)s till %(value)s%(unit)s %(year)s.")
+            % {**figures, "moved": moved, "before": _number(last.total.value)},
         )
     for area, cell in zip(table.comparisons, row.comparisons, strict=True):
         if cell.value is not None and _worse(value, cell.value, direction):
             add(
                 _("Sämre än %(area)s") % {"area": area.name},
-                _("%(value)s mot %(other)s")
-                % {"value": _number(value), "other": _number(cell.value)},
+                _(
+                    "%(name)s var %(value)s%(unit)s %(year)s, sämre än %(area)s, där värdet "
+                    "var %(other)s."
+                )
+                % {**figures, "area": area.name, "other": _number(cell.value)},
             )
     if row.women.value is not None and row.men.value is not None:
         difference = abs(row.women.value - row.men.value)
         if difference > gap:
             add(
                 _("Skillnad mellan kvinnor och män"),
-                _("kvinnor %(women)s, män %(men)s: skillnaden %(difference)s är större än %(gap)s")
+                _(
+                    "Kvinnor låg på %(women)s och män på %(men)s%(unit)s %(year)s: en skillnad på "
+                    "%(difference)s, mer än de %(gap)s rapporten redovisar från."
+                )
                 % {
+                    **figures,
                     "women": _number(row.women.value),
                     "men": _number(row.men.value),
                     "difference": _number(difference),

@@ -94,3 +94,19 @@ def test_the_budget_outcome_stands_beside_the_budget(budget, focus_area):
     pdf = follow_up_render(content=content)
     text = "".join("".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages).split())
     assert "Personal350000320000−30000" in text or "Personal350000320000-30000" in text
+
+
+def test_each_deviation_is_a_plain_swedish_sentence(ill_health, focus_area):
+    content = follow_up_document(plan=focus_area.plan, year=2025)
+    texts = {d["kind"]: d["text"] for d in content["indicator_deviations"]}
+    assert texts == {
+        "Målet nås inte": "Ohälsotal var 33 dagar 2025 och är över målet 30.",
+        "Sämre än året före": "Ohälsotal steg från 31 till 33 dagar 2025.",
+        "Sämre än Region Västmanland": (
+            "Ohälsotal var 33 dagar 2025, sämre än Region Västmanland, där värdet var 26."
+        ),
+        "Skillnad mellan kvinnor och män": (
+            "Kvinnor låg på 36 och män på 30 dagar 2025: en skillnad på 6, mer än de 5 "
+            "rapporten redovisar från."
+        ),
+    }
