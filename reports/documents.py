@@ -393,7 +393,7 @@ def _indicators(*, plan: Plan, year: int, gap: Decimal) -> tuple[list[dict], lis
 
 def _indicator(indicator: Indicator, table, year: int) -> dict:
     """Return one indicator as the report shows it: its table, chart and where it belongs."""
-    rows = [r for r in table.rows if r.year <= year][-5:]  # the last five years up to the report's
+    rows = [r for r in table.rows if r.year <= year]  # every year there is data, up to the report's
     areas = {a.pk for a in indicator.focus_areas.all()} | {
         m.focus_area_id for m in indicator.measures.all()
     }
@@ -425,37 +425,106 @@ def _indicator(indicator: Indicator, table, year: int) -> dict:
     return entry
 
 
-def _indicator_chart(entry: dict, year: int) -> tuple[str, str]:
-    """Return a bar chart of the year's figures (women, men, total, target, comparisons) and
-    its text alternative; the same figures are in the table beside it."""
-    row = next((r for r in entry["rows"] if r["year"] == year), None)
-    if row is None:
-        return "", ""
-    bars = [(_("Kvinnor"), row["women"], "#7b3294"), (_("Män"), row["men"], "#008837")]
-    bars += [(_("Totalt"), row["total"], "#0969da"), (_("Mål"), row["target"], "#57606a")]
-    bars += [
-        (name, v, "#8c959f")
-        for name, v in zip(entry["comparisons"], row["comparisons"], strict=True)
+# The trend chart's series: colour and dash, so that none is told by colour alone (each line
+# also carries its label at its end, and the figures are in the table beside it).
+SERIES_STYLES = {
+    "women": ("#7b3294", "6 3"),
+    "men": ("#008837", "2 2"),
+    "total": ("#0969da", ""),
+    "target": ("#57606a", "8 4"),
+}
+COMPARISON_STYLE = ("#8c959f", "1 3")
+
+
+def _series(entry: dict) -> list[tuple[str, list[tuple[int, Decimal]], tuple[str, str]]]:
+    """Return each series of the indicator as (label, [(year, value)], style), empty ones left
+    out: women, men, total, target, then the county and the country."""
+    named = [
+        (_("Kvinnor"), "women"),
+        (_("Män"), "men"),
+        (_("Totalt"), "total"),
+        (_("Mål"), "target"),
     ]
-    bars = [(label, Decimal(v), colour) for label, v, colour in bars if v != ""]
-    if not bars:
+    series = [
+        (
+            label,
+            [(r["year"], Decimal(r[key])) for r in entry["rows"] if r[key] != ""],
+            SERIES_STYLES[key],
+        )
+        for label, key in named
+    ]
+    series += [
+        (
+            name,
+            [
+                (r["year"], Decimal(r["comparisons"][i]))
+                for r in entry["rows"]
+                if r["comparisons"][i] != ""
+            ],
+            COMPARISON_STYLE,
+        )
+        for i, name in enumerate(entry["comparisons"])
+    ]
+    return [s for s in series if s[1]]
+
+
+def _indicator_chart(entry: dict, year: int) -> tuple[str, str]:
+    """Return a line chart of the indicator over every year there is data (women, men, total,
+    target, the county and the country) and its text alternative; the same figures are in the
+    table beside it."""
+    series = _series(entry)
+    if not series:
         return "", ""
-    largest = max(v for _, v, _ in bars) or Decimal(1)
-    parts = []
-    for index, (label, value, colour) in enumerate(bars):
-        y = 4 + index * 22
-        width = int(240 * value / largest) if largest > 0 else 0
+    years = sorted({y for _, points, _ in series for y, _ in points})
+    values = [v for _, points, _ in series for _, v in points]
+    low, high = min(values), max(values)
+    pad = (high - low) * Decimal("0.1") or abs(high) * Decimal("0.1") or Decimal(1)
+    low, high = low - pad, high + pad
+    left, top, width, height = 40, 10, 300, 140
+
+    def x(y: int) -> float:
+        if len(years) == 1:
+            return left + width / 2
+        return left + width * (years.index(y) / (len(years) - 1))
+
+    def yy(v: Decimal) -> float:
+        return top + height - float((v - low) / (high - low)) * height
+
+    bottom, tenth = top + height, Decimal("0.1")
+    parts = [
+        f'<line x1="{left}" y1="{bottom}" x2="{left + width}" y2="{bottom}" stroke="#444"/>',
+        f'<text x="0" y="{top + 8}" font-size="9">{_xml(_number(high.quantize(tenth)))}</text>',
+        f'<text x="0" y="{bottom}" font-size="9">{_xml(_number(low.quantize(tenth)))}</text>',
+    ]
+    parts += [
+        f'<text x="{x(y) - 10:.1f}" y="{top + height + 14}" font-size="9">{y}</text>' for y in years
+    ]
+    for label, points, (colour, dash) in series:
+        coords = " ".join(f"{x(y):.1f},{yy(v):.1f}" for y, v in points)
+        dashed = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(
-            f'<text x="0" y="{y + 13}" font-size="10">{_xml(label[:28])}</text>'
-            f'<rect x="160" y="{y}" width="{max(width, 1)}" height="16" fill="{colour}"/>'
-            f'<text x="{166 + width}" y="{y + 13}" font-size="10">{_number(value)}</text>'
+            f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2"{dashed}/>'
+        )
+        parts += [
+            f'<circle class="point" cx="{x(y):.1f}" cy="{yy(v):.1f}" r="2.5" fill="{colour}"/>'
+            for y, v in points
+        ]
+        last_year, last_value = points[-1]
+        parts.append(
+            f'<text x="{left + width + 8}" y="{yy(last_value) + 3:.1f}" font-size="9" '
+            f'fill="{colour}">{_xml(label[:24])} {_xml(_number(last_value))}</text>'
         )
     svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="460" height="{10 + 22 * len(bars)}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="460" height="{top + height + 24}" '
         f'font-family="Source Sans 3, sans-serif">{"".join(parts)}</svg>'
     )
-    alt = _("%(name)s %(year)s: ") % {"name": entry["name"], "year": year} + ", ".join(
-        f"{label} {_number(value)}" for label, value, _ in bars
+    alt = _("%(name)s %(first)s–%(last)s: ") % {
+        "name": entry["name"],
+        "first": years[0],
+        "last": years[-1],
+    } + "; ".join(
+        f"{label} " + ", ".join(f"{y} {_number(v)}" for y, v in points)
+        for label, points, _style in series
     )
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(), alt
 

@@ -110,3 +110,20 @@ def test_each_deviation_is_a_plain_swedish_sentence(ill_health, focus_area):
             "rapporten redovisar från."
         ),
     }
+
+
+def test_the_chart_is_a_trend_with_one_point_per_year_of_data(ill_health, focus_area):
+    """Ill-health for Norberg in 2024 and 2025: the total, women and men have a point each
+    year, the target and the comparisons a point in 2025 only."""
+    import base64
+    import re
+
+    content = follow_up_document(plan=focus_area.plan, year=2025)
+    (indicator,) = content["indicators"]
+    svg = base64.b64decode(indicator["chart"].split(",", 1)[1]).decode()
+    lines = re.findall(r'<polyline points="([^"]+)"', svg)
+    points = [len(line.split()) for line in lines]
+    assert points == [2, 2, 2, 1, 1, 1]  # women, men, total, target, county, country
+    assert svg.count('class="point"') == sum(points)
+    assert indicator["alt"].startswith("Ohälsotal 2024–2025: ")
+    assert "Totalt 2024 31, 2025 33" in indicator["alt"]
