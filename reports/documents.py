@@ -380,14 +380,17 @@ def _indicators(*, plan: Plan, year: int, gap: Decimal) -> tuple[list[dict], lis
     )
     shown, deviations = [], []
     for indicator in indicators:
-        table = indicator_table(
-            indicator=indicator,
-            values=list(indicator.values.all()),
-            targets=list(indicator.targets.all()),
-        )
+        values, targets = list(indicator.values.all()), list(indicator.targets.all())
+        table = indicator_table(indicator=indicator, values=values, targets=targets)
         entry = _indicator(indicator, table, year)
+        # Invented figures (the demo) are marked as such, and never credited to Kolada.
+        entry["demo"] = any(v.is_demo for v in values) or any(t.is_demo for t in targets)
         shown.append(entry)
-        deviations += _indicator_deviations(entry, table, year, gap)
+        found = _indicator_deviations(entry, table, year, gap)
+        if entry["demo"]:
+            for deviation in found:
+                deviation["kind"] = _("Demo: %(kind)s") % {"kind": deviation["kind"]}
+        deviations += found
     return shown, deviations
 
 

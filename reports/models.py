@@ -161,6 +161,9 @@ class IndicatorValue(models.Model):
     imported_at = models.DateTimeField(
         _("hämtat"), null=True, blank=True, validators=[validate_date_in_range]
     )
+    # Invented to show the product (the demo): marked "Demo" wherever shown, never credited to
+    # a source it did not come from.
+    is_demo = models.BooleanField(_("påhittat (demo)"), default=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -241,6 +244,7 @@ class IndicatorTarget(models.Model):
     year = models.PositiveSmallIntegerField(_("år"), validators=YEAR_VALIDATORS)
     sex = SingleLineCharField(_("kön"), max_length=1, choices=Sex.choices, default=Sex.TOTAL)
     value = models.DecimalField(_("målvärde"), **VALUE_DIGITS)
+    is_demo = models.BooleanField(_("påhittat (demo)"), default=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -41,7 +41,7 @@ PLAN_DOCUMENT_TEMPLATE = "reports/pdf/plan_document.html"
 PLAN_DOCUMENT_VARIANT = "pdf/ua-1"
 
 # The fields an import sets on a value; a value whose fields are all equal is left alone.
-IMPORTED_FIELDS = ("organisation_id", "area_name", "value", "status", "source")
+IMPORTED_FIELDS = ("organisation_id", "area_name", "value", "status", "source", "is_demo")
 
 
 @dataclass
@@ -211,6 +211,7 @@ def _fields(figure: KoladaValue, *, areas: dict[str, Organisation], names: dict)
         "value": figure.value,
         "status": IndicatorValue.Status.MISSING if figure.value is None else "",
         "source": Source.KOLADA,
+        "is_demo": False,  # fetched from Kolada: real, whatever the demo had there
     }
 
 

@@ -134,8 +134,11 @@ def _context(request: HttpRequest, indicator: Indicator, form) -> dict:
     return {
         "indicator": indicator,
         "table": indicator_table(indicator=indicator),
-        "from_kolada": indicator.source == Source.KOLADA
-        or indicator.values.filter(source=Source.KOLADA).exists(),
+        # Invented figures (the demo) are marked, and never credited to Kolada.
+        "demo": indicator.values.filter(is_demo=True).exists()
+        or indicator.targets.filter(is_demo=True).exists(),
+        "from_kolada": indicator.values.filter(source=Source.KOLADA, is_demo=False).exists()
+        or (indicator.source == Source.KOLADA and not indicator.values.exists()),
         "focus_areas": indicator.focus_areas.filter(plan__in=plans).select_related("plan"),
         "measures": indicator.measures.filter(plan__in=plans).select_related("plan"),
         "form": form,

@@ -158,7 +158,14 @@ def _indicator(document: WordDocument, indicator: dict) -> None:
         cells += [_figure(row.get("total")), _figure(row.get("target"))]
         cells += [_figure(c) for c in row.get("comparisons", [])]
         rows.append(cells)
-    _table(document, f"{_('Indikator')}: {indicator['name']}{unit}", headers, rows)
+    demo = f" – {_('Demo')}" if indicator.get("demo") else ""
+    _table(document, f"{_('Indikator')}: {indicator['name']}{unit}{demo}", headers, rows)
+    if indicator.get("demo"):
+        document.add_paragraph(
+            _("Demo: påhittade värden för att visa produkten, inte hämtade från någon källa")
+        )
+    elif indicator.get("kolada"):
+        document.add_paragraph(_("Källa: Kolada"))
 
 
 def _budget(document: WordDocument, budget: dict, year: int) -> None:

@@ -73,3 +73,24 @@ def test_demo_grant_shows_in_the_follow_up_pdf_beside_its_outcome(demo):
     assert "Staten:21,08krperinvånare×4050invånare×100%=85374kr" in text
     assert content["budget"]["outcome"]["total"]["budget"] == "85374.00"
     assert "Utfall2024motbudgetperpost" in text
+
+
+def test_invented_figures_are_marked_demo_and_never_credited_to_kolada(demo):
+    """The demo's Ohälsotal and Medellivslängd are invented: Norberg's published 2024 report
+    marks them "Demo" and prints no "Källa: Kolada" for them, and the indicator page says so."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from reports.models import Indicator, PublishedFollowUp
+
+    published = PublishedFollowUp.objects.get(plan__title__startswith="Norbergs kommuns strategi")
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(bytes(published.pdf))).pages)
+    squeezed = "".join(text.split())
+    assert "Indikator:Ohälsotal(dagar)–Demo" in squeezed
+    assert "KällaKolada" not in squeezed.replace(":", "")
+    assert all(d["kind"].startswith("Demo: ") for d in published.content["indicator_deviations"])
+    indicator = Indicator.objects.get(name="Ohälsotal", owner__name="Norbergs kommun")
+    page = client_for(None).get(reverse("reports:indicator_detail", args=[indicator.pk]))
+    html = page.content.decode()
+    assert "påhittade för att visa produkten" in html and "Källa: Kolada" not in html

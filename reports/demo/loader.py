@@ -299,11 +299,12 @@ def _kolada_series(owner, code: str, series: tuple, area) -> None:
                         sex=sex,
                         value=Decimal(str(round(value, 1))),
                         source="kolada",
+                        is_demo=True,
                     )
                 )
     IndicatorValue.objects.bulk_create(rows)
     target = Decimal("30") if direction == "lagre" else Decimal("82")
-    IndicatorTarget.objects.create(indicator=indicator, year=2024, value=target)
+    IndicatorTarget.objects.create(indicator=indicator, year=2024, value=target, is_demo=True)
 
 
 def _survey_indicators(owner, plan_prefix: str) -> None:
