@@ -898,6 +898,8 @@ class BudgetAmount(models.Model):
         validators=[MinValueValidator(Decimal("0"), _("Utfallet kan inte vara negativt."))],
         help_text=_("Vad finansiären faktiskt betalade på posten under året."),
     )
+    # An outcome invented to show the product (the demo): marked "Demo" wherever shown.
+    outcome_is_demo = models.BooleanField(_("påhittat utfall (demo)"), default=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -266,6 +266,7 @@ class OutcomeCell:
 
     budget: Decimal | None
     outcome: Decimal | None
+    outcome_is_demo: bool = False  # invented for the demo: shown marked
 
     @property
     def difference(self) -> Decimal | None:
@@ -290,6 +291,11 @@ class BudgetTable:
     @property
     def has_outcome(self) -> bool:
         return any(cell.outcome is not None for cell in self.outcome_totals)
+
+    @property
+    def outcome_is_demo(self) -> bool:
+        """Return whether any outcome of the budget was invented for the demo."""
+        return any(c.outcome_is_demo for _line, cells in self.outcome_rows for c in cells)
 
     @property
     def grants(self) -> list[BudgetFunder]:
@@ -320,7 +326,10 @@ def _add_outcome(table: BudgetTable, lines: list[BudgetLine], stored: dict) -> N
     """Put each line's outcome beside its budget per funder, with the totals per funder."""
     for line in lines:
         found = [stored.get((line.pk, funder.pk)) for funder in table.funders]
-        cells = [OutcomeCell(a.amount if a else None, a.outcome if a else None) for a in found]
+        cells = [
+            OutcomeCell(a.amount, a.outcome, a.outcome_is_demo) if a else OutcomeCell(None, None)
+            for a in found
+        ]
         table.outcome_rows.append((line, cells))
     for index, budget_total in enumerate(table.funder_totals):
         outcomes = [cells[index].outcome for _line, cells in table.outcome_rows]

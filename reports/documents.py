@@ -234,7 +234,12 @@ def _outcome(table) -> dict:
         {"name": funder.organisation.name, **cell(total.budget, total.outcome)}
         for funder, total in zip(table.funders, table.outcome_totals, strict=True)
     ]
-    return {"lines": lines, "funders": funders, "total": cell(*summed(table.outcome_totals))}
+    return {
+        "lines": lines,
+        "funders": funders,
+        "total": cell(*summed(table.outcome_totals)),
+        "demo": table.outcome_is_demo,
+    }
 
 
 def _meetings(*, plan: Plan, year: int) -> list[dict]:

@@ -94,3 +94,17 @@ def test_invented_figures_are_marked_demo_and_never_credited_to_kolada(demo):
     page = client_for(None).get(reverse("reports:indicator_detail", args=[indicator.pk]))
     html = page.content.decode()
     assert "påhittade för att visa produkten" in html and "Källa: Kolada" not in html
+
+
+def test_the_invented_outcome_of_alingsas_budget_is_marked_demo(demo):
+    from plans.models import Budget
+    from plans.selectors import budget_table
+    from reports.documents import follow_up_document
+
+    budget = Budget.objects.get(plan__owner__name="Alingsås kommun", year=2024)
+    assert budget_table(budget=budget).outcome_is_demo
+    content = follow_up_document(plan=budget.plan, year=2024)
+    assert content["budget"]["outcome"]["demo"] is True
+    reader = User.objects.create_superuser("granskare", "granskare@example.se", "x")
+    page = client_for(reader).get(reverse("plans:budget", args=[budget.plan_id, 2024]))
+    assert "utfallet är påhittat" in page.content.decode()

@@ -362,7 +362,8 @@ def load_budget_outcome_demo() -> bool:
         return False
     for index, amount in enumerate(amounts):
         amount.outcome = (amount.amount * OUTCOME_SHARES[index % 4]).quantize(Decimal("1"))
-        amount.save(update_fields=["outcome"])
+        amount.outcome_is_demo = True  # invented: the seed gives the budget, not its outcome
+        amount.save(update_fields=["outcome", "outcome_is_demo"])
     return True
 
 
