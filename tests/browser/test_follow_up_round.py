@@ -2,8 +2,11 @@
 
 import datetime
 import re
+from io import BytesIO
 
 from django.contrib.auth.models import User
+from docx import Document
+from pypdf import PdfReader
 
 from plans.models import Plan
 from reports.models import MeasureReport, PublishedFollowUp
@@ -11,6 +14,15 @@ from reports.services import follow_up_publish, round_open
 from tests.browser.conftest import check_page
 
 PLAN = "Region Norrbottens handlingsplan 2018–2022"
+SUMMARY = "Året gick i stort enligt plan; två insatser väntar på kommunernas beslut."
+ANALYSES = [
+    "Utbildningen nådde alla kommuner i länet.",
+    "Samverkan med regionens vårdcentraler kom i gång.",
+]
+
+
+def _pdf_text(pdf: bytes) -> str:
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(pdf)).pages)
 
 
 def _report(page, code: str, status: str, text: str) -> None:
@@ -58,9 +70,17 @@ def test_rapportor_reports_and_the_strategist_returns_one_and_accepts_one(page, 
     check_page(other, "follow-up-plan")
     other.get_by_role("main").get_by_role("link", name="Uppföljning", exact=True).click()
     check_page(other, "follow-up-plan-hub")
+    other.get_by_role("link", name="Skriv bedömning och analys 2022").click()
+    check_page(other, "follow-up-text")
+    other.get_by_role("textbox", name="Sammanfattande bedömning").fill(SUMMARY)
+    for index, text in enumerate(ANALYSES):
+        other.get_by_role("textbox", name="Det som har gått bra").nth(index).fill(text)
+    other.get_by_role("button", name="Spara").click()
+    check_page(other, "follow-up-text-saved")
     link = other.get_by_role("link", name="Förhandsgranska 2022 (PDF)").get_attribute("href")
     preview = other.request.get(link)
     assert preview.headers["content-type"] == "application/pdf"
+    assert SUMMARY in _pdf_text(preview.body())
     other.get_by_role("link", name="Publicera 2022…").click()
     check_page(other, "follow-up-publish-confirm")
     confirm = other.get_by_role("main").inner_text()
@@ -70,6 +90,16 @@ def test_rapportor_reports_and_the_strategist_returns_one_and_accepts_one(page, 
     assert "Uppföljningen för 2022 är publicerad." in other.get_by_role("status").inner_text()
     published = PublishedFollowUp.objects.get(plan=plan, year=2022)
     assert "Vilka två kommuner?" not in str(published.content)  # returned: not in the report
+    pdf = other.request.get(
+        other.get_by_role("link", name="Uppföljning 2022 (PDF)").get_attribute("href")
+    )
+    printed = _pdf_text(pdf.body())
+    assert SUMMARY in printed and all(text in printed for text in ANALYSES)
+    word = other.request.get(
+        other.get_by_role("link", name="Uppföljning 2022 (Word)").get_attribute("href")
+    )
+    paragraphs = "\n".join(p.text for p in Document(BytesIO(word.body())).paragraphs)
+    assert SUMMARY in paragraphs and all(text in paragraphs for text in ANALYSES)
     assert "Alla kommuner har fått utbildningen." in str(published.content)
     other.get_by_role("link", name="Jämför med året före (2022)").click()
     check_page(other, "follow-up-compared")
