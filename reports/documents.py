@@ -60,6 +60,7 @@ def follow_up_document(*, plan: Plan, year: int, gap: Decimal = DEFAULT_GAP) -> 
     analyses = {a.focus_area_id: a for a in text.areas.all()} if text is not None else {}
     return {
         "assessment": text.summary if text is not None else "",
+        "decision": _decision(text),
         "gap": str(gap),
         "indicators": indicators,
         "indicator_deviations": indicator_deviations,
@@ -166,6 +167,18 @@ def _areas(*, plan: Plan, rows: list[dict], measures: list, analyses: dict) -> l
         }
         for area in FocusArea.objects.of_plan(plan.pk)
     ]
+
+
+def _decision(text) -> dict:
+    """Return the decision the report goes with, as the cover names it (empty where none)."""
+    if text is None:
+        return {}
+    decision = {
+        "case_number": text.case_number,
+        "received_by": text.received_by,
+        "received_on": text.received_on.isoformat() if text.received_on else "",
+    }
+    return decision if any(decision.values()) else {}
 
 
 def _analysis(analysis) -> dict:

@@ -23,8 +23,11 @@ from reports.views import edited_plan
 class FollowUpTextForm(VersionedModelForm):
     class Meta:
         model = FollowUpText
-        fields = ["summary"]
-        widgets = {"summary": forms.Textarea(attrs={"rows": 8})}
+        fields = ["summary", "case_number", "received_by", "received_on"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 8}),
+            "received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
 
 class AreaAnalysisForm(forms.ModelForm):

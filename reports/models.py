@@ -506,6 +506,19 @@ class FollowUpText(Versioned):
         blank=True,
         help_text=_("Hur arbetet med planen har gått under året, i ord, för politiken."),
     )
+    # The decision the report goes with, as the cover names it.
+    case_number = SingleLineCharField(
+        _("diarienummer"), max_length=50, blank=True, help_text=_("T.ex. KS 2025/123.")
+    )
+    received_by = SingleLineCharField(
+        _("behandlas av"),
+        max_length=200,
+        blank=True,
+        help_text=_("Nämnden eller rådet som tar emot rapporten, t.ex. kommunstyrelsen."),
+    )
+    received_on = models.DateField(
+        _("sammanträdesdag"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     history = HistoricalRecords()
 
     class Meta:

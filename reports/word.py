@@ -12,7 +12,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from reports.templatetags.documents import kronor, number
+from reports.templatetags.documents import iso_date, kronor, number
 
 
 def follow_up_docx(*, content: dict) -> bytes:
@@ -103,6 +103,12 @@ def _facts(document: WordDocument, content: dict) -> None:
     if content.get("published_on"):
         who = content.get("published_by")
         facts.append((_("Publicerad"), f"{content['published_on']}" + (f", {who}" if who else "")))
+    decision = content.get("decision") or {}
+    if decision.get("case_number"):
+        facts.append((_("Diarienummer"), decision["case_number"]))
+    if decision.get("received_by"):
+        on = f", {iso_date(decision['received_on'])}" if decision.get("received_on") else ""
+        facts.append((_("Behandlas av"), decision["received_by"] + on))
     if content.get("reason"):
         facts.append((_("Ny version"), content["reason"]))
     for label, value in facts:

@@ -85,3 +85,21 @@ def test_an_area_of_another_plan_is_refused_and_nothing_written(alice, measure, 
 def test_only_the_plans_editors_write_it(bob, charlie, measure):
     assert client_for(bob).get(_url(measure.plan)).status_code == 404
     assert client_for(charlie).get(_url(measure.plan)).status_code == 404
+
+
+def test_the_cover_names_the_decision_the_report_goes_with(alice, measure):
+    plan = measure.plan
+    client = client_for(alice)
+    _write(
+        client,
+        plan,
+        case_number="KS 2026/17",
+        received_by="Kommunstyrelsen",
+        received_on="2026-02-10",
+    )
+    preview = client.get(reverse("reports:follow_up_preview", args=[plan.pk, 2025]))
+    cover = " ".join(PdfReader(BytesIO(preview.content)).pages[0].extract_text().split())
+    assert "KS 2026/17" in cover and "Kommunstyrelsen, 10 februari 2026" in cover
+    before = snapshot()
+    refused = _write(client, plan, received_on="10 februari")
+    assert refused.status_code == 400 and snapshot() == before
