@@ -70,7 +70,19 @@ class IndicatorAdmin(ScopedAdmin):
     inlines = [IndicatorTargetInline, IndicatorValueInline]
     fieldsets = [
         (None, {"fields": ["name", "owner", "description", "unit", "direction"]}),
-        (_("Källa"), {"fields": ["source", "kolada_kpi", "survey", "split_by_sex"]}),
+        (
+            _("Källa"),
+            {
+                "fields": [
+                    "source",
+                    "kolada_kpi",
+                    "survey",
+                    "split_by_sex",
+                    "women_label",
+                    "men_label",
+                ]
+            },
+        ),
         (_("Följer upp"), {"fields": ["focus_areas", "measures"]}),
     ]
 

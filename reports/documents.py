@@ -427,6 +427,8 @@ def _indicator(indicator: Indicator, table, year: int) -> dict:
         "source": indicator.get_source_display(),
         "kolada": indicator.is_from_kolada,
         "split_by_sex": indicator.split_by_sex,
+        "women_label": indicator.women_label or _("Kvinnor"),
+        "men_label": indicator.men_label or _("Män"),
         "area": table.area.name if table.area else "",
         "comparisons": [a.name for a in table.comparisons],
         "focus_area_ids": sorted(areas),
@@ -461,8 +463,8 @@ def _series(entry: dict) -> list[tuple[str, list[tuple[int, Decimal]], tuple[str
     """Return each series of the indicator as (label, [(year, value)], style), empty ones left
     out: women, men, total, target, then the county and the country."""
     named = [
-        (_("Kvinnor"), "women"),
-        (_("Män"), "men"),
+        (entry.get("women_label") or _("Kvinnor"), "women"),
+        (entry.get("men_label") or _("Män"), "men"),
         (_("Totalt"), "total"),
         (_("Mål"), "target"),
     ]

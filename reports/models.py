@@ -74,6 +74,14 @@ class Indicator(models.Model):
         default=True,
         help_text=_("Värden för kvinnor och män, inte bara totalt."),
     )
+    # As the source names its groups (a survey of the young: flickor/pojkar, tjejer/killar);
+    # the values still count as women's and men's (K/M).
+    women_label = SingleLineCharField(
+        _("kvinnor kallas"), max_length=30, blank=True, help_text=_("T.ex. Tjejer; tomt: Kvinnor.")
+    )
+    men_label = SingleLineCharField(
+        _("män kallas"), max_length=30, blank=True, help_text=_("T.ex. Killar; tomt: Män.")
+    )
     focus_areas = models.ManyToManyField(
         FocusArea, verbose_name=_("fokusområden"), blank=True, related_name="indicators"
     )

@@ -154,7 +154,10 @@ def _indicator(document: WordDocument, indicator: dict) -> None:
     unit = f" ({indicator['unit']})" if indicator.get("unit") else ""
     headers = [_("År")]
     if indicator.get("split_by_sex"):
-        headers += [_("Kvinnor"), _("Män")]
+        headers += [
+            indicator.get("women_label") or _("Kvinnor"),
+            indicator.get("men_label") or _("Män"),
+        ]
     headers += [_("Totalt"), _("Mål"), *indicator.get("comparisons", [])]
     rows = []
     for row in indicator["rows"]:

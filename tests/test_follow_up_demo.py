@@ -108,3 +108,21 @@ def test_the_invented_outcome_of_alingsas_budget_is_marked_demo(demo):
     reader = User.objects.create_superuser("granskare", "granskare@example.se", "x")
     page = client_for(reader).get(reverse("plans:budget", args=[budget.plan_id, 2024]))
     assert "utfallet är påhittat" in page.content.decode()
+
+
+def test_survey_groups_are_named_as_the_survey_names_them(demo):
+    """Liv och hälsa ung asks tjejer and killar: so the table says, while counting as K/M."""
+    from reports.documents import follow_up_document
+    from reports.models import Indicator
+
+    indicator = Indicator.objects.get(name__startswith="Mår bra", owner__name="Norbergs kommun")
+    assert indicator.values.filter(sex="K").exists()
+    plan = indicator.focus_areas.first().plan
+    entry = next(
+        i for i in follow_up_document(plan=plan, year=2024)["indicators"] if i["id"] == indicator.pk
+    )
+    assert (entry["women_label"], entry["men_label"]) == ("Tjejer", "Killar")
+    reader = User.objects.create_superuser("granskare2", "g2@example.se", "x")
+    page = client_for(reader).get(reverse("reports:indicator_detail", args=[indicator.pk]))
+    html = page.content.decode()
+    assert ">Tjejer</th>" in html and ">Killar</th>" in html and ">Kvinnor</th>" not in html

@@ -329,6 +329,8 @@ def _survey_indicators(owner, plan_prefix: str) -> None:
             source="enkat",
             survey=SURVEY,
             split_by_sex=True,
+            women_label="Tjejer",  # as Liv och hälsa ung names its groups
+            men_label="Killar",
             description="Andel unga som svarat så i Liv och hälsa ung 2020, enligt strategin.",
         )
         for area in _focus_areas(plan_prefix, [area_start]):
