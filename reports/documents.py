@@ -403,6 +403,11 @@ def _indicators(*, plan: Plan, year: int, gap: Decimal) -> tuple[list[dict], lis
         entry = _indicator(indicator, table, year)
         # Invented figures (the demo) are marked as such, and never credited to Kolada.
         entry["demo"] = any(v.is_demo for v in values) or any(t.is_demo for t in targets)
+        # Where real figures came from: Kolada's key figure and when it was fetched.
+        fetched = [v.imported_at for v in values if v.imported_at and not v.is_demo]
+        entry["kpi"] = indicator.kolada_kpi
+        entry["fetched_on"] = timezone.localdate(max(fetched)).isoformat() if fetched else ""
+        entry["survey"] = indicator.survey
         shown.append(entry)
         found = _indicator_deviations(entry, table, year, gap)
         if entry["demo"]:

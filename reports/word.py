@@ -174,7 +174,16 @@ def _indicator(document: WordDocument, indicator: dict) -> None:
             _("Demo: påhittade värden för att visa produkten, inte hämtade från någon källa")
         )
     elif indicator.get("kolada"):
-        document.add_paragraph(_("Källa: Kolada"))
+        source = _("Källa: Kolada")
+        if indicator.get("kpi"):
+            source += f" ({_('nyckeltal %(kpi)s') % {'kpi': indicator['kpi']}}"
+            if indicator.get("fetched_on"):
+                when = iso_date(indicator["fetched_on"])
+                source += f", {_('hämtat %(when)s') % {'when': when}}"
+            source += ")"
+        document.add_paragraph(source)
+    elif indicator.get("survey"):
+        document.add_paragraph(_("Källa: %(survey)s") % {"survey": indicator["survey"]})
 
 
 def _budget(document: WordDocument, budget: dict, year: int) -> None:

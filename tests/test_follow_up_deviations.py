@@ -127,3 +127,28 @@ def test_the_chart_is_a_trend_with_one_point_per_year_of_data(ill_health, focus_
     assert svg.count('class="point"') == sum(points)
     assert indicator["alt"].startswith("Ohälsotal 2024–2025: ")
     assert "Totalt 2024 31, 2025 33" in indicator["alt"]
+
+
+def test_a_kolada_figure_is_credited_with_its_key_figure_and_fetch_date(norberg, focus_area):
+    import datetime
+
+    from django.utils import timezone
+
+    indicator = Indicator.objects.create(
+        owner=norberg,
+        name="Medellivslängd",
+        unit="år",
+        direction="hogre",
+        source="kolada",
+        kolada_kpi="N00925",
+    )
+    indicator.focus_areas.add(focus_area)
+    _values(indicator, "1962", "Norberg", 2025, T=81)
+    fetched = timezone.make_aware(datetime.datetime(2026, 3, 2, 9, 0))
+    indicator.values.update(source="kolada", imported_at=fetched)
+    content = follow_up_document(plan=focus_area.plan, year=2025)
+    (entry,) = content["indicators"]
+    assert (entry["kpi"], entry["fetched_on"], entry["demo"]) == ("N00925", "2026-03-02", False)
+    pdf = follow_up_render(content=content)
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(pdf)).pages)
+    assert "Källa: Kolada (nyckeltal N00925, hämtat 2 mars 2026)" in text
