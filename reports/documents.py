@@ -319,7 +319,9 @@ def indicator_changes(*, before: dict, after: dict) -> dict:
             unchanged += 1
             continue
         moved.append(_indicator_move(indicator, old, new))
-    return {"moved": moved, "unchanged": unchanged}
+    better = sum(m["verdict"] == _("Bättre") for m in moved)
+    worse = sum(m["verdict"] == _("Sämre") for m in moved)
+    return {"moved": moved, "unchanged": unchanged, "better": better, "worse": worse}
 
 
 def _year_row(indicator: dict, year: int) -> dict:
@@ -332,6 +334,7 @@ def _indicator_move(indicator: dict, old: dict, new: dict) -> dict:
     whether it is better or worse, in words (never by colour alone)."""
     move = {
         "name": indicator["name"],
+        "demo": indicator.get("demo", False),
         "unit": indicator["unit"],
         "before": _figures(old),
         "after": _figures(new),

@@ -77,6 +77,7 @@ def test_indicators_that_moved_are_listed_with_their_figures_and_which_way(two_y
         "Nöjda med fritiden (procent)": ["–", "70", "–", "Nytt värde"],
     }
     assert "1 indikator har samma värde som året före." in html
+    assert "Bättre: 1. Sämre: 1. Oförändrade: 1." in html  # the totals
 
 
 def test_the_comparison_reads_the_frozen_figures_not_todays(two_years):
