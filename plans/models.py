@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from tree_queries.query import TreeQuerySet
 
 from folkhalsa.fields import LongTextField, SingleLineCharField
-from folkhalsa.validators import validate_date_in_range, validate_single_line
+from folkhalsa.validators import validate_date_in_range, validate_logo, validate_single_line
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2200)]
 PATH_SEPARATOR = " › "
@@ -71,6 +71,16 @@ class Organisation(models.Model):
         blank=True,
         validators=[RegexValidator(r"^[0-9]{4}\Z", _("Kommunkoden är fyra siffror, t.ex. 1962."))],
         help_text=_("SCB:s fyrsiffriga kommunkod, för kommuner."),
+    )
+    logo = models.FileField(
+        _("logotyp"),
+        upload_to="logotyper/",
+        max_length=200,
+        blank=True,
+        validators=[validate_logo],
+        help_text=_(
+            "PNG eller SVG, högst 300 kB. Står på försättsbladet till planens uppföljning."
+        ),
     )
     history = HistoricalRecords()
 

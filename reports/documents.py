@@ -85,7 +85,24 @@ def _plan(plan: Plan) -> dict:
         "period": f"{plan.start_year}–{plan.end_year}",
         "adopted_by": plan.adopted_by,
         "adopted_on": plan.adopted_on.isoformat() if plan.adopted_on else "",
+        "logo": organisation_logo(plan.owner),
     }
+
+
+def organisation_logo(organisation: Organisation) -> str:
+    """Return the logo of the organisation, or of the nearest one above it with a logo, as a
+    data URI (so a published report keeps the logo it was published with); "" when none."""
+    ancestors = Organisation.objects.ancestors(organisation, include_self=True)
+    holder = ancestors.exclude(logo="").order_by("-tree_depth").first()
+    if holder is None:
+        return ""
+    try:
+        with holder.logo.open("rb") as file:
+            content = file.read()
+    except OSError:  # the file is gone from storage: the cover goes without it
+        return ""
+    mime = "image/png" if content.startswith(b"\x89PNG") else "image/svg+xml"
+    return f"data:{mime};base64," + base64.b64encode(content).decode()
 
 
 def _year_reports(*, plan: Plan, year: int) -> dict[int, MeasureReport]:

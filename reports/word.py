@@ -3,6 +3,7 @@
 attaches to a tjänsteskrivelse. Built with Word's own styles (Title, Heading 1–3, List Bullet,
 Table Grid), never direct formatting, so the municipality's template restyles it."""
 
+import base64
 from io import BytesIO
 
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from docx.document import Document as WordDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Mm
 
 from reports.templatetags.documents import iso_date, kronor, number
 
@@ -21,6 +23,7 @@ def follow_up_docx(*, content: dict) -> bytes:
     document = Document()
     plan, year = content["plan"], content["year"]
     _properties(document, content)
+    _logo(document, plan)
     document.add_paragraph(plan["owner"])
     document.add_heading(
         _("Uppföljning %(year)s: %(title)s") % {"year": year, "title": plan["title"]}, level=0
@@ -80,6 +83,16 @@ def _properties(document: WordDocument, content: dict) -> None:
     properties.language = "sv-SE"
     for style_name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3"):
         _language(document.styles[style_name].element, "sv-SE")
+
+
+def _logo(document: WordDocument, plan: dict) -> None:
+    """Put the organisation's logo on the first page, with its alternative text (a PNG; Word
+    takes no SVG, so an SVG logo stays in the PDF only)."""
+    logo = plan.get("logo", "")
+    if not logo.startswith("data:image/png;base64,"):
+        return
+    picture = document.add_picture(BytesIO(base64.b64decode(logo.split(",", 1)[1])), height=Mm(20))
+    picture._inline.docPr.set("descr", _("%(owner)ss logotyp") % {"owner": plan["owner"]})
 
 
 def _language(element, language: str) -> None:
