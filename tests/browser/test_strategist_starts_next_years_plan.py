@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from openpyxl import Workbook, load_workbook
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from plans.models import FocusArea, Measure, Organisation, Plan
 from plans.services import plan_start
@@ -217,6 +217,7 @@ def _add_area(page: Page, act: Actions, title: str) -> None:
     form.get_by_label(re.compile("^Rubrik")).fill(title)
     form.get_by_role("button", name="Lägg till fokusområdet").click()
     act(2)
+    _settled(page, page.locator(".plan-editor").get_by_role("heading", name=re.compile(title)))
     check_page(page, f"editor-area-{title[:10]}")
 
 
@@ -226,7 +227,14 @@ def _add_measure(page: Page, act: Actions, title: str, area: str) -> None:
     form.get_by_label(re.compile("^Fokusområde")).select_option(label=area)
     form.get_by_role("button", name="Lägg till insatsen").click()
     act(3)
+    _settled(page, page.locator(".plan-editor .measure", has_text=title))
     check_page(page, f"editor-measure-{title[:10]}")
+
+
+def _settled(page: Page, shown) -> None:
+    """Wait until the editor's answer in place (htmx) shows the item and has settled."""
+    expect(shown).to_have_count(1)
+    expect(page.locator(".htmx-request, .htmx-added, .htmx-settling")).to_have_count(0)
 
 
 def test_strategist_builds_her_plan_in_the_editor(page, log_in, empty_plan):
@@ -250,10 +258,12 @@ def test_strategist_builds_her_plan_in_the_editor(page, log_in, empty_plan):
     # Seniorträffar belongs under healthy ageing: moved, its code kept.
     page.get_by_role("link", name=re.compile("^Flytta till… 1C")).click()
     act()
+    _settled(page, page.locator("#flytta-rubrik"))
     check_page(page, "editor-move")
     page.get_by_label(re.compile("^Till fokusområde")).select_option(label="2 Hälsosamt åldrande")
     page.get_by_role("button", name="Flytta", exact=True).click()
     act(2)
+    _settled(page, page.get_by_role("status").filter(has_text="Insats 1C flyttades."))
     check_page(page, "editor-moved")
     moved = empty_plan.measures.get(title="Seniorträffar")
     assert moved.focus_area.title == "Hälsosamt åldrande" and moved.code == "1C"
