@@ -192,6 +192,7 @@ def measure(name: str, database: str, plan, year: int) -> None:
 
     from folkhalsa.pdf import html_to_pdf, render_html
     from reports.documents import follow_up_document
+    from reports.word import follow_up_docx
 
     with CaptureQueriesContext(connection) as queries:
         content = follow_up_document(plan=plan, year=year)
@@ -201,13 +202,14 @@ def measure(name: str, database: str, plan, year: int) -> None:
     html_s = median_s(lambda: render_html(template_name=TEMPLATE, context=content))
     pdf_s = median_s(lambda: html_to_pdf(html=html, variant="pdf/ua-1"))
     floor_s = median_s(lambda: weasyprint_alone(html))
+    docx_s = median_s(lambda: follow_up_docx(content=content))  # the same report as Word
     total = context_s + html_s + pdf_s
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
     python_mb, rss_mb = peak_memory(database, plan.pk, year)
     print(
         f"{name:28} {len(queries):>7} {context_s:>8.2f} {html_s:>6.2f} {pdf_s:>10.2f} "
         f"{floor_s:>6.2f} {total:>6.2f} {total / floor_s:>6.2f}x {pages:>5} "
-        f"{python_mb:>7.0f} {rss_mb:>7.0f}"
+        f"{python_mb:>7.0f} {rss_mb:>7.0f} {docx_s:>6.2f}"
     )
 
 
@@ -220,10 +222,11 @@ def main() -> None:
         print(
             f"{'document':28} {'queries':>7} {'context':>8} {'html':>6} {'weasyprint':>10} "
             f"{'floor':>6} {'total':>6} {'/floor':>7} {'pages':>5} {'peak MB':>7} {'RSS MB':>7}"
+            f" {'docx':>6}"
         )
         print(
             f"(seconds, median of {RUNS} runs; peak MB: Python allocations, RSS MB: resident size,"
-            " of a fresh process making the PDF once)"
+            " of a fresh process making the PDF once; docx: the same content as a Word file)"
         )
         norrbotten = Plan.objects.get(title="Region Norrbottens handlingsplan 2018–2022")
         measure("Norrbotten 2021 (100)", database, norrbotten, 2021)
