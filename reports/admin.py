@@ -44,6 +44,8 @@ class IndicatorValueInline(IndicatorRowInline):
         "value",
         "status",
         "source",
+        "respondents",
+        "response_rate",
         "imported_at",
     ]
     readonly_fields = ["imported_at"]

@@ -21,6 +21,8 @@ from reports.models import (
     Indicator,
     IndicatorValue,
     MeasureReport,
+    Sex,
+    Source,
 )
 from reports.selectors import (
     PERIOD_ORDER,
@@ -43,6 +45,17 @@ BAR_COLOURS = {
     "genomford": "#0969da",
     "avbruten": "#57606a",
     "": "#d0d7de",
+}
+# An assessment's mark: a shape of its own (a character, so it is read as text) and a colour that
+# reads against white, in the PDF (static/css/pdf.css has the same colours) and in Word.
+ASSESSMENT_MARKS = {
+    "enligt_plan": ("●", "1A7F37"),
+    "risk": ("▲", "8A5A00"),
+    "avviker": ("■", "B3141F"),
+    "ej_paborjad": ("○", "4A525A"),
+    "genomford": ("◆", "0858B8"),
+    "avbruten": ("▬", "4A525A"),
+    "": ("□", "4A525A"),
 }
 
 
@@ -428,6 +441,7 @@ def _indicators(*, plan: Plan, year: int, gap: Decimal) -> tuple[list[dict], lis
         entry["kpi"] = indicator.kolada_kpi
         entry["fetched_on"] = timezone.localdate(max(fetched)).isoformat() if fetched else ""
         entry["survey"] = indicator.survey
+        entry["survey_credit"] = survey_credit(indicator, values, table, year)
         shown.append(entry)
         found = _indicator_deviations(entry, table, year, gap)
         if entry["demo"]:
@@ -435,6 +449,61 @@ def _indicators(*, plan: Plan, year: int, gap: Decimal) -> tuple[list[dict], lis
                 deviation["kind"] = _("Demo: %(kind)s") % {"kind": deviation["kind"]}
         deviations += found
     return shown, deviations
+
+
+def _survey_rounds(indicator: Indicator, values: list, table, year: int | None) -> list[dict]:
+    """Return each year the survey gave the indicator's own area figures, up to the report's,
+    with how many answered (n) and the response rate where the source says: the total's, else
+    women and men added up when both are known."""
+    if indicator.source != Source.SURVEY or table.area is None:
+        return []
+    own = [
+        v
+        for v in values
+        if v.area_code == table.area.code and (year is None or v.year <= year) and not v.tertial
+    ]
+    rounds = []
+    for survey_year in sorted({v.year for v in own}):
+        of_year = [v for v in own if v.year == survey_year]
+        total = next((v for v in of_year if v.sex == Sex.TOTAL), None)
+        by_sex = [v.respondents for v in of_year if v.sex != Sex.TOTAL]
+        if total is not None and total.respondents is not None:
+            respondents = total.respondents
+        elif len(by_sex) == 2 and None not in by_sex:
+            respondents = sum(by_sex)
+        else:
+            respondents = None
+        rates = [v.response_rate for v in (total, *of_year) if v and v.response_rate is not None]
+        rounds.append(
+            {
+                "year": survey_year,
+                "respondents": respondents,
+                "response_rate": str(rates[0]) if rates else "",
+            }
+        )
+    return rounds
+
+
+def survey_credit(indicator: Indicator, values: list, table, year: int | None = None) -> str:
+    """Return the indicator's survey named with its years up to `year` (all when None), n and
+    response rate where known: "Liv och hälsa ung 2018 och 2020 (n = 312, svarsfrekvens 78 %)"."""
+    survey = indicator.survey
+    if not survey:
+        return ""
+    rounds = _survey_rounds(indicator, values, table, year)
+    parts = []
+    for round_ in rounds:
+        facts = []
+        if round_["respondents"] is not None:
+            facts.append(_("n = %(n)s") % {"n": format_figure(Decimal(round_["respondents"]))})
+        if round_["response_rate"]:
+            rate = format_figure(Decimal(round_["response_rate"]))
+            facts.append(_("svarsfrekvens %(rate)s %%") % {"rate": rate})
+        parts.append(f"{round_['year']} ({', '.join(facts)})" if facts else str(round_["year"]))
+    if not parts:
+        return survey
+    years = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + _(" och ") + parts[-1]
+    return f"{survey} {years}"
 
 
 def _indicator(indicator: Indicator, table, year: int) -> dict:

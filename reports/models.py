@@ -169,6 +169,22 @@ class IndicatorValue(models.Model):
     imported_at = models.DateTimeField(
         _("hämtat"), null=True, blank=True, validators=[validate_date_in_range]
     )
+    # A survey's figure is read with how many answered and what share of those asked did.
+    respondents = models.PositiveIntegerField(
+        _("antal svarande (n)"),
+        null=True,
+        blank=True,
+        help_text=_("För enkätvärden: hur många som svarade, om källan anger det."),
+    )
+    response_rate = models.DecimalField(
+        _("svarsfrekvens (%)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("För enkätvärden: andelen av de tillfrågade som svarade, i procent."),
+    )
     # Invented to show the product (the demo): marked "Demo" wherever shown, never credited to
     # a source it did not come from.
     is_demo = models.BooleanField(_("påhittat (demo)"), default=False)
@@ -213,6 +229,12 @@ class IndicatorValue(models.Model):
                 name="indicator_value_tertial",
                 violation_error_message=_("Tertialet är 1, 2 eller 3."),
             ),
+            models.CheckConstraint(
+                condition=Q(response_rate__isnull=True)
+                | Q(response_rate__gte=0, response_rate__lte=100),
+                name="indicator_value_response_rate",
+                violation_error_message=_("Svarsfrekvensen är en procent mellan 0 och 100."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -234,6 +256,10 @@ class IndicatorValue(models.Model):
         indicator = self.indicator if self.indicator_id else None
         if not _sex_allowed(indicator, self.sex):
             errors["sex"] = _("Indikatorn är inte uppdelad på kön; ange totalt.")
+        if self.source != Source.SURVEY:
+            for field in ("respondents", "response_rate"):
+                if getattr(self, field) is not None:
+                    errors[field] = _("Anges bara för värden från en enkät.")
         code = self.organisation.municipality_code if self.organisation_id else ""
         if code and self.area_code and code != self.area_code:
             errors["organisation"] = _(

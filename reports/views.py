@@ -18,7 +18,12 @@ from django.views.decorators.http import require_POST, require_safe
 from plans import permissions as plan_permissions
 from plans.services import StaleVersionError
 from reports import permissions
-from reports.documents import follow_up_document, indicator_changes, status_changes
+from reports.documents import (
+    follow_up_document,
+    indicator_changes,
+    status_changes,
+    survey_credit,
+)
 from reports.forms import (
     GapForm,
     KoladaImportForm,
@@ -131,9 +136,12 @@ def _import_initial(indicator: Indicator) -> dict:
 
 def _context(request: HttpRequest, indicator: Indicator, form) -> dict:
     plans = plan_permissions.visible_plans(request.user)
+    values = list(indicator.values.filter(tertial__isnull=True).order_by("year", "area_code"))
+    table = indicator_table(indicator=indicator, values=values)
     return {
         "indicator": indicator,
-        "table": indicator_table(indicator=indicator),
+        "table": table,
+        "survey_credit": survey_credit(indicator, values, table),
         # Invented figures (the demo) are marked, and never credited to Kolada.
         "demo": indicator.values.filter(is_demo=True).exists()
         or indicator.targets.filter(is_demo=True).exists(),

@@ -6,15 +6,23 @@ Table Grid), never direct formatting, so the municipality's template restyles it
 import base64
 from io import BytesIO
 
+import cairosvg
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.document import Document as WordDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm
+from docx.shared import Mm, RGBColor
+from docx.table import _Cell
 
-from reports.templatetags.documents import iso_date, kronor, number
+from reports.documents import ASSESSMENT_MARKS
+from reports.templatetags.documents import iso_date, kronor, number, own_names
+
+# A chart's width on the page and the pixels per millimetre it is drawn with (about 200 dpi).
+CHART_WIDTH_MM = 140
+CHART_PIXELS_PER_MM = 8
 
 
 def follow_up_docx(*, content: dict) -> bytes:
@@ -35,6 +43,14 @@ def follow_up_docx(*, content: dict) -> bytes:
         document.add_heading(_("Sammanfattande bedömning"), level=2)
         _paragraphs(document, content["assessment"])
     summary = content["summary"]
+    _chart(
+        document,
+        summary["chart"],
+        _("Stapeldiagram över insatserna per bedömning")
+        + ": "
+        + ", ".join(f"{s['label']} {s['count']}" for s in summary["statuses"])
+        + ".",
+    )
     _table(
         document,
         _("Insatser per bedömning"),
@@ -44,15 +60,14 @@ def follow_up_docx(*, content: dict) -> bytes:
     )
     document.add_heading(_("Avvikelser"), level=2)
     if content["deviations"]:
-        _table(
+        table = _table(
             document,
             _("Insatser som avviker eller riskerar att avvika"),
             [_("Insats"), _("Bedömning"), _("Ansvarig")],
-            [
-                [_label(m), m["status_label"], ", ".join(m["owners"]) or "–"]
-                for m in content["deviations"]
-            ],
         )
+        marks = _mark_styles(document)
+        for measure in content["deviations"]:
+            _measure_row(table, measure, marks)
     else:
         document.add_paragraph(_("Ingen insats avviker från planen."))
     if content.get("indicator_deviations"):
@@ -144,27 +159,80 @@ def _area(document: WordDocument, area: dict, indicators: list[dict]) -> None:
             document.add_heading(heading, level=min(level + 1, 3))
             _paragraphs(document, analysis[key])
     if area["measures"]:
-        _table(
-            document,
-            _("Insatser"),
-            [_("Insats"), _("Bedömning"), _("Ansvarig")],
-            [
-                [_label(m), m["status_label"], ", ".join(m["owners"]) or "–"]
-                for m in area["measures"]
-            ],
-        )
-        for measure in area["measures"]:
-            if measure["progress"]:
-                paragraph = document.add_paragraph()
-                paragraph.add_run(f"{_label(measure)}: ").bold = True
-                paragraph.add_run(measure["progress"])
+        _measures(document, area)
     for indicator in indicators:
         if area["id"] in indicator.get("focus_area_ids", []) and indicator.get("rows"):
             _indicator(document, indicator)
 
 
+def _measures(document: WordDocument, area: dict) -> None:
+    """Add the area's measures as the PDF has them: a row each (the assessment as mark and
+    word), and under it, across the table, what the owner reported (one cell spanning the row,
+    written as such: python-docx's merge walks the whole table for every merge)."""
+    measures = area["measures"]
+    caption = _("Insatser i %(number)s") % {"number": area["number"]} if area["number"] else ""
+    table = _table(document, caption or _("Insatser"), [_("Insats"), _("Bedömning"), _("Ansvarig")])
+    marks = _mark_styles(document)
+    for measure in measures:
+        _measure_row(table, measure, marks)
+        reported = _reported(measure)
+        if reported:
+            tc = table._tbl.add_tr().add_tc()
+            tc.grid_span = len(table.columns)
+            _Cell(tc, table).text = reported
+
+
+def _measure_row(table, measure: dict, marks: dict) -> None:
+    """Add a measure's row: code and title, its assessment as mark and word, who is responsible."""
+    cells = table.add_row().cells
+    cells[0].text = _label(measure)
+    status = measure["status"] if measure["status"] in ASSESSMENT_MARKS else ""
+    paragraph = cells[1].paragraphs[0]
+    # The style set by its id: python-docx's setter looks the default style up on every run.
+    paragraph.add_run(ASSESSMENT_MARKS[status][0])._r.style = marks[status]
+    paragraph.add_run(f" {measure['status_label']}")
+    cells[2].text = ", ".join(own_names(measure["owners"])) or "–"
+
+
+def _reported(measure: dict) -> str:
+    text = measure["progress"]
+    if measure.get("figure_reached"):
+        reached = f"{_('Uppnått värde')}: {number(measure['figure_reached'])}."
+        text = f"{text} {reached}" if text else reached
+    return text
+
+
+def _mark_styles(document: WordDocument) -> dict[str, str]:
+    """Return the id of each assessment's mark's character style by status, added on first use
+    (a municipality's template can restyle them: "Bedömningsmärke risk" and so on)."""
+    styles = {s.name: s for s in document.styles if s.type == WD_STYLE_TYPE.CHARACTER}
+    found = {}
+    for status, (_symbol, colour) in ASSESSMENT_MARKS.items():
+        name = f"{_('Bedömningsmärke')} {status or 'ej_rapporterad'}"
+        style = styles.get(name)
+        if style is None:
+            style = document.styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
+            style.font.color.rgb = RGBColor.from_string(colour)
+        found[status] = style.style_id
+    return found
+
+
+def _chart(document: WordDocument, data_uri: str, alt: str) -> None:
+    """Add an SVG chart as a picture (Word takes no SVG: drawn as PNG) with its text alternative."""
+    if not data_uri.startswith("data:image/svg+xml;base64,"):
+        return
+    svg = base64.b64decode(data_uri.split(",", 1)[1])
+    png = cairosvg.svg2png(
+        bytestring=svg, output_width=CHART_WIDTH_MM * CHART_PIXELS_PER_MM, unsafe=False
+    )
+    picture = document.add_picture(BytesIO(png), width=Mm(CHART_WIDTH_MM))
+    picture._inline.docPr.set("descr", alt)
+
+
 def _indicator(document: WordDocument, indicator: dict) -> None:
     unit = f" ({indicator['unit']})" if indicator.get("unit") else ""
+    if indicator.get("chart"):
+        _chart(document, indicator["chart"], indicator.get("alt", indicator["name"]))
     headers = [_("År")]
     if indicator.get("split_by_sex"):
         headers += [
@@ -196,7 +264,8 @@ def _indicator(document: WordDocument, indicator: dict) -> None:
             source += ")"
         document.add_paragraph(source)
     elif indicator.get("survey"):
-        document.add_paragraph(_("Källa: %(survey)s") % {"survey": indicator["survey"]})
+        survey = indicator.get("survey_credit") or indicator["survey"]
+        document.add_paragraph(_("Källa: %(survey)s") % {"survey": survey})
 
 
 def _budget(document: WordDocument, budget: dict, year: int) -> None:
@@ -226,7 +295,7 @@ def _paragraphs(document: WordDocument, text: str) -> None:
             document.add_paragraph(part.strip())
 
 
-def _table(document: WordDocument, caption: str, headers: list[str], rows: list[list[str]]) -> None:
+def _table(document: WordDocument, caption: str, headers: list[str], rows: list[list[str]] = ()):
     """Add a table with its caption (Word's Caption style) and a header row that repeats on
     every page (w:tblHeader), so a screen reader and a long table both keep the columns."""
     document.add_paragraph(caption, style="Caption")
@@ -244,3 +313,4 @@ def _table(document: WordDocument, caption: str, headers: list[str], rows: list[
         cells = table.add_row().cells
         for cell, text in zip(cells, values, strict=True):
             cell.text = str(text)
+    return table

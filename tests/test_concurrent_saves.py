@@ -31,7 +31,7 @@ from plans.models import (
     Person,
     Role,
 )
-from reports.models import MeasureReport
+from reports.models import FollowUpText, MeasureReport
 from reports.services import round_open
 from tests.conftest import PASSWORD
 from tests.html_forms import HtmlForm, form_with, main_form
@@ -507,3 +507,54 @@ def test_two_strategists_reordering_at_once_never_lose_a_move(anna, dora, draft_
     for area in areas:
         orders = list(area.measures.values_list("order", flat=True))
         assert len(orders) == len(set(orders)) == 3, "every measure keeps a place of its own"
+
+
+# --- The strategist's text of the yearly follow-up -----------------------------------------
+
+
+def _text_edit(user: User, plan, name: str, value: str) -> Edit:
+    """An edit of the year's summary (a field of the text) or of the first focus area's
+    analysis (a row of the page: omraden-0-…)."""
+
+    def stored() -> bool:
+        text = FollowUpText.objects.get(plan=plan, year=2025)
+        if name.startswith("omraden-0-"):
+            analysis = text.areas.filter(focus_area__parent=None).order_by("focus_area__order")
+            return getattr(analysis.first(), name.removeprefix("omraden-0-"), None) == value
+        return getattr(text, name) == value
+
+    return Edit(user, {name: value}, stored)
+
+
+@pytest.fixture
+def year_text(anna, measure) -> FollowUpText:
+    """The year's text as saved once before: both strategists open the same version."""
+    text = FollowUpText.objects.create(plan=measure.plan, year=2025, summary="Första utkastet.")
+    text.areas.create(focus_area=measure.focus_area, went_well="Läsgrupperna.")
+    return text
+
+
+def test_a_follow_ups_summary_and_an_areas_analysis_saved_at_once_never_lose_one(
+    anna, dora, year_text
+):
+    plan = year_text.plan
+    url = reverse("reports:follow_up_text", args=[plan.pk, 2025])
+    _rounds(
+        url,
+        lambda n: [
+            _text_edit(anna, plan, "summary", f"Ett år med bra samarbete {n}."),
+            _text_edit(dora, plan, "omraden-0-next_steps", f"Fler läsgrupper {n}."),
+        ],
+    )
+
+
+def test_a_follow_ups_summary_saved_twice_at_once_never_loses_one(anna, dora, year_text):
+    plan = year_text.plan
+    url = reverse("reports:follow_up_text", args=[plan.pk, 2025])
+    _rounds(
+        url,
+        lambda n: [
+            _text_edit(anna, plan, "summary", f"Ett år med bra samarbete {n}."),
+            _text_edit(dora, plan, "summary", f"Ett år med personalbrist {n}."),
+        ],
+    )

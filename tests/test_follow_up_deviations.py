@@ -152,3 +152,57 @@ def test_a_kolada_figure_is_credited_with_its_key_figure_and_fetch_date(norberg,
     pdf = follow_up_render(content=content)
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(pdf)).pages)
     assert "Källa: Kolada (nyckeltal N00925, hämtat 2 mars 2026)" in text
+
+
+def test_a_survey_figure_is_credited_with_its_years_n_and_response_rate(norberg, focus_area):
+    from django.core.exceptions import ValidationError
+    from docx import Document
+
+    from reports.word import follow_up_docx
+
+    indicator = Indicator.objects.create(
+        owner=norberg,
+        name="Mår bra",
+        unit="%",
+        direction="hogre",
+        source="enkat",
+        survey="Liv och hälsa ung",
+        split_by_sex=True,
+    )
+    indicator.focus_areas.add(focus_area)
+    _values(indicator, "1962", "Norberg", 2023, K=54, M=68)
+    _values(indicator, "1962", "Norberg", 2025, K=56, M=70)
+    indicator.values.update(source="enkat")
+    # 2023: women's and men's n added up; 2025: the total's n and the response rate.
+    indicator.values.filter(year=2023, sex="K").update(respondents=150)
+    indicator.values.filter(year=2023, sex="M").update(respondents=162)
+    _values(indicator, "1962", "Norberg", 2025, T=63)
+    indicator.values.filter(year=2025).update(source="enkat")
+    indicator.values.filter(year=2025, sex="T").update(respondents=1205, response_rate="78.5")
+    content = follow_up_document(plan=focus_area.plan, year=2025)
+    (entry,) = content["indicators"]
+    credit = "Liv och hälsa ung 2023 (n = 312) och 2025 (n = 1205, svarsfrekvens 78,5 %)"
+    assert entry["survey_credit"] == credit
+    pdf = follow_up_render(content=content)
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(pdf)).pages)
+    assert f"Källa: {credit}" in text
+    word = Document(BytesIO(follow_up_docx(content=content)))
+    assert f"Källa: {credit}" in [p.text for p in word.paragraphs]
+    # Only a survey's figure has respondents; a rate is a percentage (also in the database).
+    manual = IndicatorValue(
+        indicator=indicator,
+        area_code="1962",
+        area_name="Norberg",
+        year=2026,
+        sex="K",
+        value=Decimal(1),
+        source="manuell",
+        respondents=10,
+    )
+    with pytest.raises(ValidationError) as refused:
+        manual.full_clean()
+    assert refused.value.message_dict["respondents"] == ["Anges bara för värden från en enkät."]
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        indicator.values.filter(year=2025, sex="T").update(response_rate="120")

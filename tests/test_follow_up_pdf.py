@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from councils.models import AgendaItem, Body, Meeting
 from plans.models import FocusArea, Measure, Plan, Responsibility
-from reports.documents import follow_up_document
+from reports.documents import ASSESSMENT_MARKS, follow_up_document
 from reports.models import FollowUpRound, MeasureReport, PublishedFollowUp
 from reports.services import follow_up_publish, follow_up_render
 from tests.conftest import client_for, publishable
@@ -125,9 +125,28 @@ def test_follow_up_is_a_tagged_accessible_pdf(norrbotten_2021, tmp_path):
 def test_status_is_never_shown_by_colour_alone(norrbotten_2021):
     plan, pdf = norrbotten_2021
     text = _text(pdf)
-    # Every measure's status is written out beside it, not only drawn.
-    done = MeasureReport.objects.filter(round__plan=plan, round__year=2021, status="genomford")
-    assert text.count("Bedömning:Genomförd") == done.count()
+    # Each measure's row in its focus area's table: code and whole title, then the assessment
+    # written out beside its mark, then who is responsible.
+    reports = MeasureReport.objects.filter(round__plan=plan, round__year=2021)
+    for report in reports.select_related("measure"):
+        measure = report.measure
+        shape = ASSESSMENT_MARKS[report.status][0]
+        row = _squeeze(f"{measure.code} {measure.title}{shape} {report.get_status_display()}")
+        assert row in text, measure.code
+    assert text.count("Genomförd") >= reports.filter(status="genomford").count() + 1
+
+
+def test_under_each_measures_row_stands_what_its_owner_reported(demo):
+    plan = Plan.objects.get(title=NORRBOTTEN)
+    report = MeasureReport.objects.filter(round__plan=plan, round__year=2021).first()
+    text = "Tre skolor har infört rastvärdar. Två till börjar i vår, när personalen är utbildad."
+    MeasureReport.objects.filter(pk=report.pk).update(progress=text, figure_reached=12)
+    pdf = _text(follow_up_render(content=follow_up_document(plan=plan, year=2021)))
+    measure = report.measure
+    owners = [r.organisation.name for r in measure.responsibilities.filter(role="ansvarig")]
+    row = f"{measure.code} {measure.title}{ASSESSMENT_MARKS[report.status][0]}"
+    row += f" {report.get_status_display()}{', '.join(owners) or '–'}"
+    assert _squeeze(f"{row}{text} Uppnått värde: 12.") in pdf
 
 
 def test_editing_a_measure_after_publishing_changes_neither_the_pdf_nor_its_content(demo):

@@ -20,19 +20,19 @@ from reports.models import FollowUpRound, MeasureReport
 
 S = MeasureReport.Status
 
-# What an owner writes for each status; {title} is the measure's title, shortened.
+# What an owner writes for each status (marked as the demo's own words).
 TEXTS = {
-    S.ON_TRACK: "Demo: Arbetet med {title} följer planen. Aktiviteterna för perioden är "
+    S.ON_TRACK: "Demo: Arbetet följer planen. Aktiviteterna för perioden är "
     "genomförda och samverkan med berörda parter fungerar.",
-    S.AT_RISK: "Demo: {title} har kommit igång, men personalomsättning gör att vi riskerar "
+    S.AT_RISK: "Demo: Insatsen har kommit igång, men personalomsättning gör att vi riskerar "
     "att inte hinna allt under året. Vi har bett om stöd från styrgruppen.",
-    S.DEVIATING: "Demo: {title} avviker från planen. Finansieringen blev klar först i juni "
+    S.DEVIATING: "Demo: Insatsen avviker från planen. Finansieringen blev klar först i juni "
     "och aktiviteterna har flyttats till nästa år.",
-    S.NOT_STARTED: "Demo: {title} är inte påbörjad. Start planeras efter sommaren när "
+    S.NOT_STARTED: "Demo: Insatsen är inte påbörjad. Start planeras efter sommaren när "
     "samordnaren är på plats.",
-    S.DONE: "Demo: {title} är genomförd. Utvärderingen visar att målgruppen nåddes och "
+    S.DONE: "Demo: Insatsen är genomförd. Utvärderingen visar att målgruppen nåddes och "
     "arbetssättet förs över i ordinarie verksamhet.",
-    S.CANCELLED: "Demo: {title} är avbruten efter beslut i styrgruppen; insatsen ersätts av "
+    S.CANCELLED: "Demo: Insatsen är avbruten efter beslut i styrgruppen; insatsen ersätts av "
     "en gemensam insats med regionen.",
 }
 
@@ -159,20 +159,13 @@ def _create_round(demo: DemoRound, plan: Plan) -> None:
         report = MeasureReport(round=round_, measure=measure, state=state)
         if state != MeasureReport.State.NOT_REPORTED:
             report.status = status
-            report.progress = TEXTS[status].format(title=_short(measure.title))
+            report.progress = TEXTS[status]
         if state in (MeasureReport.State.SUBMITTED, MeasureReport.State.ACCEPTED):
             report.submitted_at = submitted
         if state == MeasureReport.State.ACCEPTED:
             report.reviewed_by, report.reviewed_at = opener, submitted
         report._history_user = opener
         report.save()
-
-
-def _short(title: str) -> str:
-    """Return the measure's title as a sentence can hold it: lower-case start, at most 80."""
-    text = " ".join(title.split())
-    text = text[:77].rsplit(" ", 1)[0] + "…" if len(text) > 80 else text
-    return f"insatsen ”{text}”"
 
 
 # Indicators. The survey figures are the source documents' own (Norberg's strategy quotes Liv

@@ -7,6 +7,7 @@ from django import template
 from django.utils import formats
 
 from plans.forms import format_kronor
+from reports.documents import ASSESSMENT_MARKS
 from reports.selectors import format_figure
 
 register = template.Library()
@@ -35,3 +36,16 @@ def number(value: str) -> str:
     if value in ("", None):
         return ""
     return format_figure(Decimal(value))
+
+
+@register.filter
+def mark(status: str) -> str:
+    """Return the mark of an assessment ("▲" for a risk), drawn beside its word."""
+    return ASSESSMENT_MARKS.get(status or "", ASSESSMENT_MARKS[""])[0]
+
+
+@register.filter
+def own_names(paths: list[str]) -> list[str]:
+    """Return organisations by their own names ("Regionbiblioteket"), not their paths in the tree
+    ("Region Norrbotten › … › Regionbiblioteket"): what a table's narrow column can hold."""
+    return [path.rsplit(" › ", 1)[-1] for path in paths]

@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from plans.demo.loader import DEMO_PASSWORD
-from plans.models import Account, FocusArea, Measure, Organisation, Plan, Role
+from plans.models import Account, FocusArea, Measure, Organisation, Plan, Result, Role
 from tests.browser.conftest import check_page
 
 CODES = ["1A", "1B", "1C"]
@@ -108,3 +108,31 @@ def test_adding_moving_and_deleting_in_place_by_keyboard(page, log_in, last_meas
     assert not Measure.objects.filter(pk=new.pk).exists()
     assert page.evaluate("() => document.body.dataset.sameDocument") == "yes"  # never reloaded
     check_page(page, "plan-editor-after-delete-in-place")
+
+
+def test_she_edits_a_focus_area_and_a_result_from_the_editor(page, log_in, last_measure):
+    """ "Ändra…" on a focus area and on a result opens its own page; saved, she is back in the
+    editor at the item; each page passes axe (also at phone width)."""
+    area = last_measure.focus_area
+    result = Result.objects.create(focus_area=area, number=1, title="Fler barn läser")
+    log_in(page, "fokus-strateg")
+    page.goto(f"/planer/{area.plan_id}/redigera/")
+
+    page.locator(f"#fokusomrade-{area.pk} > .editor-controls a", has_text="Ändra…").click()
+    check_page(page, "focus-area-edit")
+    page.get_by_role("textbox", name="Rubrik").fill("Barn och unga i Norberg")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("status")).to_contain_text("sparad")
+    check_page(page, "focus-area-edit-saved")
+    area.refresh_from_db()
+    assert area.title == "Barn och unga i Norberg"
+
+    page.locator(f"#resultat-{result.pk} a", has_text="Ändra…").click()
+    check_page(page, "result-edit")
+    page.get_by_role("textbox", name="Långsiktigt förväntat resultat").fill(
+        "Fler barn läser varje dag"
+    )
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("status")).to_contain_text("sparad")
+    result.refresh_from_db()
+    assert result.title == "Fler barn läser varje dag"
