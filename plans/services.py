@@ -73,11 +73,24 @@ class StaleVersionError(Exception):
 
     def describe(self) -> list[str]:
         """Return one readable line per change saved since the editor opened the page."""
-        return [
-            _("%(user)s ändrade %(field)s %(when)s: ”%(old)s” → ”%(new)s”")
-            % {"user": c.user, "field": c.field, "when": c.when, "old": c.old, "new": c.new}
-            for c in self.changes
-        ] or [_("Posten har sparats på nytt sedan du öppnade sidan.")]
+        return [_describe(c) for c in self.changes] or [
+            _("Posten har sparats på nytt sedan du öppnade sidan.")
+        ]
+
+
+def _describe(change: Change) -> str:
+    if not change.field:  # a save of the rows below the record (its fields unchanged)
+        return _(
+            "%(user)s sparade ändringar längre ned på sidan %(when)s. Det du skrev står kvar "
+            "nedan: kopiera det, öppna sidan på nytt och för in det igen."
+        ) % {"user": change.user, "when": change.when}
+    return _("%(user)s ändrade %(field)s %(when)s: ”%(old)s” → ”%(new)s”") % {
+        "user": change.user,
+        "field": change.field,
+        "when": change.when,
+        "old": change.old,
+        "new": change.new,
+    }
 
 
 def require_transaction(action: str) -> None:
@@ -121,10 +134,16 @@ def changes_since(
     """Return the field changes made to the record after the given version."""
     records = list(instance.history.select_related("history_user").order_by("history_date"))
     changes: list[Change] = []
+    rows_saved: list[Change] = []
     for previous, record in zip(records, records[1:], strict=False):
         if record.version <= version:
             continue
-        for name in changed_fields(previous, record):
+        changed = changed_fields(previous, record)
+        if not changed and record.version > previous.version:
+            # A new version with the record's own fields as they were: its rows changed.
+            who, when = editor_name(record.history_user, viewer), local_time(record.history_date)
+            rows_saved.append(Change(user=who, when=when, field="", old="", new=""))
+        for name in changed:
             field = instance._meta.get_field(name)
             changes.append(
                 Change(
@@ -138,7 +157,8 @@ def changes_since(
     base = next((r for r in records if r.version == version), None)
     if base is not None and isinstance(instance, Budget):
         changes += _grid_changes(instance, since=base.history_date, viewer=viewer)
-    return changes
+    # Saves of rows alone are named when nothing says more (a budget's cells do).
+    return changes or rows_saved
 
 
 def _grid_changes(budget: models.Model, *, since: datetime, viewer) -> list[Change]:

@@ -208,7 +208,7 @@ def _mark_styles(document: WordDocument) -> dict[str, str]:
     styles = {s.name: s for s in document.styles if s.type == WD_STYLE_TYPE.CHARACTER}
     found = {}
     for status, (_symbol, colour) in ASSESSMENT_MARKS.items():
-        name = f"{_('Bedömningsmärke')} {status or 'ej_rapporterad'}"
+        name = f"Bedömningsmärke {status or 'ej_rapporterad'}"  # stable, for templates
         style = styles.get(name)
         if style is None:
             style = document.styles.add_style(name, WD_STYLE_TYPE.CHARACTER)

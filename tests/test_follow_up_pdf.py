@@ -145,8 +145,8 @@ def test_under_each_measures_row_stands_what_its_owner_reported(demo):
     measure = report.measure
     owners = [r.organisation.name for r in measure.responsibilities.filter(role="ansvarig")]
     row = f"{measure.code} {measure.title}{ASSESSMENT_MARKS[report.status][0]}"
-    row += f" {report.get_status_display()}{', '.join(owners) or '–'}"
-    assert _squeeze(f"{row}{text} Uppnått värde: 12.") in pdf
+    row += f" {report.get_status_display()}Ansvarig: {', '.join(owners) or 'ingen angiven'}"
+    assert _squeeze(f"{row}{text} Uppnått värde: 12") in pdf
 
 
 def test_editing_a_measure_after_publishing_changes_neither_the_pdf_nor_its_content(demo):
