@@ -1,5 +1,6 @@
 """Read typed settings from environment variables, failing loudly on a bad value."""
 
+import datetime
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -50,3 +51,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_date(name: str, default: datetime.date) -> datetime.date:
+    """Return the variable as a date written YYYY-MM-DD."""
+    raw = _raw(name)
+    if raw is None:
+        return default
+    try:
+        return datetime.date.fromisoformat(raw.strip())
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a date as YYYY-MM-DD, not {raw!r}") from exc

@@ -1,12 +1,13 @@
 """Settings for Folkhälsa, read from environment variables (see .env.example)."""
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from folkhalsa.env import env_bool, env_int, env_list, env_str
+from folkhalsa.env import env_bool, env_date, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -163,6 +164,15 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "folkhalsa@localhost")
 # The site's public address, for links in e-mails sent outside a request (reminders).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# The accessibility statement (/tillganglighet/), as the law on accessible digital public service
+# (DOS-lagen) and DIGG's model ask: who runs the site, where to report a barrier, and when the
+# site was last assessed (a date the operator sets when it reassesses, never today's).
+SITE_OPERATOR = env_str("SITE_OPERATOR", "Folkhälsa")
+ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL", "tillganglighet@localhost")
+ACCESSIBILITY_CONTACT_PHONE = env_str("ACCESSIBILITY_CONTACT_PHONE", "")
+ACCESSIBILITY_ASSESSED_ON = env_date("ACCESSIBILITY_ASSESSED_ON", datetime.date(2026, 12, 5))
+ACCESSIBILITY_UPDATED_ON = env_date("ACCESSIBILITY_UPDATED_ON", datetime.date(2026, 12, 5))
 
 # Follow-up (reports): Kolada's open API, for indicator values by municipality, region and sex.
 KOLADA_API_URL = env_str("KOLADA_API_URL", "https://api.kolada.se/v3")

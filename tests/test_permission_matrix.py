@@ -35,6 +35,10 @@ def _expected(route: Route, user: str) -> int:
         return 405  # logging out is a POST
     if name == "set_language":
         return 302  # choosing a language is a POST; a GET goes back where it came from
+    if name == "accessibility_statement":
+        return 200  # for everyone, linked from every page
+    if name == "favicon":
+        return 301  # to the icon among the static files
     if name.startswith("admin:"):
         return _expected_admin(route, user)
     if name.startswith("reports:"):

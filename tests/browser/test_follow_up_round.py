@@ -56,6 +56,11 @@ def test_rapportor_reports_and_the_strategist_returns_one_and_accepts_one(page, 
     check_page(other, "follow-up-rounds")
     other.get_by_role("link", name=re.compile(r"Helår 2022$")).click()
     check_page(other, "follow-up-round")
+    # Before reminding, the page says who will be reached and who cannot be (nothing sent here).
+    other.get_by_role("link", name="Påminn dem som inte rapporterat…").click()
+    check_page(other, "follow-up-remind")
+    assert "Får en påminnelse med e-post" in other.get_by_role("main").inner_text()
+    other.go_back()
     other.get_by_role("link", name="Granska 1B").click()
     check_page(other, "follow-up-review")
     other.get_by_role("textbox", name="Kommentar till rapportören").fill("Vilka två kommuner?")

@@ -1,0 +1,67 @@
+"""The accessibility statement the law on accessible digital public service (DOS-lagen) asks of
+every public-sector site, in DIGG's model, linked from every page; and the site's icon."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
+
+from folkhalsa.env import env_date
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_statement_says_what_digg_asks_for(settings):
+    settings.SITE_OPERATOR = "Norbergs kommun"
+    settings.ACCESSIBILITY_CONTACT_EMAIL = "tillganglighet@norberg.se"
+    settings.ACCESSIBILITY_CONTACT_PHONE = "0223-290 00"
+    settings.ACCESSIBILITY_ASSESSED_ON = datetime.date(2026, 11, 30)
+    settings.ACCESSIBILITY_UPDATED_ON = datetime.date(2026, 12, 5)
+    response = client_for(None).get(reverse("accessibility_statement"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for part in (
+        "<h1>Tillgänglighetsredogörelse</h1>",
+        "Norbergs kommun står bakom den här webbplatsen",
+        "delvis förenlig med lagen (2018:1937)",  # the compliance level
+        "Innehåll som inte är tillgängligt",  # the known shortcomings
+        'href="mailto:tillganglighet@norberg.se"',  # how to report a barrier
+        "0223-290 00",
+        'href="https://www.digg.se/tdosanmalan"',  # supervision: DIGG's form
+        "Hur vi testat webbplatsen",  # the method
+        "Senaste bedömningen gjordes den 30 november 2026",
+        "uppdaterades senast den 5 december 2026",
+    ):
+        assert part in page, part
+
+
+@pytest.mark.parametrize("user", [None, "alice"])
+def test_every_page_links_to_the_statement_and_names_the_icon(user, request, measure):
+    client = client_for(request.getfixturevalue(user) if user else None)
+    for url in (
+        reverse("plans:home"),
+        reverse("plans:plan_detail", args=[measure.plan.pk]) if user else reverse("login"),
+        reverse("councils:notice_board"),
+        "/finns-inte/",  # the site's own 404 page
+    ):
+        page = client.get(url).content.decode()
+        assert f'href="{reverse("accessibility_statement")}"' in page, url
+        assert 'rel="icon"' in page and "favicon.svg" in page, url
+
+
+def test_browsers_asking_for_favicon_ico_get_the_icon():
+    response = client_for(None).get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
+    assert client_for(None).post("/favicon.ico").status_code == 405
+
+
+def test_a_date_that_is_no_date_is_refused_when_the_site_starts(monkeypatch):
+    monkeypatch.setenv("ACCESSIBILITY_ASSESSED_ON", "30/11/2026")
+    with pytest.raises(ImproperlyConfigured, match="YYYY-MM-DD"):
+        env_date("ACCESSIBILITY_ASSESSED_ON", datetime.date(2026, 1, 1))
+    monkeypatch.setenv("ACCESSIBILITY_ASSESSED_ON", "2026-11-30")
+    assert env_date("ACCESSIBILITY_ASSESSED_ON", datetime.date(2026, 1, 1)) == datetime.date(
+        2026, 11, 30
+    )
