@@ -506,6 +506,15 @@ def survey_credit(indicator: Indicator, values: list, table, year: int | None = 
     return f"{survey} {years}"
 
 
+def indicator_chart(indicator: Indicator, table) -> tuple[str, str]:
+    """Return the indicator's trend chart over every year of its table, as the follow-up draws
+    it (an SVG data URI), and its text alternative naming every figure; ("", "") when none."""
+    if not table.rows:
+        return "", ""
+    entry = _indicator(indicator, table, max(row.year for row in table.rows))
+    return entry["chart"], entry["alt"]
+
+
 def _indicator(indicator: Indicator, table, year: int) -> dict:
     """Return one indicator as the report shows it: its table, chart and where it belongs."""
     rows = [r for r in table.rows if r.year <= year]  # every year there is data, up to the report's

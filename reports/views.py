@@ -21,6 +21,7 @@ from reports import permissions
 from reports.documents import (
     follow_up_document,
     indicator_changes,
+    indicator_chart,
     status_changes,
     survey_credit,
 )
@@ -138,9 +139,12 @@ def _context(request: HttpRequest, indicator: Indicator, form) -> dict:
     plans = plan_permissions.visible_plans(request.user)
     values = list(indicator.values.filter(tertial__isnull=True).order_by("year", "area_code"))
     table = indicator_table(indicator=indicator, values=values)
+    chart, chart_alt = indicator_chart(indicator, table)
     return {
         "indicator": indicator,
         "table": table,
+        "chart": chart,
+        "chart_alt": chart_alt,
         "survey_credit": survey_credit(indicator, values, table),
         # Invented figures (the demo) are marked, and never credited to Kolada.
         "demo": indicator.values.filter(is_demo=True).exists()

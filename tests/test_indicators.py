@@ -238,3 +238,23 @@ def test_admin_offers_focus_areas_of_plans_she_may_edit_only(alice, charlie, ind
     page = client_for(alice).get(url).content.decode()
     assert "Föräldraskapsstöd" in page and "Hemligt fokusområde" not in page
     assert client_for(charlie).get(url).status_code == 404
+
+
+def test_the_page_draws_the_trend_with_a_text_alternative_naming_every_figure(alice, imported):
+    import base64
+    import html as html_lib
+    import xml.etree.ElementTree as ET
+
+    page = _page(alice, imported)
+    image = re.search(
+        r'<img class="chart" src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"', page
+    )
+    assert image, "a chart above the table"
+    svg = ET.fromstring(base64.b64decode(image[1]))
+    lines = svg.findall("{http://www.w3.org/2000/svg}polyline")
+    # Women, men, total, the county and the country: a line each, a point per year of data
+    # (men's 2023 figure is missing).
+    assert [len(line.get("points").split()) for line in lines] == [2, 1, 2, 2, 2]
+    alt = html_lib.unescape(image[2])
+    assert alt.startswith(f"{imported.name} 2022–2023: ")
+    assert "Kvinnor 2022 33,1, 2023 31,9" in alt and "Riket 2022 21,4, 2023 20,9" in alt
