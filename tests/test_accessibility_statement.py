@@ -2,6 +2,7 @@
 every public-sector site, in DIGG's model, linked from every page; and the site's icon."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -65,3 +66,14 @@ def test_a_date_that_is_no_date_is_refused_when_the_site_starts(monkeypatch):
     assert env_date("ACCESSIBILITY_ASSESSED_ON", datetime.date(2026, 1, 1)) == datetime.date(
         2026, 11, 30
     )
+
+
+def test_a_shared_link_reads_as_the_page(adopted_plan):
+    page = client_for(None).get(reverse("plans:plan_detail", args=[adopted_plan.pk]))
+    html = page.content.decode()
+    title = re.search(r'<meta property="og:title" content="([^"]*)">', html)[1]
+    assert title == adopted_plan.title
+    assert '<meta property="og:site_name" content="Folkhälsa">' in html
+    assert '<meta property="og:locale" content="sv_SE">' in html
+    statement = client_for(None).get(reverse("accessibility_statement")).content.decode()
+    assert '<meta property="og:title" content="Tillgänglighetsredogörelse">' in statement
