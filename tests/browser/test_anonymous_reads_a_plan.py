@@ -19,3 +19,7 @@ def test_anonymous_reads_an_adopted_plan_and_meets_our_404_for_a_draft(page):
     assert draft.title not in page.content()
     page.get_by_role("link", name="Till startsidan").click()
     check_page(page, "anonymous-back-to-start")
+    # Every page's footer leads to the accessibility statement.
+    page.get_by_role("contentinfo").get_by_role("link", name="Tillgänglighet").click()
+    check_page(page, "anonymous-accessibility-statement")
+    assert page.get_by_role("heading", level=1).inner_text() == "Tillgänglighetsredogörelse"
