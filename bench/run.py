@@ -44,6 +44,7 @@ def build() -> dict:
     from django.core.management import call_command
 
     from bench.national import NationalSize, generate_national
+    from bench.work import build_work
     from plans.demo.loader import load_demo
     from plans.models import Measure, Organisation, Plan, Role
 
@@ -64,12 +65,14 @@ def build() -> dict:
     )
     plan = Plan.objects.get(title__startswith="Region Norrbottens handlingsplan")
     edit_measures(plan=plan, user=User.objects.get(username="admin"))
+    work = build_work(norrbotten_plan=plan, publisher=User.objects.get(username="admin"))
     return {
         "superuser": User.objects.get(username="admin"),
         "norrbotten": User.objects.get(username="norrbotten-strateg"),
         "strategist": strategist,
         "plan": plan,
         "measure": plan.measures.get(code="5B"),
+        **work,
     }
 
 
@@ -102,6 +105,13 @@ def pages(data: dict) -> list[tuple[str, object, str]]:
     return [
         ("start page, anonymous", None, reverse("plans:home")),
         ("start page, strategist", data["strategist"], reverse("plans:home")),
+        ("public start page, anonymous", None, reverse("start")),
+        ("organisation page, anonymous", None, reverse("organisation", args=[plan.owner_id])),
+        (
+            "plan page (100 measures), anonymous",
+            None,
+            reverse("plans:plan_detail", args=[plan.pk]),
+        ),
         (
             "plan page (100 measures)",
             data["norrbotten"],
@@ -118,6 +128,18 @@ def pages(data: dict) -> list[tuple[str, object, str]]:
             reverse("plans:plan_editor", args=[plan.pk]),
         ),
         ("measure form", data["norrbotten"], reverse("plans:measure_edit", args=[measure.pk])),
+        ("Mitt arbete, rapportör (300 reports)", data["rapportor"], reverse("my_work")),
+        ("Mitt arbete, secretary (15 bodies)", data["secretary"], reverse("my_work")),
+        (
+            "dashboard (100 measures), strategist",
+            data["norrbotten"],
+            reverse("reports:plan_dashboard", args=[plan.pk]),
+        ),
+        (
+            "dashboard (100 measures), anonymous",
+            None,
+            reverse("reports:plan_dashboard", args=[plan.pk]),
+        ),
         (
             "admin plan change",
             data["superuser"],

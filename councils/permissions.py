@@ -45,7 +45,7 @@ def can_manage_body(user: AnyUser, body: Body) -> bool:
     return body.organisation_id in organisations_for(user, MANAGE_COUNCILS)
 
 
-def _holds_seat(user: AnyUser, *, on: datetime.date) -> Q:
+def holds_seat(user: AnyUser, *, on: datetime.date) -> Q:
     """Return a filter on bodies where a person linked to the user holds a seat on the day."""
     holdings = SeatHolding.objects.filter(
         seat__body=OuterRef("pk"), person__user=user, starts_on__lte=on
@@ -60,7 +60,7 @@ def readable_bodies(user: AnyUser) -> QuerySet[Body]:
     if user.is_superuser:
         return Body.objects.all()
     in_organisation = Q(organisation__in=organisations_for(user, READ))
-    return Body.objects.filter(in_organisation | _holds_seat(user, on=timezone.localdate()))
+    return Body.objects.filter(in_organisation | holds_seat(user, on=timezone.localdate()))
 
 
 def readable_meetings(user: AnyUser) -> QuerySet[Meeting]:

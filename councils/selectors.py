@@ -17,7 +17,10 @@ from django.db.models import (
     Q,
     QuerySet,
 )
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from councils.models import (
     APPEAL_PERIOD,
@@ -35,9 +38,21 @@ from councils.models import (
     Seat,
     SeatHolding,
 )
-from councils.permissions import manageable_bodies, public_meetings, readable_bodies
+from councils.permissions import (
+    holds_seat,
+    manageable_bodies,
+    public_meetings,
+    readable_bodies,
+)
+from folkhalsa.work_items import WorkItem
 from plans.models import Measure, Organisation, Person, Plan
-from plans.permissions import AnyUser, visible_plans
+from plans.permissions import (
+    MANAGE_COUNCILS,
+    READ,
+    AnyUser,
+    organisations_for,
+    visible_plans,
+)
 
 # --- Minutes, checking, notice board, public pages, a member's meetings (wt-minutes) ---
 
@@ -223,6 +238,19 @@ def _to_check(person: Person) -> list[MinutesCheck]:
 # --- Documents: the notice, the minutes, the extract; e-mail recipients (wt-documents) ---------
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def notice_deadline(*, meeting: Meeting) -> datetime.datetime:
+    """Return the last moment the notice may go out: the body's days before, Swedish time.
+
+    Counted in calendar days on the local clock, so a notice due "seven days before 13.00" is due
+    at 13.00 even when the clocks change in between.
+    """
+    local_start = timezone.localtime(meeting.starts_at, STOCKHOLM)
+    local_deadline = local_start.replace(tzinfo=None) - datetime.timedelta(
+        days=meeting.body.notice_days
+    )
+    return timezone.make_aware(local_deadline, STOCKHOLM)
 
 
 @dataclass(frozen=True)
@@ -895,3 +923,153 @@ def seat_organisations(*, body: Body) -> QuerySet[Organisation]:
         .filter(Q(parent__isnull=True) | Q(pk__in=own))
         .order_by("name")
     )
+
+
+# --- Mitt arbete: what councils ask of the secretary and of members (folkhalsa/my_work.py) ---
+
+# A notice is listed this many days before its last day; coming meetings this far ahead.
+NOTICE_SHOWN_DAYS = 30
+COMING_SHOWN_DAYS = 60
+
+
+def secretary_work(*, user: AnyUser, today: datetime.date) -> list[WorkItem]:
+    """Return what the bodies she manages ask of her secretary: notices to send (by the body's
+    rule), minutes to write, minutes waiting for checking and since when, announcements due on
+    the notice board (the second day after checking), minutes to register (two queries)."""
+    group = _("Möten och protokoll")
+    bodies = Body.objects.filter(organisation__in=organisations_for(user, MANAGE_COUNCILS))
+    start_today = start_of_day(today)
+    not_held = (Meeting.Status.PLANNED, Meeting.Status.NOTICE_SENT)
+    waiting = (
+        Q(status=Meeting.Status.PLANNED, starts_at__gte=start_today)
+        & Q(starts_at__lt=start_of_day(today + datetime.timedelta(days=COMING_SHOWN_DAYS)))
+        | Q(status__in=not_held, starts_at__lt=start_today)
+        | Q(status__in=(Meeting.Status.HELD, Meeting.Status.CHECKED))
+        | Q(
+            status=Meeting.Status.REGISTERED,
+            body__kind__in=Body.STATUTORY_KINDS,
+            checked_on__isnull=False,
+            posted_on__isnull=True,
+        )
+    )
+    missing = MinutesCheck.objects.filter(checked_at__isnull=True).select_related("person")
+    meetings = (
+        Meeting.objects.filter(body__in=bodies)
+        .filter(waiting)
+        .select_related("body")
+        .prefetch_related(Prefetch("checks", queryset=missing, to_attr="missing_checks"))
+        .order_by("starts_at", "pk")
+    )
+    items = []
+    for meeting in meetings:
+        items += _secretary_items(meeting, group, today)
+    return items
+
+
+def _secretary_items(meeting: Meeting, group: str, today: datetime.date) -> list[WorkItem]:
+    """Return what one of her meetings waits for, if anything."""
+    day = meeting_day(meeting)
+    subject = f"{meeting.body.name} {formats.date_format(day, 'j F Y')}"
+    page = reverse("councils:meeting_detail", args=[meeting.pk])
+    minutes = reverse("councils:minutes", args=[meeting.pk])
+    items = []
+    if meeting.status == Meeting.Status.PLANNED and day >= today:
+        deadline = timezone.localdate(notice_deadline(meeting=meeting))
+        if deadline <= today + datetime.timedelta(days=NOTICE_SHOWN_DAYS):
+            detail = _("Kallelsen ska gå ut senast %(days)d dagar före mötet.") % {
+                "days": meeting.body.notice_days
+            }
+            items.append(WorkItem(group, _("Skicka kallelsen"), page, deadline, detail, subject))
+    elif meeting.status in (Meeting.Status.PLANNED, Meeting.Status.NOTICE_SENT):
+        title = _("Markera mötet som genomfört och skriv protokollet")
+        items.append(WorkItem(group, title, page, day + CHECKING_DEADLINE, "", subject))
+    elif meeting.status == Meeting.Status.HELD:
+        items.append(_checking_item(meeting, group, today, minutes, subject))
+    announced = meeting.posted_on or not meeting.checked_on
+    if meeting.status in Meeting.LOCKED_STATUSES and meeting.body.is_statutory and not announced:
+        title = _("Anslå justeringen på anslagstavlan")
+        detail = _("Senast andra dagen efter justeringen (kommunallagen 8 kap. 12 §).")
+        due = meeting.checked_on + POSTING_DEADLINE
+        items.append(WorkItem(group, title, minutes, due, detail, subject))
+    if meeting.status == Meeting.Status.CHECKED:
+        title = _("Diarieför protokollet")
+        items.append(WorkItem(group, title, minutes, None, "", subject))
+    return items
+
+
+def _checking_item(
+    meeting: Meeting, group: str, today: datetime.date, url: str, subject: str
+) -> WorkItem:
+    """Return the held meeting's minutes as waiting to be written, or checked and by whom."""
+    waited = (today - meeting_day(meeting)).days
+    due = meeting_day(meeting) + CHECKING_DEADLINE
+    if not meeting.body.keeps_minutes:
+        return WorkItem(group, _("Gör klart minnesanteckningarna"), url, due, "", subject)
+    if not meeting.missing_checks:
+        title = _("Skriv protokollet och utse justerare")
+        return WorkItem(group, title, url, due, "", subject)
+    names = ", ".join(check.person.name for check in meeting.missing_checks)
+    detail = ngettext(
+        "Har väntat på justering i %(days)d dag; inte justerat av %(names)s.",
+        "Har väntat på justering i %(days)d dagar; inte justerat av %(names)s.",
+        waited,
+    ) % {"days": waited, "names": names}
+    return WorkItem(group, _("Protokollet väntar på justering"), url, due, detail, subject)
+
+
+def member_work(*, user: AnyUser, today: datetime.date) -> list[WorkItem]:
+    """Return a member's coming meetings (the next two months, with their documents) and the
+    minutes waiting for her check (three queries)."""
+    person = Person.objects.filter(user=user).first() if user.is_authenticated else None
+    if person is None:
+        return []
+    group = _("Mina möten")
+    items = []
+    horizon = start_of_day(today + datetime.timedelta(days=COMING_SHOWN_DAYS))
+    for meeting in _coming(person, start_of_day(today)):
+        if meeting.starts_at >= horizon:
+            break
+        day = meeting_day(meeting)
+        subject = f"{meeting.body.name} {formats.date_format(day, 'j F Y')}"
+        url = reverse("councils:meeting_detail", args=[meeting.pk])
+        detail = _("Kallelse och handlingar finns.") if meeting.notice_sent_at else ""
+        items.append(WorkItem(group, _("Möte"), url, day, detail, subject))
+    for check in _to_check(person):
+        meeting = check.meeting
+        day = meeting_day(meeting)
+        subject = f"{meeting.body.name} {formats.date_format(day, 'j F Y')}"
+        url = reverse("councils:minutes_check", args=[meeting.pk])
+        title = _("Justera protokollet")
+        items.append(WorkItem(group, title, url, day + CHECKING_DEADLINE, "", subject))
+    return items
+
+
+def my_bodies(*, user: AnyUser, today: datetime.date, limit: int = 20) -> tuple[list[Body], int]:
+    """Return the bodies she works in (her organisations' and those where she sits today), at
+    most `limit` of them, and how many there are (two queries)."""
+    if not user.is_authenticated:
+        return [], 0
+    mine = Q(organisation__in=organisations_for(user, READ)) | holds_seat(user, on=today)
+    bodies = Body.objects.filter(mine).select_related("organisation")
+    bodies = bodies.order_by("organisation__name", "name", "pk")
+    return list(bodies[:limit]), bodies.count()
+
+
+# --- The årshjul (folkhalsa/year_wheel.py) ---
+
+# A body gives notice at most this many days before a meeting (Body.notice_days).
+LONGEST_NOTICE = datetime.timedelta(days=365)
+
+
+def meetings_of_period(
+    *, meetings: QuerySet[Meeting], first: datetime.date, last: datetime.date
+) -> list[Meeting]:
+    """Return the meetings held between the days, and those whose notice is due between them
+    (a meeting in January is noticed in December), with body and organisation; one query.
+
+    Read by Stockholm dates; the caller keeps the notice deadlines that fall between the days.
+    """
+    since = start_of_day(first)
+    until = start_of_day(last + datetime.timedelta(days=1)) + LONGEST_NOTICE
+    chosen = meetings.filter(starts_at__gte=since, starts_at__lt=until)
+    return list(chosen.select_related("body__organisation").order_by("starts_at", "pk"))

@@ -70,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "councils.context_processors.councils_menu",
+                "folkhalsa.my_work.my_work_menu",
             ],
         },
     },
@@ -97,8 +98,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "plans:home"
-LOGOUT_REDIRECT_URL = "plans:home"
+LOGIN_REDIRECT_URL = "my_work"
+LOGOUT_REDIRECT_URL = "start"
 
 # Login throttling (django-axes): failures are counted per user name and address, and per
 # address alone with a higher limit (many users of a municipality share one address). A success

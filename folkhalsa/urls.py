@@ -5,6 +5,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from folkhalsa import public_pages
+from folkhalsa.my_work import my_work_view
+from folkhalsa.notifications import notification_settings
 from folkhalsa.views import accessibility_statement, favicon
 
 urlpatterns = [
@@ -14,6 +17,18 @@ urlpatterns = [
     path("sprak/", set_language, name="set_language"),
     path("tillganglighet/", accessibility_statement, name="accessibility_statement"),
     path("favicon.ico", favicon, name="favicon"),
+    path("mitt-arbete/", my_work_view, name="my_work"),
+    path("mitt-arbete/aviseringar/", notification_settings, name="notification_settings"),
+    # The public face (folkhalsa/public_pages.py): start page, organisations, public calendars.
+    path("", public_pages.start, name="start"),
+    path("organisationer/<int:pk>/", public_pages.organisation_detail, name="organisation"),
+    path(
+        "organisationer/<int:pk>/kontakt/",
+        public_pages.organisation_contact,
+        name="organisation_contact",
+    ),
+    path("organ/<int:pk>/kalender.ics", public_pages.body_calendar, name="body_calendar"),
+    path("", include("folkhalsa.year_wheel_urls")),  # the årshjul
     path("", include("councils.urls")),
     path("", include("reports.urls")),
     path("", include("plans.urls")),

@@ -12,24 +12,33 @@ from datetime import date
 from typing import Protocol
 
 from plans.models import Plan
+from plans.permissions import AnyUser
 
 
 @dataclass(frozen=True)
 class Assessment:
-    """A measure's latest assessment: "Avviker · Helår 2022", reviewed on a date."""
+    """A measure's latest assessment: "Avviker · Helår 2022", reviewed (or published) on a date.
+
+    `mark` is a character of the assessment's own shape (● ▲ ■ …), so it is never told by colour
+    alone; `published` says it comes from a published follow-up rather than the working reports.
+    """
 
     status: str
     label: str
     round: str
     on: date | None
+    mark: str = ""
+    published: bool = False
 
     def __str__(self) -> str:
         return f"{self.label} · {self.round}"
 
 
 class FollowUpProvider(Protocol):
-    def assessments(self, *, plan: Plan) -> dict[int, Assessment]:
-        """Return each assessed measure's latest assessment, by measure id (fixed queries)."""
+    def assessments(self, *, plan: Plan, user: AnyUser) -> dict[int, Assessment]:
+        """Return each assessed measure's latest assessment as the user may see it, by measure
+        id (fixed queries): those who work on the plan see the accepted reports, everyone else
+        what the latest published follow-up showed."""
 
     def choices(self) -> list[tuple[str, str]]:
         """Return the assessment scale as (value, label), in its order."""
@@ -44,7 +53,7 @@ class FollowUpProvider(Protocol):
 class _NoFollowUp:
     """What the plan page asks when no app follows plans up: nothing to show."""
 
-    def assessments(self, *, plan: Plan) -> dict[int, Assessment]:
+    def assessments(self, *, plan: Plan, user: AnyUser) -> dict[int, Assessment]:
         return {}
 
     def choices(self) -> list[tuple[str, str]]:

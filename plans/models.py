@@ -82,6 +82,23 @@ class Organisation(models.Model):
             "PNG eller SVG, högst 300 kB. Står på försättsbladet till planens uppföljning."
         ),
     )
+    # The organisation's public contact and privacy page (organisationer/<id>/kontakt/).
+    contact_text = LongTextField(
+        _("kontaktuppgifter"),
+        blank=True,
+        help_text=_(
+            "Visas på organisationens offentliga kontaktsida: vem man vänder sig till med frågor "
+            "om planerna, uppföljningen och mötena, med e-post, telefon och adress."
+        ),
+    )
+    privacy_text = LongTextField(
+        _("personuppgifter"),
+        blank=True,
+        help_text=_(
+            "Visas på kontaktsidan: hur organisationen behandlar personuppgifter på webbplatsen, "
+            "rättslig grund, hur länge uppgifterna sparas och vem som är dataskyddsombud."
+        ),
+    )
     history = HistoricalRecords()
 
     objects = OrganisationQuerySet.as_manager()

@@ -4,15 +4,18 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from difflib import SequenceMatcher
 from itertools import chain
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from folkhalsa.work_items import WorkItem
 from plans.follow_up import follow_up
 from plans.models import (
     PATH_SEPARATOR,
@@ -27,7 +30,9 @@ from plans.models import (
     Plan,
     Responsibility,
     Result,
+    Role,
 )
+from plans.permissions import EDIT_PLANS, READ, AnyUser, organisations_for
 from plans.services import editor_name, history_fields, stored_value
 
 
@@ -708,3 +713,106 @@ def deleted_plan(*, pk: int) -> Plan | None:
     """Return the plan as it was when deleted, or None if no deleted plan has that id."""
     record = Plan.history.filter(id=pk, history_type="-").order_by("-history_date").first()
     return None if record is None else record.instance
+
+
+# --- Mitt arbete: what the plans ask of her, and the plans she works in (folkhalsa/my_work.py) --
+
+MY_PLANS_SHOWN = 20
+# Plans whose measures still need someone to report: being written, or in force.
+ACTIVE_PLAN_STATUSES = (Plan.Status.DRAFT, Plan.Status.ADOPTED)
+# A plan whose period ends within this many days is due for its successor.
+PLAN_ENDING_NOTICE_DAYS = 365
+
+
+def plan_work(*, user: AnyUser, today: date) -> list[WorkItem]:
+    """Return what the plans she edits ask of her: measures nobody reports on, and plans whose
+    period ends within a year, for her to start the next (two queries)."""
+    group = _("Planer")
+    plans = Plan.objects.filter(owner__in=organisations_for(user, EDIT_PLANS))
+    items = []
+    owned = Responsibility.objects.filter(
+        measure=OuterRef("pk"), role__in=Responsibility.OWNER_ROLES
+    )
+    orphans = (
+        Measure.objects.filter(
+            plan__in=plans.filter(status__in=ACTIVE_PLAN_STATUSES, end_year__gte=today.year)
+        )
+        .exclude(Exists(owned))
+        .values_list("plan_id", "plan__title")
+        .annotate(number=Count("pk"))
+        .order_by("plan__title", "plan_id")
+    )
+    for plan_id, title, number in orphans:
+        text = ngettext(
+            "%(count)d insats har ingen ansvarig som rapporterar",
+            "%(count)d insatser har ingen ansvarig som rapporterar",
+            number,
+        ) % {"count": number}
+        url = reverse("plans:plan_editor", args=[plan_id])
+        items.append(WorkItem(group, text, url, None, "", title))
+    horizon = today + timedelta(days=PLAN_ENDING_NOTICE_DAYS)
+    ending = plans.filter(
+        status=Plan.Status.ADOPTED, end_year__gte=today.year, end_year__lte=horizon.year
+    ).order_by("end_year", "title", "pk")
+    for plan in ending:
+        ends_on = date(plan.end_year, 12, 31)
+        if ends_on > horizon:
+            continue
+        text = _("Planperioden slutar: börja nästa plan")
+        url = reverse("plans:plan_new") + f"?kopia={plan.pk}"
+        detail = _("Perioden %(start)d–%(end)d") % {"start": plan.start_year, "end": plan.end_year}
+        items.append(WorkItem(group, text, url, ends_on, detail, plan.title))
+    return items
+
+
+def my_plans(*, user: AnyUser) -> tuple[list[Plan], int]:
+    """Return the plans she works in (her organisations' and those she reports on), at most
+    `MY_PLANS_SHOWN` of them, and how many there are (two queries)."""
+    if not user.is_authenticated:
+        return [], 0
+    mine = Q(owner__in=organisations_for(user, READ))
+    reporter_orgs = organisations_for(user, {Role.Kind.REPORTER})
+    if reporter_orgs:
+        responsible = Responsibility.objects.filter(
+            measure__plan=OuterRef("pk"), organisation__in=reporter_orgs
+        )
+        mine |= Exists(responsible)
+    plans = Plan.objects.filter(mine).select_related("owner")
+    plans = plans.order_by("owner__name", "owner_id", "-start_year", "title", "pk")
+    return list(plans[:MY_PLANS_SHOWN]), plans.count()
+
+
+# --- The årshjul (folkhalsa/year_wheel.py) ---
+
+
+def plans_of_period(*, plans: QuerySet[Plan], first: date, last: date) -> list[Plan]:
+    """Return the plans whose period starts or ends between the days (whole years), or which
+    were adopted between them, with their owners (one query)."""
+    starts = Q(start_year__gte=first.year, start_year__lte=last.year)
+    ends = Q(end_year__gte=first.year, end_year__lte=last.year)
+    adopted = Q(status__in=Plan.PUBLISHED_STATUSES, adopted_on__range=(first, last))
+    chosen = plans.filter(starts | ends | adopted).select_related("owner")
+    return list(chosen.order_by("start_year", "title", "pk"))
+
+
+def role_holders(*, organisation_ids: Iterable[int], kinds: Iterable[str]) -> dict[int, list]:
+    """Return, per organisation, the active users holding one of the role kinds in it or in an
+    organisation above it (a role covers the units below); two queries."""
+    ids = set(organisation_ids)
+    # A role covers units below; one recursive query gives each organisation's ancestors.
+    paths = dict(
+        Organisation.objects.with_tree_fields().filter(pk__in=ids).values_list("pk", "tree_path")
+    )
+    roles = Role.objects.filter(
+        kind__in=list(kinds),
+        organisation__in={pk for path in paths.values() for pk in path},
+        user__is_active=True,
+    ).select_related("user")
+    users_at: dict[int, set] = {}
+    for role in roles:
+        users_at.setdefault(role.organisation_id, set()).add(role.user)
+    holders = {}
+    for pk, path in paths.items():
+        found = {user for ancestor in path for user in users_at.get(ancestor, ())}
+        holders[pk] = sorted(found, key=lambda user: user.pk)
+    return holders

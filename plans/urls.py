@@ -8,7 +8,7 @@ from plans.workbench import budget, measure_import, new_plan, plan_editor
 app_name = "plans"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("planer/", views.home, name="home"),
     path("planer/ny/", new_plan.plan_new, name="plan_new"),
     path("planer/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("planer/<int:pk>/andra/", views.plan_edit, name="plan_edit"),

@@ -68,7 +68,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """
     plan = _visible_plan(request, pk)
     measures = plan_measures(plan=plan)
-    assessments = follow_up().assessments(plan=plan)
+    assessments = follow_up().assessments(plan=plan, user=request.user)
     for measure in measures:
         measure.assessment = assessments.get(measure.pk)
     reportable = permissions.reportable_measure_ids(request.user, plan)
@@ -90,6 +90,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "shown_count": sum(node.shown for node in tree),
         "can_edit": can_edit,
         "reportable": reportable,
+        # Readers who do not work on the plan see the published follow-up: say which one.
+        "published_assessment": next((a for a in assessments.values() if a.published), None),
     }
     if _wants_list_only(request):
         response = render(request, "plans/_plan_measures.html", context)

@@ -4,7 +4,7 @@ who opens, reviews and writes follow-up reports (the plan's editors and the meas
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from plans import permissions
-from plans.models import FocusArea, Measure, Responsibility
+from plans.models import FocusArea, Measure, Plan, Responsibility
 from plans.permissions import EDIT_PLANS, REPORT, AnyUser, can_edit_plan, organisations_for
 from reports.models import FollowUpRound, Indicator, MeasureReport
 
@@ -61,3 +61,19 @@ def can_write_report(user: AnyUser, report: MeasureReport) -> bool:
     return writable_reports(user).filter(pk=report.pk).exists() or can_edit_plan(
         user, report.round.plan
     )
+
+
+def round_reader_plans(user: AnyUser) -> QuerySet[Plan]:
+    """Return the plans whose follow-up rounds (opened, due, closed) the user reads: those of
+    her organisations, and those where her organisation owns a measure she reports on."""
+    if not user.is_authenticated:
+        return Plan.objects.none()
+    if user.is_superuser:
+        return Plan.objects.all()
+    owners = Responsibility.objects.filter(
+        measure__plan=OuterRef("pk"),
+        role__in=Responsibility.OWNER_ROLES,
+        organisation__in=organisations_for(user, REPORT),
+    )
+    members = Q(owner__in=organisations_for(user, permissions.READ))
+    return Plan.objects.filter(members | Exists(owners))

@@ -7,26 +7,34 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plans.follow_up import Assessment
-from plans.models import Plan
-from plans.permissions import can_edit_plan
-from reports.models import FollowUpRound, MeasureReport
+from plans.models import Measure, Plan
+from plans.permissions import READ, REPORT, AnyUser, can_edit_plan, organisations_for
+from reports.documents import ASSESSMENT_MARKS
+from reports.models import FollowUpRound, MeasureReport, PublishedFollowUp
 from reports.permissions import writable_reports
-from reports.selectors import assessment_counts, latest_reports, round_label
+from reports.selectors import _short_period, assessment_counts, latest_reports, round_label
 
-# Only what the strategist accepted is an assessment the plan page shows, to everyone who
-# reads the plan: a submitted report may still be returned to its owner.
+# Only what the strategist accepted is an assessment the plan page shows to those who work on
+# the plan: a submitted report may still be returned to its owner.
 SHOWN_STATES = (MeasureReport.State.ACCEPTED,)
 
 
 class PlanPageFollowUp:
-    """The latest accepted assessment per measure, its counts, and where to report."""
+    """The latest assessment per measure, its counts, and where to report.
 
-    def assessments(self, *, plan: Plan) -> dict[int, Assessment]:
-        return {
-            measure_id: _assessment(report)
-            for measure_id, report in latest_reports(plan=plan, states=SHOWN_STATES).items()
-            if report.status
-        }
+    Those who work on the plan see the latest accepted report of each measure; everyone else
+    (anonymous visitors, other organisations) only what the latest published follow-up showed:
+    an accepted report is not public until the strategist publishes the year's follow-up.
+    """
+
+    def assessments(self, *, plan: Plan, user: AnyUser) -> dict[int, Assessment]:
+        if works_on_plan(user, plan):
+            return {
+                measure_id: _assessment(report)
+                for measure_id, report in latest_reports(plan=plan, states=SHOWN_STATES).items()
+                if report.status
+            }
+        return published_assessments(plan=plan)
 
     def choices(self) -> list[tuple[str, str]]:
         return list(MeasureReport.Status.choices)
@@ -55,6 +63,53 @@ class PlanPageFollowUp:
         return urls
 
 
+def works_on_plan(user: AnyUser, plan: Plan) -> bool:
+    """Return whether the user works on the plan: a role in its owner (or above it), or a
+    measure of it to report on for her organisation."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    if plan.owner_id in organisations_for(user, READ):
+        return True
+    reporting = organisations_for(user, REPORT)
+    return bool(reporting) and (
+        Measure.objects.filter(plan=plan, responsibilities__organisation__in=reporting).exists()
+    )
+
+
+def published_assessments(*, plan: Plan) -> dict[int, Assessment]:
+    """Return each measure's assessment as the plan's latest published follow-up froze it (the
+    latest year's current version; one query), or nothing when none is published."""
+    latest = (
+        PublishedFollowUp.objects.filter(plan=plan, replaced_by__isnull=True)
+        .order_by("-year", "-published_at")
+        .values_list("content", "published_at")
+        .first()
+    )
+    if latest is None:
+        return {}
+    content, published_at = latest
+    round_ = _short_period(content["period"], content["year"]) if content["period"] else ""
+    labels = dict(MeasureReport.Status.choices)
+    on = timezone.localdate(published_at)
+    return {
+        row["id"]: Assessment(
+            status=row["status"],
+            label=str(labels.get(row["status"], row["status_label"])),
+            round=round_ or str(content["year"]),
+            on=on,
+            mark=_mark(row["status"]),
+            published=True,
+        )
+        for area in content["areas"]
+        for row in area["measures"]
+        if row["status"]
+    }
+
+
+def _mark(status: str) -> str:
+    return ASSESSMENT_MARKS.get(status, ASSESSMENT_MARKS[""])[0]
+
+
 def _assessment(report: MeasureReport) -> Assessment:
     reviewed = report.reviewed_at or report.submitted_at
     return Assessment(
@@ -62,4 +117,5 @@ def _assessment(report: MeasureReport) -> Assessment:
         label=report.get_status_display(),
         round=round_label(report.round),
         on=timezone.localdate(reviewed) if reviewed else None,
+        mark=_mark(report.status),
     )

@@ -1,29 +1,36 @@
 """Reads of the follow-up: an indicator's figures per year; "Mina insatser", a round's overview,
 the latest report per measure."""
 
+import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.fields.json import KT
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from folkhalsa.work_items import WorkItem
 from plans.measure_import import measure_budgets
-from plans.models import PATH_SEPARATOR, FocusArea, Measure, Plan, Responsibility
+from plans.models import PATH_SEPARATOR, FocusArea, Measure, Plan, Responsibility, Role
 from plans.permissions import EDIT_PLANS, AnyUser, organisations_for, visible_plans
-from plans.selectors import organisation_paths, plan_measures
+from plans.selectors import organisation_paths, plan_measures, role_holders
 from reports.models import (
     COUNTRY_CODE,
     FollowUpRound,
+    FollowUpText,
     Indicator,
     IndicatorValue,
     MeasureReport,
     PublishedFollowUp,
     Sex,
 )
-from reports.permissions import writable_reports
+from reports.permissions import round_reader_plans, writable_reports
 
 
 def format_figure(value: Decimal | None) -> str:
@@ -336,3 +343,264 @@ def plan_measure_rows(*, plan: Plan, reported: dict[int, Reported]) -> list[Meas
         )
         for m in measures
     ]
+
+
+# --- Mitt arbete: what the follow-up asks of her (folkhalsa/my_work.py lists it) ---------------
+
+
+def _round_subject(round_: FollowUpRound) -> str:
+    return f"{round_.plan.title}: {round_label(round_)}"
+
+
+def reporter_work(*, user: AnyUser, today: datetime.date) -> list[WorkItem]:
+    """Return what she must report in the open rounds: per round the reports not yet sent and
+    the drafts, and each returned report with the strategist's comment (three queries)."""
+    group = _("Rapportera")
+    mine = MeasureReport.objects.filter(
+        pk__in=writable_reports(user).values("pk"), round__status=FollowUpRound.Status.OPEN
+    )
+    counts = Counter()
+    for round_id, state, number in (
+        mine.filter(state__in=(MeasureReport.State.NOT_REPORTED, MeasureReport.State.DRAFT))
+        .values_list("round_id", "state")
+        .annotate(number=Count("pk"))
+        .order_by()
+    ):
+        counts[round_id, state] = number
+    # A subquery, not the ids: the query runs (and counts) whether she has reports or not.
+    rounds = FollowUpRound.objects.filter(
+        pk__in=mine.filter(
+            state__in=(MeasureReport.State.NOT_REPORTED, MeasureReport.State.DRAFT)
+        ).values("round_id")
+    ).select_related("plan")
+    items = []
+    for round_ in rounds:
+        url = reverse("reports:my_reports") + f"#omgang-{round_.pk}"
+        unreported = counts[round_.pk, MeasureReport.State.NOT_REPORTED]
+        drafts = counts[round_.pk, MeasureReport.State.DRAFT]
+        if unreported:
+            title = ngettext(
+                "Rapportera %(count)d insats", "Rapportera %(count)d insatser", unreported
+            ) % {"count": unreported}
+            items.append(WorkItem(group, title, url, round_.due_on, "", _round_subject(round_)))
+        if drafts:
+            title = ngettext("Skicka in %(count)d utkast", "Skicka in %(count)d utkast", drafts) % {
+                "count": drafts
+            }
+            items.append(WorkItem(group, title, url, round_.due_on, "", _round_subject(round_)))
+    returned = mine.filter(state=MeasureReport.State.RETURNED).select_related(
+        "measure", "round__plan"
+    )
+    for report in returned.order_by("round__due_on", "measure__order", "pk"):
+        title = _("Komplettera rapporten om insats %(code)s") % {"code": report.measure.code}
+        url = reverse("reports:report_edit", args=[report.pk])
+        detail = _("Kommentar: %(comment)s") % {"comment": report.comment} if report.comment else ""
+        subject = f"{report.measure.title} ({_round_subject(report.round)})"
+        items.append(WorkItem(group, title, url, report.round.due_on, detail, subject))
+    return items
+
+
+def strategist_work(*, user: AnyUser, today: datetime.date) -> list[WorkItem]:
+    """Return what the follow-up of the plans she edits asks of her: reports to review, rounds
+    past their due date to close, last year's round to open, yearly follow-ups to write and
+    publish (four queries, whatever the number of plans and rounds)."""
+    group = _("Uppföljning")
+    plans = Plan.objects.filter(owner__in=organisations_for(user, EDIT_PLANS))
+    items = []
+    counts = Counter()
+    for round_id, state, number in (
+        MeasureReport.objects.filter(round__plan__in=plans, round__status=FollowUpRound.Status.OPEN)
+        .values_list("round_id", "state")
+        .annotate(number=Count("pk"))
+        .order_by()
+    ):
+        counts[round_id, state] = number
+    open_rounds = FollowUpRound.objects.filter(
+        plan__in=plans, status=FollowUpRound.Status.OPEN
+    ).select_related("plan")
+    for round_ in open_rounds:
+        url = reverse("reports:round_detail", args=[round_.pk])
+        submitted = counts[round_.pk, MeasureReport.State.SUBMITTED]
+        if submitted:
+            title = ngettext(
+                "Granska %(count)d inskickad rapport",
+                "Granska %(count)d inskickade rapporter",
+                submitted,
+            ) % {"count": submitted}
+            items.append(WorkItem(group, title, url, round_.due_on, "", _round_subject(round_)))
+        if round_.due_on < today:
+            total = sum(n for (pk, _state), n in counts.items() if pk == round_.pk)
+            accepted = counts[round_.pk, MeasureReport.State.ACCEPTED]
+            title = _("Stäng uppföljningen")
+            detail = _(
+                "Sista dag att rapportera har passerat; %(accepted)d av %(total)d "
+                "rapporter är godkända."
+            ) % {"accepted": accepted, "total": total}
+            items.append(WorkItem(group, title, url, round_.due_on, detail, _round_subject(round_)))
+    last_year = today.year - 1
+    year_round = FollowUpRound.objects.filter(
+        plan=OuterRef("pk"), year=last_year, period=FollowUpRound.Period.YEAR
+    )
+    to_open = plans.filter(
+        status=Plan.Status.ADOPTED, start_year__lte=last_year, end_year__gte=last_year
+    ).exclude(Exists(year_round))
+    for plan in to_open.order_by("title", "pk"):
+        title = _("Öppna helårsuppföljningen %(year)d") % {"year": last_year}
+        url = reverse("reports:round_create", args=[plan.pk])
+        items.append(WorkItem(group, title, url, None, "", plan.title))
+    published = PublishedFollowUp.objects.filter(
+        plan=OuterRef("plan"), year=OuterRef("year"), replaced_by__isnull=True
+    )
+    to_publish = (
+        FollowUpRound.objects.filter(
+            plan__in=plans,
+            period=FollowUpRound.Period.YEAR,
+            status=FollowUpRound.Status.CLOSED,
+            # Last year's and this year's: older years were reported to the board another way.
+            year__gte=last_year,
+        )
+        .exclude(Exists(published))
+        .select_related("plan")
+        .order_by("year", "plan__title", "pk")
+    )
+    for round_ in to_publish:
+        title = _("Skriv och publicera årsuppföljningen %(year)d") % {"year": round_.year}
+        url = reverse("reports:plan_follow_up", args=[round_.plan_id])
+        items.append(WorkItem(group, title, url, None, "", round_.plan.title))
+    return items
+
+
+# --- The årshjul (folkhalsa/year_wheel.py) ---
+
+
+@dataclass(frozen=True)
+class YearlyReport:
+    """The year's follow-up on the agenda of the body that receives it (the executive board or
+    the council, KS/KF): the body and day the strategist wrote on the follow-up's text."""
+
+    plan: Plan
+    year: int
+    received_by: str
+    received_on: datetime.date
+
+
+@dataclass(frozen=True)
+class FollowUpDates:
+    """A period's follow-up dates: rounds with the moment each closed, publications, and the
+    yearly reports to KS/KF."""
+
+    rounds: list[FollowUpRound]
+    published: list[PublishedFollowUp]
+    reports: list[YearlyReport]
+
+
+def _day_bounds(first: datetime.date, last: datetime.date) -> tuple:
+    """Return the first moment of `first` and the first moment after `last`, Swedish time."""
+    start = datetime.datetime.combine(first, datetime.time.min)
+    end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min)
+    return timezone.make_aware(start), timezone.make_aware(end)
+
+
+def follow_up_dates(
+    *, user: AnyUser, plans: QuerySet[Plan], first: datetime.date, last: datetime.date
+) -> FollowUpDates:
+    """Return the follow-up dates between the days of the plans given (those she reads), in
+    three queries: rounds only where she reads them, publications of every plan given."""
+    return FollowUpDates(
+        rounds=_rounds_of_period(user, plans, first, last),
+        published=_published_of_period(plans, first, last),
+        reports=_yearly_reports(user, plans, first, last),
+    )
+
+
+def _rounds_of_period(user, plans, first, last) -> list[FollowUpRound]:
+    """Return the rounds opened, due or closed between the days (closed: the first history row
+    in the closed state, since a round keeps no date of its own for it)."""
+    since, until = _day_bounds(first, last)
+    closed = FollowUpRound.history.filter(
+        id=OuterRef("pk"), status=FollowUpRound.Status.CLOSED
+    ).order_by("history_date")
+    rounds = (
+        FollowUpRound.objects.filter(plan__in=plans)
+        .filter(plan__in=round_reader_plans(user))
+        .annotate(closed_at=Subquery(closed.values("history_date")[:1]))
+        .filter(
+            Q(due_on__range=(first, last))
+            | Q(opened_at__gte=since, opened_at__lt=until)
+            | Q(closed_at__gte=since, closed_at__lt=until)
+        )
+    )
+    return list(rounds.select_related("plan__owner").order_by("due_on", "pk"))
+
+
+def _published_of_period(plans, first, last) -> list[PublishedFollowUp]:
+    """Return every version published between the days (a replaced one stays public)."""
+    since, until = _day_bounds(first, last)
+    published = PublishedFollowUp.objects.filter(
+        plan__in=plans, published_at__gte=since, published_at__lt=until
+    ).defer("pdf", "content")
+    return list(published.select_related("plan__owner").order_by("published_at", "pk"))
+
+
+def _yearly_reports(user, plans, first, last) -> list[YearlyReport]:
+    """Return the yearly reports to KS/KF between the days: as the follow-up's text says for
+    the plan's editors (who write it, and may have moved the day since publishing), as it was
+    published for everyone else. A year's follow-up goes to KS the year after, so the follow-ups
+    of the year before the period count too."""
+    years = (first.year - 1, last.year)
+    written = _written_reports(user, plans, years)
+    reports = [r for r in written.values() if r is not None]
+    published = (
+        PublishedFollowUp.objects.filter(plan__in=plans, replaced_by__isnull=True)
+        .filter(year__range=years)
+        .annotate(
+            received_by=KT("content__decision__received_by"),
+            received_on=KT("content__decision__received_on"),
+        )
+        .exclude(received_on__isnull=True)
+        .defer("pdf", "content")
+        .select_related("plan__owner")
+    )
+    for p in published:
+        day = _iso_day(p.received_on)
+        if day and (p.plan_id, p.year) not in written:
+            reports.append(YearlyReport(p.plan, p.year, p.received_by or "", day))
+    reports = [r for r in reports if first <= r.received_on <= last]
+    return sorted(reports, key=lambda r: (r.received_on, r.plan.pk))
+
+
+def _written_reports(user, plans, years: tuple[int, int]) -> dict:
+    """Return, per (plan, year) of the plans she edits, the report as her text names it (None
+    where it names no day)."""
+    texts = FollowUpText.objects.filter(plan__in=plans, year__range=years)
+    if not (user.is_authenticated and user.is_superuser):
+        texts = texts.filter(plan__owner__in=organisations_for(user, EDIT_PLANS))
+    return {
+        (t.plan_id, t.year): YearlyReport(t.plan, t.year, t.received_by, t.received_on)
+        if t.received_on
+        else None
+        for t in texts.select_related("plan__owner")
+    }
+
+
+def measure_reporters(reports: list[MeasureReport]) -> dict[int, list]:
+    """Return, per measure of the reports, the active rapportörer of its responsible
+    organisations (or of one above them): whom a reminder or a notification reaches."""
+    responsible = Responsibility.objects.filter(
+        measure__in=[r.measure_id for r in reports], role__in=Responsibility.OWNER_ROLES
+    ).values_list("measure_id", "organisation_id")
+    holders = role_holders(
+        organisation_ids={org for _, org in responsible}, kinds=[Role.Kind.REPORTER]
+    )
+    owners: dict[int, list] = defaultdict(list)
+    for measure_id, org_id in responsible:
+        owners[measure_id].extend(holders.get(org_id, ()))
+    return owners
+
+
+def _iso_day(text: str | None) -> datetime.date | None:
+    """Return the day an ISO date names; None for an empty or malformed one."""
+    try:
+        return datetime.date.fromisoformat(text or "")
+    except ValueError:
+        return None

@@ -3,7 +3,6 @@ reporting, accepting or returning, reminding owners; rendering and publishing th
 
 import datetime
 import hashlib
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -21,9 +20,11 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from folkhalsa.mail import send_each
+from folkhalsa.models import NotificationKind
+from folkhalsa.notifications import record_sent, returned_event_key, wants
 from folkhalsa.pdf import STYLESHEET, html_to_pdf, render_html, render_pdf
 from folkhalsa.validators import single_line
-from plans.models import Measure, Organisation, Person, Plan, Responsibility, Role
+from plans.models import Measure, Organisation, Person, Plan, Responsibility
 from plans.services import local_time, locked, normalise_text, versioned_save
 from reports.documents import DEFAULT_GAP, follow_up_document, plan_document
 from reports.kolada import KoladaClient, KoladaError, KoladaValue, Kpi
@@ -36,6 +37,7 @@ from reports.models import (
     PublishedFollowUp,
     Source,
 )
+from reports.selectors import measure_reporters
 
 PLAN_DOCUMENT_TEMPLATE = "reports/pdf/plan_document.html"
 PLAN_DOCUMENT_VARIANT = "pdf/ua-1"
@@ -315,7 +317,8 @@ def _send_returned_mail(report: MeasureReport) -> bool:
     """E-mail the writer of a returned report what to complete; return whether it went out
     (a writer without an e-mail address, or a failing server, leaves the return as it is)."""
     writer = report.submitted_by
-    if writer is None or not writer.email:
+    kind = NotificationKind.REPORT_RETURNED
+    if writer is None or not writer.email or not writer.is_active or not wants(writer, kind):
         return False
     measure = report.measure
     link = settings.SITE_URL.rstrip("/") + reverse("reports:report_edit", args=[report.pk])
@@ -327,7 +330,11 @@ def _send_returned_mail(report: MeasureReport) -> bool:
         ),
         to=[writer.email],
     )
-    return not send_each([message])
+    if send_each([message]):
+        return False
+    # Told now: the day's digest does not tell her again.
+    record_sent(user=writer, kind=kind, key=returned_event_key(report))
+    return True
 
 
 @dataclass(frozen=True)
@@ -337,33 +344,6 @@ class Reminder:
     user: User
     measures: list[Measure]
     sent: bool = True
-
-
-def _owners_by_measure(reports: list[MeasureReport]) -> dict[int, list[User]]:
-    """Return, per measure, the active rapportörer of its responsible organisations (or above)."""
-    responsible = Responsibility.objects.filter(
-        measure__in=[r.measure_id for r in reports], role__in=Responsibility.OWNER_ROLES
-    ).values_list("measure_id", "organisation_id")
-    org_ids = {org for _, org in responsible}
-    # A role covers units below; one recursive query gives each organisation's ancestors.
-    paths = dict(
-        Organisation.objects.with_tree_fields()
-        .filter(pk__in=org_ids)
-        .values_list("pk", "tree_path")
-    )
-    roles = Role.objects.filter(
-        kind=Role.Kind.REPORTER,
-        organisation__in={pk for path in paths.values() for pk in path},
-        user__is_active=True,
-    ).select_related("user")
-    users_at: dict[int, set[User]] = defaultdict(set)
-    for role in roles:
-        users_at[role.organisation_id].add(role.user)
-    owners: dict[int, list[User]] = defaultdict(list)
-    for measure_id, org_id in responsible:
-        for ancestor in paths.get(org_id, []):
-            owners[measure_id].extend(users_at.get(ancestor, ()))
-    return owners
 
 
 @dataclass
@@ -404,7 +384,7 @@ def reminder_reach(*, round_: FollowUpRound) -> ReminderReach:
             measure__in=[r.measure_id for r in missing], role__in=Responsibility.OWNER_ROLES
         ).values_list("measure_id", flat=True)
     )
-    owners = _owners_by_measure(missing)
+    owners = measure_reporters(missing)
     reach = ReminderReach()
     for report in missing:
         measure = report.measure

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports import follow_up_text, views
+from reports import dashboard, follow_up_text, views
 
 app_name = "reports"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("rapporter/<int:pk>/granska/", views.report_review_view, name="report_review"),
     # The yearly follow-up: preview, publish, read what was published.
     path("planer/<int:pk>/uppfoljning/", views.plan_follow_up, name="plan_follow_up"),
+    path("planer/<int:pk>/oversikt/", dashboard.plan_dashboard, name="plan_dashboard"),
     path(
         "planer/<int:pk>/uppfoljning/<int:year>.pdf",
         views.follow_up_preview,

@@ -69,7 +69,9 @@ SITE_RECORDS = {
 }
 # The year in addresses that take one (a plan's yearly follow-up): within the standing plan.
 YEAR = 2025
-SITE_NAMESPACES = ("plans:", "councils:", "reports:")
+SITE_NAMESPACES = ("plans:", "councils:", "reports:", "year_wheel:")
+# The project's own pages on a record (folkhalsa/public_pages.py), addressed as the apps' are.
+PROJECT_RECORD_ROUTES = {"organisation", "organisation_contact", "body_calendar"}
 
 
 def url_for(route: Route, records: dict) -> str | None:
@@ -85,11 +87,12 @@ def url_for(route: Route, records: dict) -> str | None:
             return reverse(route.name, args=[obj.pk, history.pk])
         key = "id" if "id" in route.params else "object_id"
         return reverse(route.name, kwargs={key: obj.pk})
-    if route.name == "councils:calendar_feed":
+    if route.name in {"councils:calendar_feed", "year_wheel:feed"}:
         # A person's private calendar address: a secret, not an id
         # (tests/test_calendar_feeds_per_person.py).
         return None
-    if route.name.startswith(SITE_NAMESPACES) and route.params:
+    site_page = route.name.startswith(SITE_NAMESPACES) or route.name in PROJECT_RECORD_ROUTES
+    if site_page and route.params:
         extra = [YEAR] if route.params[1:] == ("year",) else []
         path = reverse(route.name, args=[1, *extra])
         kind = next((k for prefix, k in SITE_RECORDS.items() if path.startswith(prefix)), "plan")

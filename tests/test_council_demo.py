@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.urls import reverse
 
 from councils import permissions as council_permissions
 from councils.demo.loader import load_demo
@@ -22,6 +23,7 @@ from councils.models import (
     StandingItem,
 )
 from plans.models import Account, Organisation, Person, Role
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +159,18 @@ def test_one_meeting_is_checked_and_registered_with_its_checks(demo):
     kinds = set(meeting.dispatches.values_list("kind", flat=True))
     assert kinds == {Dispatch.Kind.NOTICE, Dispatch.Kind.MINUTES}
     minutes = meeting.dispatches.get(kind=Dispatch.Kind.MINUTES)
-    assert "kommunstyrelsen.registrator@example.se" in minutes.recipients
+    listed = {r["email"] for r in minutes.recipients if r["reached"]}
+    assert "kommunstyrelsen.registrator@example.se" in listed
+    assert all(set(r) == {"name", "function", "email", "reached"} for r in minutes.recipients)
+
+
+def test_every_demo_meeting_page_opens_with_its_dispatch_history(demo):
+    secretary = client_for(User.objects.get(username="norsjo-sekreterare"))
+    for meeting in Meeting.objects.filter(body__organisation__name="Norsjö kommun"):
+        response = secretary.get(reverse("councils:meeting_detail", args=[meeting.pk]))
+        assert response.status_code == 200, meeting
+        if meeting.dispatches.exists():
+            assert ", , " not in response.content.decode()
 
 
 def test_held_minutes_wait_for_the_demo_adjuster(demo):

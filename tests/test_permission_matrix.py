@@ -39,11 +39,45 @@ def _expected(route: Route, user: str) -> int:
         return 200  # for everyone, linked from every page
     if name == "favicon":
         return 301  # to the icon among the static files
+    if name in PUBLIC_PAGES:
+        return PUBLIC_PAGES[name]
+    if name in {"my_work", "notification_settings"}:
+        return 302 if user == "anonymous" else 200  # each her own: what her roles give her
+    if name.startswith("year_wheel:"):
+        return _expected_year_wheel(name, user)
     if name.startswith("admin:"):
         return _expected_admin(route, user)
     if name.startswith("reports:"):
         return _expected_follow_up(name, user)
     return _expected_site(name, user)
+
+
+# The public face (folkhalsa/public_pages.py): the same for everyone. Norberg publishes (an
+# adopted plan, a published follow-up), so its page and contact page are public; its council is
+# not public, so it has no public calendar feed.
+PUBLIC_PAGES = {
+    "start": 200,
+    "organisation": 200,
+    "organisation_contact": 200,
+    "body_calendar": 404,
+}
+
+
+# The årshjul (folkhalsa/year_wheel_views.py): her own year needs a login; an organisation's
+# year is public (each sees what she reads of it); a plan's as the plan (the standing draft:
+# Norberg's members and bob, who reports on it); a body's as the body (Norberg's council is not
+# public). A new calendar address is a POST.
+YEAR_WHEEL = {
+    "year_wheel:mine": {"anonymous": 302},
+    "year_wheel:organisation": {},
+    "year_wheel:plan": {"anonymous": 404, "charlie": 404},
+    "year_wheel:body": {"anonymous": 404, "bob": 404, "charlie": 404},
+    "year_wheel:feed_renew": {**dict.fromkeys(USERS, 405), "anonymous": 302},
+}
+
+
+def _expected_year_wheel(name: str, user: str) -> int:
+    return YEAR_WHEEL[name].get(user, 200)
 
 
 # Minutes, checking, notice board, public pages (wt-minutes).
@@ -122,7 +156,12 @@ FOLLOW_UP_READERS = {
 
 
 # Read as the (draft) plan itself is: by its owner's members and the rapportör of its measure.
-FOLLOW_UP_AS_PLAN = {"reports:plan_measures_xlsx", "reports:plan_follow_up", "reports:plan_pdf"}
+FOLLOW_UP_AS_PLAN = {
+    "reports:plan_measures_xlsx",
+    "reports:plan_follow_up",
+    "reports:plan_pdf",
+    "reports:plan_dashboard",
+}
 # A published follow-up of an adopted plan is public, like the plan.
 FOLLOW_UP_PUBLIC = {"reports:published_pdf", "reports:published_docx", "reports:published_compare"}
 
@@ -343,6 +382,8 @@ SITE_WRITES = {
     # refused here: the fixture's meeting is past and its minutes unchecked;
     # tests/test_notice_*.py send).
     "councils:calendar_feed_renew": {"diana"},
+    # The årshjul's calendar address: for everyone with a role (the same key as "Mina möten").
+    "year_wheel:feed_renew": {"alice", "bob", "charlie", "diana"},
     #
     # Council pages: the secretary's (diana's) own form with one text changed is saved. The
     # pages whose form needs more than that (a new body's organisation, the series' dates, a

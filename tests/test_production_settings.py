@@ -60,10 +60,10 @@ def test_repeated_failed_logins_lock_the_account_out(settings, alice, client):
 
 
 @pytest.mark.django_db
-def test_a_correct_login_lands_on_the_start_page(settings, alice, client):
+def test_a_correct_login_lands_on_mitt_arbete(settings, alice, client):
     settings.AXES_ENABLED = True
     response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == reverse("plans:home")
+    assert response.status_code == 302 and response["Location"] == reverse("my_work")
 
 
 def test_password_rules_refuse_a_short_password():

@@ -299,7 +299,21 @@ class _YearOfMeetings:
 
     def dispatches(self, meeting: Meeting) -> None:
         """Record the notice sent to the members, and the registered minutes to the list too."""
-        members = [person.email for person in self.holders.values() if person.email]
+        # Recorded as the services record them (councils/services/documents.py): who was sent
+        # to, and who was not reached for want of an address.
+        members = [
+            {
+                "name": person.name,
+                "function": seat.function,
+                "email": person.email,
+                "reached": bool(person.email),
+            }
+            for seat, person in self.holders.items()
+        ]
+        listed = [
+            {"name": "", "function": "", "email": address, "reached": True}
+            for address in self.body.distribution_addresses
+        ]
         sent = {"meeting": meeting, "sent_by": self.sender}
         if meeting.notice_sent_at is not None:
             sent_at = meeting.notice_sent_at
@@ -308,7 +322,7 @@ class _YearOfMeetings:
             )
         if meeting.registered_on is not None:
             sent_at = _local(meeting.registered_on, "10:00")
-            recipients = members + self.body.distribution_addresses
+            recipients = members + listed
             Dispatch.objects.create(
                 kind=Dispatch.Kind.MINUTES, sent_at=sent_at, recipients=recipients, **sent
             )

@@ -27,6 +27,7 @@ from councils.selectors import (
     members_on_day,
     minutes_document,
     minutes_participants,
+    notice_deadline,
     notice_document,
 )
 from folkhalsa.mail import send_each
@@ -40,19 +41,6 @@ NOTICE_VARIANT = "pdf/ua-1"
 EXTRACT_VARIANT = "pdf/a-2a"
 # A calendar shows a meeting without an end as a point in time; most council meetings take two.
 DEFAULT_MEETING_LENGTH = datetime.timedelta(hours=2)
-
-
-def notice_deadline(*, meeting: Meeting) -> datetime.datetime:
-    """Return the last moment the notice may go out: the body's days before, Swedish time.
-
-    Counted in calendar days on the local clock, so a notice due "seven days before 13.00" is due
-    at 13.00 even when the clocks change in between.
-    """
-    local_start = timezone.localtime(meeting.starts_at, STOCKHOLM)
-    local_deadline = local_start.replace(tzinfo=None) - datetime.timedelta(
-        days=meeting.body.notice_days
-    )
-    return timezone.make_aware(local_deadline, STOCKHOLM)
 
 
 def notice_is_late(*, meeting: Meeting, now: datetime.datetime | None = None) -> bool:
@@ -100,8 +88,9 @@ def render_extract_pdf(*, item: AgendaItem) -> bytes:
     )
 
 
-def meeting_event(meeting: Meeting, *, stamp: datetime.datetime) -> Event:
-    """Return the meeting as a calendar event, its start in Europe/Stockholm time."""
+def meeting_event(meeting: Meeting, *, stamp: datetime.datetime, details: bool = True) -> Event:
+    """Return the meeting as a calendar event, its start in Europe/Stockholm time; without
+    `details` (a public feed) no agenda and no link to join at a distance."""
     event = Event()
     # Stable per meeting, so a calendar updates the event instead of adding another.
     event.add("uid", f"mote-{meeting.pk}@folkhalsa")
@@ -115,6 +104,8 @@ def meeting_event(meeting: Meeting, *, stamp: datetime.datetime) -> Event:
     event.add("summary", single_line(meeting.body.name))
     if meeting.place:
         event.add("location", single_line(meeting.place))
+    if not details:
+        return event
     titles = [f"{n}. {item.title}" for n, item in enumerate(meeting.items.all(), 1)]
     description = "\n".join([*titles, meeting.remote_link])
     if description.strip():
@@ -124,8 +115,8 @@ def meeting_event(meeting: Meeting, *, stamp: datetime.datetime) -> Event:
     return event
 
 
-def meetings_calendar(*, meetings: list[Meeting], name: str) -> bytes:
-    """Return the meetings as an iCalendar file (.ics)."""
+def meetings_calendar(*, meetings: list[Meeting], name: str, details: bool = True) -> bytes:
+    """Return the meetings as an iCalendar file (.ics); `details` as for `meeting_event`."""
     calendar = Calendar()
     calendar.add("prodid", "-//Folkhälsa//Möten//SV")
     calendar.add("version", "2.0")
@@ -134,7 +125,7 @@ def meetings_calendar(*, meetings: list[Meeting], name: str) -> bytes:
     calendar.add("x-wr-timezone", "Europe/Stockholm")
     stamp = timezone.now()
     for meeting in meetings:
-        calendar.add_component(meeting_event(meeting, stamp=stamp))
+        calendar.add_component(meeting_event(meeting, stamp=stamp, details=details))
     calendar.add_missing_timezones()
     return calendar.to_ical()
 

@@ -103,6 +103,19 @@ class OrganisationAdmin(ScopedAdmin, TreeOrderAdmin):
     search_fields = ["name", "parent__name", "municipality_code"]
     autocomplete_fields = ["parent"]
     inlines = [PersonInline, OrganisationRoleInline]
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "parent", "municipality_code", "logo"]}),
+        (
+            _("Offentlig kontaktsida"),
+            {
+                "fields": ["contact_text", "privacy_text"],
+                "description": _(
+                    "Texterna visas på organisationens kontaktsida, som organisationens "
+                    "offentliga sida länkar till. Lämnas de tomma visas en allmän text."
+                ),
+            },
+        ),
+    ]
 
     @admin.display(description=_("organisation"), ordering="tree_ordering")
     def path_display(self, obj: Organisation) -> str:

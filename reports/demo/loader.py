@@ -133,8 +133,7 @@ def load_follow_up_demo() -> list[str]:
         if load_budget_outcome_demo():
             created.append("Utfall: Alingsås 2024")
         # Last: the published report shows the rounds, indicators and outcome above.
-        if publish_demo_follow_up():
-            created.append(f"Publicerad uppföljning: {PUBLISHED[0]} {PUBLISHED[1]}")
+        created += [f"Publicerad uppföljning: {title} {year}" for title, year in publish_demo()]
     return created
 
 
@@ -343,7 +342,12 @@ def _survey_indicators(owner, plan_prefix: str) -> None:
 
 # The outcome of Alingsås' 2024 budget: close to the budget, some lines under, one over.
 OUTCOME_SHARES = [Decimal("0.95"), Decimal("1.00"), Decimal("0.88"), Decimal("1.04")]
-PUBLISHED = ("Norbergs kommuns strategi för folkhälsoarbetet 2022-2026", 2024, "norberg-strateg")
+# The follow-ups the demo publishes, each from its closed round with every report accepted:
+# Norberg's 2024, and Norrbotten's last full year, 2021 (its plan's public page shows them).
+PUBLISHED = [
+    ("Norbergs kommuns strategi för folkhälsoarbetet 2022-2026", 2024, "norberg-strateg"),
+    ("Region Norrbottens handlingsplan 2018–2022", 2021, "norrbotten-strateg"),
+]
 
 
 def load_budget_outcome_demo() -> bool:
@@ -362,12 +366,16 @@ def load_budget_outcome_demo() -> bool:
     return True
 
 
-def publish_demo_follow_up() -> bool:
-    """Publish Norberg's follow-up of 2024, once; return whether it was published now."""
+def publish_demo() -> list[tuple[str, int]]:
+    """Publish the demo's follow-ups not published yet; return (plan, year) of each published."""
+    return [(title, year) for title, year, user in PUBLISHED if _publish(title, year, user)]
+
+
+def _publish(title: str, year: int, username: str) -> bool:
+    """Publish the plan's follow-up of the year, once; return whether it was published now."""
     from reports.models import PublishedFollowUp
     from reports.services import follow_up_publish
 
-    title, year, username = PUBLISHED
     plan = Plan.objects.filter(title=title).first()
     user = User.objects.filter(username=username).first()
     if plan is None or user is None or PublishedFollowUp.objects.filter(plan=plan).exists():
