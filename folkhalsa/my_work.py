@@ -17,7 +17,14 @@ from councils.models import Body
 from councils.selectors import member_work, my_bodies, secretary_work
 from folkhalsa.work_items import WorkItem
 from plans.models import Plan
-from plans.permissions import EDIT_PLANS, MANAGE_COUNCILS, REPORT, AnyUser, organisations_for
+from plans.permissions import (
+    EDIT_PLANS,
+    MANAGE_COUNCILS,
+    REPORT,
+    AnyUser,
+    can_start_plans,
+    organisations_for,
+)
 from plans.selectors import my_plans, plan_work
 from reports.selectors import reporter_work, strategist_work
 
@@ -75,7 +82,8 @@ def my_work_view(request: HttpRequest) -> HttpResponse:
     content = my_work(user=request.user, today=timezone.localdate())
     # The menu shows the count the page lists, without asking again.
     request.my_work_count = len(content.items)
-    return render(request, "my_work/my_work.html", {"work": content})
+    context = {"work": content, "can_start": can_start_plans(request.user)}
+    return render(request, "my_work/my_work.html", context)
 
 
 def my_work_menu(request: HttpRequest) -> dict:

@@ -39,7 +39,7 @@ def test_strategist_tabs_to_a_date_on_the_wheel_and_follows_it(page, log_in):
     check_page(page, "year-wheel-plans")
     page.get_by_role("link", name=re.compile("^Norbergs kommuns strategi")).first.click()
     check_page(page, "year-wheel-plan-page")
-    page.get_by_role("link", name="Årshjul", exact=True).click()
+    page.get_by_role("main").get_by_role("link", name="Årshjul", exact=True).click()
     check_page(page, "year-wheel-plan-this-year")
     # The page opens on this year (the clock's); she types the year of the last follow-up.
     page.get_by_label("År", exact=True).fill(str(YEAR))
