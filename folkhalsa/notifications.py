@@ -28,7 +28,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from councils.models import Body, Meeting, MinutesCheck
+from councils.models import CHECKING_DEADLINE, Body, Meeting, MinutesCheck
 from councils.selectors import meeting_day, notice_deadline, start_of_day
 from folkhalsa.mail import send_each
 from folkhalsa.models import (
@@ -172,7 +172,7 @@ def _minutes_to_check() -> list[Event]:
                 check.person.user,
                 title,
                 url,
-                meeting_day(meeting) + datetime.timedelta(days=14),
+                meeting_day(meeting) + CHECKING_DEADLINE,
             )
         )
     return events
