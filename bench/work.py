@@ -6,6 +6,7 @@ import datetime
 from itertools import cycle
 
 from django.contrib.auth.models import User
+from django.db import connection
 from django.utils import timezone
 
 from councils.models import Body, Meeting, MinutesCheck
@@ -42,6 +43,9 @@ def build_work(*, norrbotten_plan: Plan, publisher: User) -> dict:
         )
     ).count()
     print(f"work: rapportör with {reports} reports, secretary of {SECRETARY_BODIES} bodies")
+    # As a database in use has: the planner's statistics of the tables just filled.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return {"rapportor": rapportor, "secretary": secretary}
 
 

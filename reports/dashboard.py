@@ -1,8 +1,9 @@
 """A plan's dashboard (Översikt): the yearly follow-up's figures on one screen.
 
-It shows what the follow-up PDF shows, from the same content (`reports.documents`): the plan's
-editors see the year as it reads now (`follow_up_document`, a fixed number of queries), everyone
-else the latest published follow-up only (its frozen content), never a draft.
+It shows what the follow-up PDF shows, from the same selector (`reports.documents`): the plan's
+editors see the year's figures as they read now (`follow_up_figures`, the report's figures
+without its cover, words and meetings; a fixed number of queries), everyone else the latest
+published follow-up only (its frozen content), never a draft.
 """
 
 import re
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from plans import permissions
 from plans.models import Plan
-from reports.documents import ASSESSMENT_MARKS, follow_up_document
+from reports.documents import ASSESSMENT_MARKS, follow_up_figures
 from reports.models import FollowUpRound, MeasureReport, PublishedFollowUp
 from reports.selectors import assessment_counts
 
@@ -55,7 +56,7 @@ def dashboard(*, plan: Plan, editor: bool, year: int | None) -> Dashboard | None
         if not years:
             return None
         chosen = year if year in years else years[0]
-        content = follow_up_document(plan=plan, year=chosen)
+        content = follow_up_figures(plan=plan, year=chosen)
         shown = None
     else:
         by_year = {p.year: p for p in published.order_by("-year", "-published_at")}

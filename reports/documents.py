@@ -65,27 +65,38 @@ def follow_up_document(*, plan: Plan, year: int, gap: Decimal = DEFAULT_GAP) -> 
     `gap` is the difference between women and men (in each indicator's unit) from which the
     report lists it as a deviation.
     """
+    text = FollowUpText.objects.filter(plan=plan, year=year).first()
+    analyses = {a.focus_area_id: a for a in text.areas.all()} if text is not None else {}
+    return {
+        **follow_up_figures(plan=plan, year=year, gap=gap, analyses=analyses),
+        "assessment": text.summary if text is not None else "",
+        "decision": _decision(text),
+        "plan": _plan(plan),
+        "generated_on": timezone.localdate().isoformat(),
+        "meetings": _meetings(plan=plan, year=year),
+    }
+
+
+def follow_up_figures(
+    *, plan: Plan, year: int, gap: Decimal = DEFAULT_GAP, analyses: dict | None = None
+) -> dict:
+    """Return the follow-up's figures for the year: the measures per assessment and focus area,
+    the deviations, the indicators and the budget against its outcome. The report adds its
+    cover, words and meetings (`follow_up_document`); a plan's dashboard shows these alone."""
     measures = plan_measures(plan=plan)
     reports = _year_reports(plan=plan, year=year)
     rows = [_measure(m, reports.get(m.pk)) for m in measures]
     indicators, indicator_deviations = _indicators(plan=plan, year=year, gap=gap)
-    text = FollowUpText.objects.filter(plan=plan, year=year).first()
-    analyses = {a.focus_area_id: a for a in text.areas.all()} if text is not None else {}
     return {
-        "assessment": text.summary if text is not None else "",
-        "decision": _decision(text),
         "gap": str(gap),
         "indicators": indicators,
         "indicator_deviations": indicator_deviations,
-        "plan": _plan(plan),
         "year": year,
         "period": _period_label(reports),
-        "generated_on": timezone.localdate().isoformat(),
         "summary": _summary(rows),
         "deviations": [r for r in rows if r["status"] in DEVIATING],
-        "areas": _areas(plan=plan, rows=rows, measures=measures, analyses=analyses),
+        "areas": _areas(plan=plan, rows=rows, measures=measures, analyses=analyses or {}),
         "budget": _budget(plan=plan, year=year),
-        "meetings": _meetings(plan=plan, year=year),
     }
 
 

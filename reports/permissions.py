@@ -39,11 +39,13 @@ def writable_reports(user: AnyUser) -> QuerySet[MeasureReport]:
     """Return the reports the user writes: measures her organisations are responsible for."""
     if not user.is_authenticated:
         return MeasureReport.objects.none()
-    owner = Q(
-        measure__responsibilities__role__in=Responsibility.OWNER_ROLES,
-        measure__responsibilities__organisation__in=organisations_for(user, REPORT),
-    )
-    return MeasureReport.objects.filter(owner).distinct()
+    # From her organisations' responsibilities to their measures' reports: a semi-join on
+    # indexed columns, with no DISTINCT over every report of the country.
+    owned = Responsibility.objects.filter(
+        role__in=Responsibility.OWNER_ROLES,
+        organisation__in=organisations_for(user, REPORT),
+    ).values("measure_id")
+    return MeasureReport.objects.filter(measure_id__in=owned)
 
 
 def readable_reports(user: AnyUser) -> QuerySet[MeasureReport]:

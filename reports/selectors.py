@@ -356,9 +356,7 @@ def reporter_work(*, user: AnyUser, today: datetime.date) -> list[WorkItem]:
     """Return what she must report in the open rounds: per round the reports not yet sent and
     the drafts, and each returned report with the strategist's comment (three queries)."""
     group = _("Rapportera")
-    mine = MeasureReport.objects.filter(
-        pk__in=writable_reports(user).values("pk"), round__status=FollowUpRound.Status.OPEN
-    )
+    mine = writable_reports(user).filter(round__status=FollowUpRound.Status.OPEN)
     counts = Counter()
     for round_id, state, number in (
         mine.filter(state__in=(MeasureReport.State.NOT_REPORTED, MeasureReport.State.DRAFT))
