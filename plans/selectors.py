@@ -96,28 +96,35 @@ def focus_area_anchor(area: FocusArea) -> str:
     return f"fokusomrade-{number.replace('.', '-')}" if number else f"fokusomrade-nr-{area.pk}"
 
 
-def plan_measures(*, plan: Plan) -> list[Measure]:
-    """Return the plan's measures in document order with actors (full paths), tags and anchors."""
-    measures = list(
-        Measure.objects.filter(plan=plan)
-        .order_by("order", "code", "pk")
-        .prefetch_related(
-            Prefetch("responsibilities", queryset=Responsibility.objects.all()),
-            "tags",
-            "target_areas",
-            "global_goals",
-            "contacts",
+# What a report of the plan's figures reads of each measure (`plan_measures(details=False)`).
+FIGURE_FIELDS = ("plan_id", "focus_area_id", "code", "title", "expected_result", "order")
+
+
+def plan_measures(*, plan: Plan, details: bool = True) -> list[Measure]:
+    """Return the plan's measures in document order with actors (full paths), tags and anchors.
+
+    Without `details`, only what the follow-up's figures read: code, title, expected result,
+    focus area and actors (no tags, goals, contacts or labels; the other fields deferred).
+    """
+    measures = Measure.objects.filter(plan=plan).order_by("order", "code", "pk")
+    responsibilities = Prefetch("responsibilities", queryset=Responsibility.objects.all())
+    if details:
+        measures = measures.prefetch_related(
+            responsibilities, "tags", "target_areas", "global_goals", "contacts"
         )
-    )
+    else:
+        measures = measures.only(*FIGURE_FIELDS).prefetch_related(responsibilities)
+    measures = list(measures)
     paths = organisation_paths(
         ids={r.organisation_id for m in measures for r in m.responsibilities.all()}
     )
-    labels = _MeasureLabels()
+    labels = _MeasureLabels() if details else None
     for measure in measures:
         measure.anchor = measure_anchor(measure)
         for responsibility in measure.responsibilities.all():
             responsibility.organisation_path = paths[responsibility.organisation_id]
-        labels.attach(measure)
+        if labels is not None:
+            labels.attach(measure)
     return measures
 
 

@@ -83,7 +83,7 @@ def follow_up_figures(
     """Return the follow-up's figures for the year: the measures per assessment and focus area,
     the deviations, the indicators and the budget against its outcome. The report adds its
     cover, words and meetings (`follow_up_document`); a plan's dashboard shows these alone."""
-    measures = plan_measures(plan=plan)
+    measures = plan_measures(plan=plan, details=False)
     reports = _year_reports(plan=plan, year=year)
     rows = [_measure(m, reports.get(m.pk)) for m in measures]
     indicators, indicator_deviations = _indicators(plan=plan, year=year, gap=gap)
