@@ -15,13 +15,12 @@ from django.utils import dateformat, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from councils.models import Body, Meeting
 from councils.permissions import readable_meetings
 from councils.selectors import STOCKHOLM, meetings_of_period, notice_deadline
-from councils.services.documents import DEFAULT_MEETING_LENGTH
+from councils.services.documents import DEFAULT_MEETING_LENGTH, calendar_file
 from folkhalsa.validators import single_line
 from plans.models import Organisation, Plan, Responsibility, Role
 from plans.permissions import (
@@ -345,17 +344,9 @@ def _date_text(day: datetime.date) -> str:
 
 def year_calendar(*, events: list[Event], name: str, base_url: str) -> bytes:
     """Return the events as an iCalendar file: meetings at their times, the rest all day."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Folkhälsa//Årshjul//SV")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", single_line(name))
-    calendar.add("x-wr-timezone", "Europe/Stockholm")
     stamp = timezone.now()
-    for event in events:
-        calendar.add_component(_calendar_event(event, stamp=stamp, base_url=base_url))
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    entries = [_calendar_event(event, stamp=stamp, base_url=base_url) for event in events]
+    return calendar_file(events=entries, name=name, product="Årshjul")
 
 
 def _calendar_event(event: Event, *, stamp: datetime.datetime, base_url: str) -> CalendarEvent:

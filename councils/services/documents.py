@@ -117,15 +117,22 @@ def meeting_event(meeting: Meeting, *, stamp: datetime.datetime, details: bool =
 
 def meetings_calendar(*, meetings: list[Meeting], name: str, details: bool = True) -> bytes:
     """Return the meetings as an iCalendar file (.ics); `details` as for `meeting_event`."""
+    stamp = timezone.now()
+    events = [meeting_event(meeting, stamp=stamp, details=details) for meeting in meetings]
+    return calendar_file(events=events, name=name, product="Möten")
+
+
+def calendar_file(*, events: list[Event], name: str, product: str) -> bytes:
+    """Return the events as one iCalendar file in Swedish time: every feed of ours writes its
+    file here (the meetings' and the årshjul's)."""
     calendar = Calendar()
-    calendar.add("prodid", "-//Folkhälsa//Möten//SV")
+    calendar.add("prodid", f"-//Folkhälsa//{product}//SV")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", single_line(name))
     calendar.add("x-wr-timezone", "Europe/Stockholm")
-    stamp = timezone.now()
-    for meeting in meetings:
-        calendar.add_component(meeting_event(meeting, stamp=stamp, details=details))
+    for event in events:
+        calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
 

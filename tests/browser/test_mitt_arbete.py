@@ -102,3 +102,20 @@ def test_secretary_sees_the_notice_deadline(page, log_in, monkeypatch):
     check_page(page, "my-work-notification-settings-saved")
     assert "Dina val för e-postaviseringar är sparade." in page.locator("main").inner_text()
     assert not page.get_by_label("Sista dagen att skicka en kallelse är nära").is_checked()
+
+
+def test_the_plan_overview_for_its_strategist_and_for_the_public(page, log_in, new_tab):
+    plan = Plan.objects.get(title__startswith="Norbergs kommuns strategi")
+    log_in(page, "norberg-strateg")
+    page.goto(f"/planer/{plan.pk}/")
+    check_page(page, "overview-plan")
+    page.get_by_role("main").get_by_role("link", name="Översikt", exact=True).click()
+    check_page(page, "overview-strategist")
+    assert "Arbetsläge för 2026" in page.locator("main").inner_text()
+    assert page.get_by_role("table").first.is_visible()
+
+    public = new_tab()
+    public.goto(f"/planer/{plan.pk}/oversikt/")
+    check_page(public, "overview-public")
+    text = public.locator("main").inner_text()
+    assert "Publicerad uppföljning" in text and "Arbetsläge" not in text
