@@ -563,7 +563,7 @@ class DispatchAdmin(MeetingRowRules, ReadOnlyRecordAdmin):
     list_filter = ["kind", "late"]
     list_select_related = ["meeting__body", "sent_by"]
     search_fields = ["meeting__body__name"]
-    fields = readonly_fields = ["meeting", "kind", "sent_at", "sent_by", "recipients", "late"]
+    fields = readonly_fields = ["meeting", "kind", "sent_at", "sent_by", "late", "documents"]
 
 
 @admin.register(Attachment)

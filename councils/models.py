@@ -29,6 +29,11 @@ def new_calendar_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def new_download_token() -> str:
+    """Return a fresh secret for one recipient's link to one attachment."""
+    return secrets.token_urlsafe(32)
+
+
 class BodyQuerySet(SubtreeQuerySet):
     """Bodies read as a tree: a council and its groups below it (`below`)."""
 
@@ -104,6 +109,45 @@ class Body(Versioned):
         default=False,
         help_text=_("Justerade protokoll visas på de publika sidorna."),
     )
+    short_name = SingleLineCharField(
+        _("namn i besluten"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Hur organet nämns i protokollets beslut, t.ex. ”Rådet” eller ”Styrgruppen”. "
+            "Tomt: efter typen."
+        ),
+    )
+    convener = models.ForeignKey(
+        Person,
+        verbose_name=_("kallar"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Den som skickar kallelsen, t.ex. folkhälsostrategen."),
+    )
+    secretary_per_meeting = models.BooleanField(
+        _("sekreteraren väljs vid varje möte"),
+        default=False,
+        help_text=_("Som i en arbetsgrupp där någon av deltagarna för anteckningarna."),
+    )
+    # Bodies working together: a styrgrupp prepares ("bereder") the council's meetings.
+    prepares = models.ForeignKey(
+        "self",
+        verbose_name=_("bereder ärenden till"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="prepared_by",
+        help_text=_("T.ex. rådet som styrgruppen alltid sammanträder inför."),
+    )
+    prepare_days_before = models.PositiveSmallIntegerField(
+        _("beredande möte, dagar före"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("Hur många dagar före det beredda organets möte det beredande mötet hålls."),
+    )
     history = HistoricalRecords()
 
     objects = BodyQuerySet.as_manager()
@@ -138,6 +182,13 @@ class Body(Versioned):
         return self.record == self.Record.MINUTES
 
     @property
+    def decision_subject(self) -> str:
+        """Return how the minutes name the body in its decisions: "Rådet", "Nämnden" …"""
+        if self.short_name.strip():
+            return self.short_name.strip()
+        return str(BODY_DECISION_SUBJECTS.get(self.kind, _("Organet")))
+
+    @property
     def distribution_addresses(self) -> list[str]:
         """Return the distribution list as addresses, one per non-empty line."""
         return [line.strip() for line in self.distribution_list.splitlines() if line.strip()]
@@ -161,6 +212,17 @@ class Body(Versioned):
             errors["parent"] = _("Ett organ kan inte ingå i sig självt eller i sina grupper.")
         if errors:
             raise ValidationError(errors)
+
+
+# How the minutes name a body of each kind in its decisions, unless it has a name of its own.
+BODY_DECISION_SUBJECTS = {
+    Body.Kind.BOARD: _("Nämnden"),
+    Body.Kind.COMMITTEE: _("Utskottet"),
+    Body.Kind.DRAFTING: _("Beredningen"),
+    Body.Kind.COUNCIL: _("Rådet"),
+    Body.Kind.COOPERATION: _("Samverkansorganet"),
+    Body.Kind.WORKING_GROUP: _("Gruppen"),
+}
 
 
 class Seat(models.Model):
@@ -249,10 +311,24 @@ class SeatHolding(models.Model):
 class AgendaKind(models.TextChoices):
     """What an agenda item asks of the meeting."""
 
+    # The body decides within its mandate: "Rådet beslutar".
     DECISION = "beslut", _("Beslut")
+    # A recommendation to another body, named in `proposal_to`: "Rådet föreslår kommunstyrelsen".
+    PROPOSAL = "forslag", _("Förslag till annat organ")
+    # Noted: "Informationen noteras".
     INFORMATION = "information", _("Information")
-    REPORT = "rapport", _("Rapport")
-    OTHER = "ovrigt", _("Övrigt")
+
+
+def clean_proposal_to(kind: str, proposal_to: str) -> None:
+    """Ask for the body a proposal goes to, and only for a proposal."""
+    if kind == AgendaKind.PROPOSAL and not proposal_to.strip():
+        raise ValidationError(
+            {"proposal_to": _("Ange vilket organ förslaget går till, t.ex. kommunstyrelsen.")}
+        )
+    if kind != AgendaKind.PROPOSAL and proposal_to.strip():
+        raise ValidationError(
+            {"proposal_to": _("Mottagaren anges bara för typen ”Förslag till annat organ”.")}
+        )
 
 
 class StandingItem(models.Model):
@@ -270,6 +346,12 @@ class StandingItem(models.Model):
     title = SingleLineCharField(_("rubrik"), max_length=300)
     kind = SingleLineCharField(
         _("typ"), max_length=20, choices=AgendaKind.choices, default=AgendaKind.INFORMATION
+    )
+    proposal_to = SingleLineCharField(
+        _("förslag till"),
+        max_length=200,
+        blank=True,
+        help_text=_("Vid förslag: organet som förslaget går till, t.ex. kommunstyrelsen."),
     )
     text = LongTextField(_("text"), blank=True)
     presenter = SingleLineCharField(_("föredragande"), max_length=200, blank=True)
@@ -300,7 +382,8 @@ class StandingItem(models.Model):
         return number == self.nth
 
     def clean(self) -> None:
-        """Ask for the meeting's number with the n-th rule, and only then."""
+        """Ask for the meeting's number with the n-th rule, and only then; a proposal's body."""
+        clean_proposal_to(self.kind, self.proposal_to)
         if self.rule == self.Rule.NTH and not self.nth:
             raise ValidationError({"nth": _("Ange vilket av årets möten punkten hör till.")})
         if self.rule != self.Rule.NTH and self.nth:
@@ -329,7 +412,7 @@ class Meeting(Versioned):
     ends_at = models.DateTimeField(
         _("slutar"), null=True, blank=True, validators=[validate_date_in_range]
     )
-    place = SingleLineCharField(_("plats"), max_length=300, blank=True)
+    place = SingleLineCharField(_("lokal"), max_length=300, blank=True)
     remote_link = models.URLField(
         _("länk för distansdeltagande"), blank=True, validators=[validate_single_line]
     )
@@ -353,6 +436,24 @@ class Meeting(Versioned):
     # The notice board (bodies under the Local Government Act only).
     posted_on = models.DateField(
         _("anslaget den"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    # A body whose secretary is chosen at each meeting (Body.secretary_per_meeting).
+    secretary = models.ForeignKey(
+        Person,
+        verbose_name=_("sekreterare vid mötet"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # A preparatory meeting (the styrgrupp's) and the meeting of the body it prepares.
+    prepares_meeting = models.ForeignKey(
+        "self",
+        verbose_name=_("bereder mötet"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="preparatory_meetings",
     )
     history = HistoricalRecords()
 
@@ -396,6 +497,14 @@ class Meeting(Versioned):
             )
 
     @property
+    def announce_by(self) -> datetime.date | None:
+        """Return the last day to post the checking on the notice board (KL 8:12), for bodies
+        whose minutes are announced."""
+        if not (self.checked_on and self.body.is_statutory):
+            return None
+        return self.checked_on + POSTING_DEADLINE
+
+    @property
     def takes_down_on(self) -> datetime.date | None:
         """Return the day the announcement comes down: the appeal period after posting."""
         return self.posted_on + APPEAL_PERIOD if self.posted_on else None
@@ -416,6 +525,12 @@ class AgendaItem(Versioned):
     kind = SingleLineCharField(
         _("typ"), max_length=20, choices=AgendaKind.choices, default=AgendaKind.INFORMATION
     )
+    proposal_to = SingleLineCharField(
+        _("förslag till"),
+        max_length=200,
+        blank=True,
+        help_text=_("Vid förslag: organet som förslaget går till, t.ex. kommunstyrelsen."),
+    )
     title = SingleLineCharField(_("ärende"), max_length=300)
     presenter = SingleLineCharField(_("föredragande"), max_length=200, blank=True)
     text = LongTextField(_("text"), blank=True)
@@ -431,6 +546,17 @@ class AgendaItem(Versioned):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    # A preparing body's item marked for the body it prepares ("till rådet"), and on that
+    # body's agenda the item it became.
+    to_prepared_body = models.BooleanField(_("till det beredda organet"), default=False)
+    proposed_from = models.ForeignKey(
+        "self",
+        verbose_name=_("bereddes i"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="forwarded_as",
     )
     # The minutes: the paragraph number runs on through the body's year.
     paragraph = models.PositiveIntegerField(_("paragraf"), null=True, blank=True)
@@ -453,6 +579,10 @@ class AgendaItem(Versioned):
     @property
     def history_owner_id(self) -> int:
         return self.meeting.body.organisation_id
+
+    def clean(self) -> None:
+        """Ask for the body a proposal goes to, and only for a proposal."""
+        clean_proposal_to(self.kind, self.proposal_to)
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
@@ -496,7 +626,7 @@ class Attendance(models.Model):
         PRESENT = "narvarande", _("Närvarande")
         ABSENT = "franvarande", _("Frånvarande")
         EXCUSED = "anmalt_forhinder", _("Anmält förhinder")
-        REPLACED = "ersatt", _("Ersatt av ersättare")
+        REPLACED = "ersatt", _("Ersättare tjänstgör")
         REMOTE = "distans", _("Närvarande på distans")
         # Nobody held the seat on the meeting's day: the minutes still show the whole body.
         VACANT = "vakant", _("Vakant")
@@ -521,9 +651,8 @@ class Attendance(models.Model):
         related_name="attendances",
         help_text=_("Den som innehade platsen den dagen."),
     )
-    status = SingleLineCharField(
-        _("närvaro"), max_length=20, choices=Status.choices, default=Status.PRESENT
-    )
+    # No default: every seat is marked by the secretary, never assumed present.
+    status = SingleLineCharField(_("närvaro"), max_length=20, choices=Status.choices)
     substitute = models.ForeignKey(
         Person,
         verbose_name=_("ersättare"),
@@ -584,11 +713,12 @@ class Attendance(models.Model):
 
 
 class MinutesCheck(models.Model):
-    """An adjuster appointed at the meeting, or the chair, and when they checked the minutes."""
+    """An adjuster appointed at the meeting, who checks ("justerar") the minutes, or the chair,
+    who signs them ("undertecknar"); when, and whether on paper or in the site."""
 
     class Role(models.TextChoices):
         ADJUSTER = "justerare", _("Justerare")
-        CHAIR = "ordforande", _("Ordförande")
+        CHAIR = "ordforande", _("Ordförande, undertecknar")
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("möte"), on_delete=models.CASCADE, related_name="checks"
@@ -625,6 +755,53 @@ class MinutesCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person.name} ({self.get_role_display()})"
+
+
+class ChangeRequest(models.Model):
+    """An adjuster's request to change the minutes before she checks them (per paragraph, or
+    the minutes as a whole), and the secretary's answer."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("möte"), on_delete=models.CASCADE, related_name="change_requests"
+    )
+    item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("paragraf"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="change_requests",
+    )
+    requested_by = models.ForeignKey(
+        Person, verbose_name=_("begärd av"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = LongTextField(_("önskad ändring"))
+    made_at = models.DateTimeField(_("begärd"), validators=[validate_date_in_range])
+    answer = LongTextField(_("svar"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("besvarad av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(
+        _("besvarad"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ändringsbegäran")
+        verbose_name_plural = _("ändringsbegäranden")
+        ordering = ["meeting", "made_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
 
 
 class Amendment(models.Model):
@@ -706,8 +883,10 @@ class Dispatch(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    recipients = models.JSONField(_("mottagare"), default=list)
     late = models.BooleanField(_("sent skickad"), default=False)
+    # What was sent: the files by name and size, and whether the attachments went as links.
+    documents = models.JSONField(_("dokument"), default=list)
+    attachments_as_links = models.BooleanField(_("bilagor som länkar"), default=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -717,6 +896,107 @@ class Dispatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.sent_at:%Y-%m-%d}"
+
+
+class DispatchRecipient(models.Model):
+    """One recipient of a dispatch: a seat holder (with or without an account) or an address on
+    the body's distribution list, and whether she was reached, or why not."""
+
+    class Outcome(models.TextChoices):
+        SENT = "skickat", _("Skickat")
+        NO_ADDRESS = "ingen_adress", _("Ingen e-postadress")
+        REFUSED = "nekat", _("E-postservern tog inte emot brevet")
+
+    dispatch = models.ForeignKey(
+        Dispatch, verbose_name=_("utskick"), on_delete=models.CASCADE, related_name="recipients"
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    name = SingleLineCharField(_("namn"), max_length=200, blank=True)
+    function = SingleLineCharField(_("funktion"), max_length=200, blank=True)
+    email = models.EmailField(_("e-post"), blank=True, validators=[validate_single_line])
+    outcome = SingleLineCharField(_("utfall"), max_length=20, choices=Outcome.choices)
+
+    class Meta:
+        verbose_name = _("mottagare")
+        verbose_name_plural = _("mottagare")
+        ordering = ["dispatch", "id"]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    @property
+    def reached(self) -> bool:
+        return self.outcome == self.Outcome.SENT
+
+
+class DownloadLink(models.Model):
+    """One recipient's link to one attachment: works without an account until it expires or
+    is revoked; every use is logged (DownloadUse)."""
+
+    recipient = models.ForeignKey(
+        DispatchRecipient,
+        verbose_name=_("mottagare"),
+        on_delete=models.CASCADE,
+        related_name="links",
+    )
+    attachment = models.ForeignKey(
+        Attachment,
+        verbose_name=_("bilaga"),
+        on_delete=models.CASCADE,
+        related_name="download_links",
+    )
+    # The secret; never shown again after the e-mail.
+    token = SingleLineCharField(
+        _("nyckel"), max_length=64, unique=True, default=new_download_token, editable=False
+    )
+    expires_at = models.DateTimeField(_("gäller till"), validators=[validate_date_in_range])
+    revoked_at = models.DateTimeField(_("återkallad"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("återkallad av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("nedladdningslänk")
+        verbose_name_plural = _("nedladdningslänkar")
+        ordering = ["recipient", "attachment", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "attachment"], name="download_link_one_per_recipient_file"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attachment.name} → {self.recipient}"
+
+
+class DownloadUse(models.Model):
+    """A download through a personal link: when, and from which address."""
+
+    link = models.ForeignKey(
+        DownloadLink, verbose_name=_("länk"), on_delete=models.CASCADE, related_name="uses"
+    )
+    used_at = models.DateTimeField(_("hämtad"))
+    address = models.GenericIPAddressField(_("adress"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("nedladdning")
+        verbose_name_plural = _("nedladdningar")
+        ordering = ["link", "used_at"]
+
+    def __str__(self) -> str:
+        return f"{self.link} {self.used_at:%Y-%m-%d %H:%M}"
 
 
 class CalendarFeed(models.Model):

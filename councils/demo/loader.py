@@ -18,6 +18,7 @@ from councils.models import (
     Attendance,
     Body,
     Dispatch,
+    DispatchRecipient,
     Meeting,
     MinutesCheck,
     Seat,
@@ -301,30 +302,35 @@ class _YearOfMeetings:
         """Record the notice sent to the members, and the registered minutes to the list too."""
         # Recorded as the services record them (councils/services/documents.py): who was sent
         # to, and who was not reached for want of an address.
+        Outcome = DispatchRecipient.Outcome
         members = [
             {
+                "person": person,
                 "name": person.name,
                 "function": seat.function,
                 "email": person.email,
-                "reached": bool(person.email),
+                "outcome": Outcome.SENT if person.email else Outcome.NO_ADDRESS,
             }
             for seat, person in self.holders.items()
         ]
         listed = [
-            {"name": "", "function": "", "email": address, "reached": True}
+            {"name": "", "function": "", "email": address, "outcome": Outcome.SENT}
             for address in self.body.distribution_addresses
         ]
         sent = {"meeting": meeting, "sent_by": self.sender}
         if meeting.notice_sent_at is not None:
-            sent_at = meeting.notice_sent_at
-            Dispatch.objects.create(
-                kind=Dispatch.Kind.NOTICE, sent_at=sent_at, recipients=members, **sent
+            dispatch = Dispatch.objects.create(
+                kind=Dispatch.Kind.NOTICE, sent_at=meeting.notice_sent_at, **sent
+            )
+            DispatchRecipient.objects.bulk_create(
+                DispatchRecipient(dispatch=dispatch, **row) for row in members
             )
         if meeting.registered_on is not None:
-            sent_at = _local(meeting.registered_on, "10:00")
-            recipients = members + listed
-            Dispatch.objects.create(
-                kind=Dispatch.Kind.MINUTES, sent_at=sent_at, recipients=recipients, **sent
+            dispatch = Dispatch.objects.create(
+                kind=Dispatch.Kind.MINUTES, sent_at=_local(meeting.registered_on, "10:00"), **sent
+            )
+            DispatchRecipient.objects.bulk_create(
+                DispatchRecipient(dispatch=dispatch, **row) for row in members + listed
             )
 
 

@@ -16,6 +16,7 @@ from councils.models import (
     AgendaItem,
     CalendarFeed,
     Dispatch,
+    DispatchRecipient,
     Meeting,
     new_calendar_token,
 )
@@ -146,6 +147,27 @@ def _recipients_record(people: list[Member], extra: list[str] = ()) -> list[dict
     return record + [{"name": "", "function": "", "email": a, "reached": True} for a in extra]
 
 
+def _save_recipients(dispatch: Dispatch, record: list[dict]) -> None:
+    """Write the dispatch's recipients as records: reached, refused, or without an address."""
+    Outcome = DispatchRecipient.Outcome
+    DispatchRecipient.objects.bulk_create(
+        DispatchRecipient(
+            dispatch=dispatch,
+            name=r["name"],
+            function=r["function"],
+            email=r["email"],
+            outcome=(
+                Outcome.REFUSED
+                if r.get("failed")
+                else Outcome.SENT
+                if r["reached"]
+                else Outcome.NO_ADDRESS
+            ),
+        )
+        for r in record
+    )
+
+
 def _addresses(record: list[dict]) -> list[str]:
     """Return each address once, in order."""
     return list(dict.fromkeys(r["email"].lower() for r in record if r["reached"]))
@@ -261,9 +283,9 @@ def _record_notice(meeting: Meeting, *, user: User, now, late: bool, record: lis
     dispatch = Dispatch(
         meeting=meeting, kind=Dispatch.Kind.NOTICE, sent_at=now, sent_by=user, late=late
     )
-    dispatch.recipients = record
     dispatch._history_user = user
     dispatch.save()
+    _save_recipients(dispatch, record)
     return dispatch
 
 
@@ -316,9 +338,9 @@ def minutes_send(*, meeting: Meeting, user: User, now: datetime.datetime | None 
             ),
         )
         dispatch = Dispatch(meeting=meeting, kind=Dispatch.Kind.MINUTES, sent_at=now, sent_by=user)
-        dispatch.recipients = _mark_failed(record, failed)
         dispatch._history_user = user
         dispatch.save()
+        _save_recipients(dispatch, _mark_failed(record, failed))
     return dispatch
 
 

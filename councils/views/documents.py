@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from councils import services
 from councils.forms import MinutesSendForm, NoticeSendForm
-from councils.models import AgendaItem, Dispatch
+from councils.models import AgendaItem, Dispatch, DispatchRecipient
 from councils.selectors import minutes_participants
 from councils.services import (
     SendingFailed,
@@ -60,7 +60,11 @@ def extract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _warn_unreached(request: HttpRequest, dispatch: Dispatch) -> None:
     """Name the recipients whose e-mail the mail server did not take."""
-    failed = [r["name"] or r["email"] for r in dispatch.recipients if r.get("failed")]
+    failed = [
+        r.name or r.email
+        for r in dispatch.recipients.all()
+        if r.outcome == DispatchRecipient.Outcome.REFUSED
+    ]
     if failed:
         messages.warning(
             request,
