@@ -59,7 +59,9 @@ def build(items: int):
             name=f"Ledamot Åström {n}", email=f"l{n}@example.se", organisation=org
         )
         SeatHolding.objects.create(seat=seat, person=person, starts_on=datetime.date(2024, 1, 1))
-        Attendance.objects.create(meeting=meeting, seat=seat, person=person)
+        Attendance.objects.create(
+            meeting=meeting, seat=seat, person=person, status=Attendance.Status.PRESENT
+        )
         if n < 3:
             role = "ordforande" if n == 0 else "justerare"
             MinutesCheck.objects.create(meeting=meeting, person=person, role=role)

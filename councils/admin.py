@@ -10,6 +10,9 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from councils import permissions as council_permissions
@@ -19,7 +22,11 @@ from councils.models import (
     Attachment,
     Attendance,
     Body,
+    ChangeRequest,
     Dispatch,
+    DispatchRecipient,
+    DownloadLink,
+    DownloadUse,
     Meeting,
     MinutesCheck,
     Seat,
@@ -408,7 +415,15 @@ class StandingItemAdmin(CouncilAdmin):
     list_filter = ["rule", "kind"]
     list_select_related = ["body"]
     search_fields = ["title", "body__name", "text"]
-    fields = ["body", "title", "kind", "presenter", ("rule", "nth"), "order", "text"]
+    fields = [
+        "body",
+        "title",
+        ("kind", "proposal_to"),
+        "presenter",
+        ("rule", "nth"),
+        "order",
+        "text",
+    ]
 
 
 # --- Meetings and minutes ------------------------------------------------------------------
@@ -427,7 +442,7 @@ class MeetingRowRules:
 class AgendaItemInline(CouncilVersionedInline):
     model = AgendaItem
     form = AgendaItemForm
-    fields = ["order", "title", "kind", "presenter", "paragraph", "case_number"]
+    fields = ["order", "title", "kind", "proposal_to", "presenter", "paragraph", "case_number"]
     show_change_link = True
 
 
@@ -450,6 +465,35 @@ class AttendanceInline(CouncilInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ChangeRequestInline(CouncilInline):
+    """The adjusters' change requests and the secretary's answers: made and answered on the
+    site (councils/services/minutes.py), only read here."""
+
+    model = ChangeRequest
+    fields = readonly_fields = [
+        "item",
+        "requested_by",
+        "made_at",
+        "text",
+        "answer",
+        "answered_by",
+        "answered_at",
+    ]
+
+    def get_queryset(self, request):
+        related = ["item", "requested_by", "answered_by"]
+        return super().get_queryset(request).select_related(*related)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 # What the notice, the checking and the registration record: set by those workflows only.
 MEETING_WORKFLOW_FIELDS = [
     "status",
@@ -470,7 +514,7 @@ class MeetingAdmin(CouncilVersionedAdmin):
     list_filter = ["status"]
     list_select_related = ["body"]
     search_fields = ["body__name", "place", "case_number"]
-    inlines = [AgendaItemInline, AttendanceInline]
+    inlines = [AgendaItemInline, AttendanceInline, ChangeRequestInline]
     readonly_fields = MEETING_WORKFLOW_FIELDS
     fieldsets = [
         (None, {"fields": ["body", "place", ("starts_at", "ends_at"), "remote_link"]}),
@@ -491,7 +535,19 @@ class AgendaItemAdmin(MeetingRowRules, CouncilVersionedAdmin):
     search_fields = ["title", "text", "case_number", "meeting__body__name"]
     autocomplete_fields = ["plans", "measures"]
     fieldsets = [
-        (None, {"fields": ["meeting", "title", "kind", "order", "presenter", "standing_item"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "meeting",
+                    "title",
+                    ("kind", "proposal_to"),
+                    "order",
+                    "presenter",
+                    "standing_item",
+                ]
+            },
+        ),
         (_("Ärendet"), {"fields": ["text", "case_number", "plans", "measures"]}),
         (_("Protokoll"), {"fields": ["paragraph", "note", "decision"]}),
     ]
@@ -557,13 +613,59 @@ class AmendmentAdmin(MeetingRowRules, CouncilAdmin):
         super().save_model(request, obj, form, change)
 
 
+class DispatchRecipientInline(CouncilInline):
+    """Who a dispatch went to, and her personal links with their uses (never their secret):
+    read only, as the dispatch (its admin refuses every change, so its inlines do too)."""
+
+    model = DispatchRecipient
+    fields = readonly_fields = ["name", "function", "email", "person", "outcome", "links"]
+
+    def get_queryset(self, request):
+        links = Prefetch(
+            "links",
+            queryset=DownloadLink.objects.select_related("attachment", "revoked_by")
+            .prefetch_related(Prefetch("uses", DownloadUse.objects.order_by("used_at", "id")))
+            .order_by("attachment__name", "id"),
+        )
+        return super().get_queryset(request).select_related("person").prefetch_related(links)
+
+    @admin.display(description=_("länkar och nedladdningar"))
+    def links(self, recipient: DispatchRecipient) -> str:
+        texts = [(_link_text(link),) for link in recipient.links.all()]
+        return format_html_join("", "<p>{}</p>", texts) if texts else "–"
+
+
+def _link_text(link: DownloadLink) -> str:
+    """Describe a personal link: its file, till when, revoked by whom, and each use."""
+    parts = [link.attachment.name, _("gäller till %(date)s") % {"date": _moment(link.expires_at)}]
+    if link.revoked_at:
+        revoked = {"date": _moment(link.revoked_at), "user": link.revoked_by or "–"}
+        parts.append(_("återkallad %(date)s av %(user)s") % revoked)
+    uses = [f"{_moment(u.used_at)} ({u.address or '–'})" for u in link.uses.all()]
+    parts.append(_("hämtad: %(uses)s") % {"uses": ", ".join(uses)} if uses else _("inte hämtad"))
+    return "; ".join(str(part) for part in parts)
+
+
+def _moment(value) -> str:
+    return date_format(timezone.localtime(value), "j F Y H.i")
+
+
 @admin.register(Dispatch)
 class DispatchAdmin(MeetingRowRules, ReadOnlyRecordAdmin):
     list_display = ["__str__", "meeting", "sent_by", "late"]
     list_filter = ["kind", "late"]
     list_select_related = ["meeting__body", "sent_by"]
     search_fields = ["meeting__body__name"]
-    fields = readonly_fields = ["meeting", "kind", "sent_at", "sent_by", "late", "documents"]
+    fields = readonly_fields = [
+        "meeting",
+        "kind",
+        "sent_at",
+        "sent_by",
+        "late",
+        "documents",
+        "attachments_as_links",
+    ]
+    inlines = [DispatchRecipientInline]
 
 
 @admin.register(Attachment)

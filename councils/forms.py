@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from collections.abc import Sequence
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from councils.models import (
     AgendaKind,
     Attendance,
     Body,
+    ChangeRequest,
     Meeting,
     MinutesCheck,
     Seat,
@@ -26,8 +28,16 @@ from councils.permissions import (
     manageable_bodies,
     seat_holder_choices,
 )
-from councils.selectors import seat_organisations, seats_on
-from councils.services import GuestAttendance, SeatAttendance
+from councils.selectors import (
+    bodies_preparing,
+    body_in_text,
+    genitive,
+    meeting_day,
+    prepared_body_of,
+    seat_organisations,
+    seats_on,
+)
+from councils.services import GuestAttendance, Preparation, SeatAttendance
 from folkhalsa.validators import validate_date_in_range, validate_long_text, validate_single_line
 from plans.forms import (
     AsciiIntegerField,
@@ -61,24 +71,26 @@ class MinutesOpeningForm(VersionedModelForm):
 
 
 class MinutesItemForm(VersionedModelForm):
-    """One paragraph of the minutes: a note and, for a decision, the decision or recommendation."""
+    """One paragraph of the minutes: a note and, for a decision or a proposal, its text, led
+    by the body's words ("Rådet beslutar", "Rådet föreslår kommunstyrelsen")."""
 
     class Meta:
         model = AgendaItem
-        fields = ["note", "decision"]
+        fields = ["note", "decision", "to_prepared_body"]
         widgets = {
             "note": forms.Textarea(attrs={"rows": 3}),
             "decision": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, advisory: bool, **kwargs) -> None:
+    def __init__(self, *args, lead_in: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.lead_in = lead_in
         self.fields["decision"].help_text = ""
-        if self.instance.kind != AgendaKind.DECISION:
-            del self.fields["decision"]
-        elif advisory:
-            # An advisory body decides nothing: it recommends.
-            self.fields["decision"].label = _("Rekommendation")
+        if self.instance.kind == AgendaKind.INFORMATION:
+            del self.fields["decision"]  # noted: "Informationen noteras"
+        else:
+            self.fields["decision"].label = lead_in
+        offer_to_prepared_body(self)
 
 
 class AdjustersForm(forms.Form):
@@ -125,9 +137,13 @@ class AdjustersForm(forms.Form):
 class PaperCheckForm(forms.Form):
     """A check done on paper: whose, and on which day."""
 
-    appointment = IdChoiceField(label=_("Vems justering"), queryset=MinutesCheck.objects.none())
+    appointment = IdChoiceField(
+        label=_("Vems justering eller underskrift"), queryset=MinutesCheck.objects.none()
+    )
     checked_on = forms.DateField(
-        label=_("Justerat på papper den"), widget=DateInput(), validators=[validate_date_in_range]
+        label=_("Justerat eller undertecknat på papper den"),
+        widget=DateInput(),
+        validators=[validate_date_in_range],
     )
 
     def __init__(self, *args, meeting: Meeting, **kwargs) -> None:
@@ -162,6 +178,55 @@ class AmendmentForm(forms.Form):
     def __init__(self, *args, meeting: Meeting, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = meeting.items.order_by("order", "id")
+
+
+def _paragraph_label(item: AgendaItem) -> str:
+    paragraph = f"§ {item.paragraph} " if item.paragraph else ""
+    return f"{paragraph}{item.title}"
+
+
+class ChangeRequestForm(forms.Form):
+    """An adjuster's request to change a paragraph, or the minutes as a whole, before she
+    checks them."""
+
+    item = IdChoiceField(
+        label=_("Gäller"),
+        queryset=AgendaItem.objects.none(),
+        required=False,
+        empty_label=_("Protokollet i sin helhet"),
+    )
+    text = forms.CharField(
+        label=_("Vad vill du ha ändrat?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[validate_long_text],
+        error_messages={"required": _("Skriv vad du vill ha ändrat.")},
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = meeting.items.order_by("order", "id")
+        self.fields["item"].label_from_instance = _paragraph_label
+
+
+class ChangeRequestAnswerForm(forms.Form):
+    """The secretary's answer to one change request: "Ändrat", or why not."""
+
+    begaran = IdChoiceField(widget=forms.HiddenInput, queryset=ChangeRequest.objects.none())
+    svar = forms.CharField(
+        label=_("Ditt svar"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_long_text],
+        error_messages={"required": _("Skriv ditt svar, t.ex. ”Ändrat” eller varför inte.")},
+        help_text=_("Ändra protokollet först om du håller med, och svara sedan ”Ändrat”."),
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        open_requests = meeting.change_requests.filter(answered_at__isnull=True)
+        self.fields["begaran"].queryset = open_requests
+        self.fields["begaran"].error_messages["invalid_choice"] = _(
+            "Begäran är redan besvarad eller hör inte till mötet. Ladda om sidan."
+        )
 
 
 class RegisterForm(forms.Form):
@@ -213,12 +278,14 @@ MAX_ORDER = 10_000
 
 
 class BodyForm(VersionedModelForm):
-    """A body's name, kind, mandate and rules; its organisation among those she manages."""
+    """A body's name, kind, mandate and rules; its organisation among those she manages; who
+    convenes (a person of its organisation); the body whose meetings it prepares."""
 
     class Meta:
         model = Body
         fields = [
             "name",
+            "short_name",
             "organisation",
             "kind",
             "parent",
@@ -227,18 +294,25 @@ class BodyForm(VersionedModelForm):
             "reports_to",
             "min_meetings_per_year",
             "notice_days",
+            "convener",
             "record",
             "adjusters_count",
+            "secretary_per_meeting",
             "minutes_kept_at",
             "distribution_list",
             "is_public",
+            "prepares",
+            "prepare_days_before",
         ]
         field_classes = {
             "organisation": IdChoiceField,
             "parent": IdChoiceField,
+            "convener": IdChoiceField,
+            "prepares": IdChoiceField,
             "min_meetings_per_year": AsciiIntegerField,
             "notice_days": AsciiIntegerField,
             "adjusters_count": AsciiIntegerField,
+            "prepare_days_before": AsciiIntegerField,
         }
 
     def __init__(self, *args, user: AnyUser, **kwargs) -> None:
@@ -253,6 +327,94 @@ class BodyForm(VersionedModelForm):
             parents = parents.exclude(pk__in=list(below))
         self.fields["parent"].queryset = parents
         self.fields["parent"].label_from_instance = lambda b: f"{b.name} ({b.organisation.name})"
+        self._offer_conveners(user)
+        self._offer_prepared_bodies(user)
+        # Left empty, the number of days stays as it is (7 for a new body).
+        self.fields["prepare_days_before"].required = False
+
+    def _offer_conveners(self, user: AnyUser) -> None:
+        """Offer the people of the body's organisation and its units that she may name (for a
+        new body: of the organisations she manages), and whoever convenes now."""
+        people = choosable_people(user)
+        if self.instance.organisation_id:
+            people = people.filter(organisation__in=_tree_of(self.instance.organisation_id))
+        elif not user.is_superuser:
+            people = people.filter(organisation__in=organisations_for(user, MANAGE_COUNCILS))
+        now = Q(pk=self.instance.convener_id) if self.instance.convener_id else Q(pk__in=[])
+        field = self.fields["convener"]
+        field.queryset = (
+            Person.objects.filter(Q(pk__in=people.values("pk")) | now)
+            .select_related("organisation")
+            .order_by("name", "pk")
+        )
+        field.label_from_instance = _person_label
+        field.error_messages["invalid_choice"] = _(
+            "Välj en person i organets organisation eller dess enheter."
+        )
+
+    def _offer_prepared_bodies(self, user: AnyUser) -> None:
+        """Offer the bodies she manages in the same organisation (its whole tree), never the
+        body itself, its own groups (they report to it) nor one that prepares its meetings
+        (that would be a circle)."""
+        bodies = manageable_bodies(user)
+        if self.instance.organisation_id:
+            bodies = bodies.filter(organisation__in=_same_tree(self.instance.organisation_id))
+        if self.instance.pk:
+            own_groups = Body.objects.below([self.instance.pk]).values_list("pk", flat=True)
+            bodies = bodies.exclude(pk__in=bodies_preparing(body=self.instance) | set(own_groups))
+        now = Q(pk=self.instance.prepares_id) if self.instance.prepares_id else Q(pk__in=[])
+        field = self.fields["prepares"]
+        field.queryset = (
+            Body.objects.filter(Q(pk__in=bodies.values("pk")) | now)
+            .select_related("organisation")
+            .order_by("name", "pk")
+        )
+        field.label_from_instance = lambda b: f"{b.name} ({b.organisation.name})"
+        field.error_messages["invalid_choice"] = _(
+            "Välj ett organ i samma organisation som du är sekreterare för: inte organet självt "
+            "och inte ett organ som bereder dess ärenden."
+        )
+
+    def clean_prepare_days_before(self) -> int:
+        days = self.cleaned_data["prepare_days_before"]
+        return self.instance.prepare_days_before if days is None else days
+
+    def clean(self) -> dict:
+        """Keep who convenes within the body's organisation, and the body it prepares within
+        the same organisation, also when the organisation is changed in the same form."""
+        cleaned = super().clean()
+        organisation = cleaned.get("organisation")
+        if organisation is None:
+            return cleaned
+        moved = "organisation" in self.changed_data
+        convener = cleaned.get("convener")
+        changed = moved or "convener" in self.changed_data
+        outside = convener and not _tree_of(organisation.pk).filter(pk=convener.organisation_id)
+        if changed and outside:
+            self.add_error("convener", _("Den som kallar ska höra till organets organisation."))
+        prepares = cleaned.get("prepares")
+        changed = moved or "prepares" in self.changed_data
+        outside = prepares and not _same_tree(organisation.pk).filter(pk=prepares.organisation_id)
+        if changed and outside:
+            message = _("Ett organ bereder bara ärenden till organ i samma organisation.")
+            self.add_error("prepares", message)
+        return cleaned
+
+
+def _tree_of(organisation_id: int):
+    """Return the organisation and its units (ids, one recursive query)."""
+    return Organisation.objects.below([organisation_id]).values("pk")
+
+
+def _same_tree(organisation_id: int):
+    """Return every organisation of the tree the organisation belongs to, from its top (ids)."""
+    path = Organisation.objects.with_tree_fields().get(pk=organisation_id).tree_path
+    return _tree_of(path[0])
+
+
+def _person_label(person: Person) -> str:
+    named = ", ".join(part for part in (person.name, person.title) if part)
+    return f"{named} ({person.organisation.name})"
 
 
 class SeatForm(forms.ModelForm):
@@ -363,7 +525,7 @@ class StandingItemForm(forms.ModelForm):
 
     class Meta:
         model = StandingItem
-        fields = ["title", "kind", "presenter", "text", "rule", "nth", "order"]
+        fields = ["title", "kind", "proposal_to", "presenter", "text", "rule", "nth", "order"]
         field_classes = {"nth": AsciiIntegerField, "order": AsciiIntegerField}
 
     def __init__(self, *args, **kwargs) -> None:
@@ -388,19 +550,112 @@ class MeetingSeriesForm(forms.Form):
     starts = forms.TimeField(label=_("Börjar kl."), widget=TIME_INPUT)
     ends = forms.TimeField(label=_("Slutar kl."), widget=TIME_INPUT, required=False)
     place = forms.CharField(
-        label=_("Plats"), max_length=300, required=False, validators=[validate_single_line]
+        label=_("Lokal"), max_length=300, required=False, validators=[validate_single_line]
     )
     confirm = forms.BooleanField(
         label=_("Skapa mötena ändå, färre än organets minsta antal"), required=False
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, preparing: Sequence[Body] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year + 1
+        # The bodies preparing this one's meetings that she manages too (the styrgrupp).
+        self.preparing = list(preparing)
+        for body in self.preparing:
+            self._add_preparation_fields(body)
+
+    def _add_preparation_fields(self, body: Body) -> None:
+        """Add a body's choice to hold a preparatory meeting before each new meeting."""
+        key = f"bereds_{body.pk}"
+        same = _("Tomt: samma som mötena ovan.")
+        self.fields[f"{key}_skapa"] = forms.BooleanField(
+            label=_preparing_label(body), required=False, initial=True
+        )
+        self.fields[f"{key}_dagar"] = AsciiIntegerField(
+            label=_("Antal dagar före varje möte"),
+            min_value=1,
+            max_value=90,
+            required=False,
+            initial=body.prepare_days_before,
+        )
+        self.fields[f"{key}_borjar"] = forms.TimeField(
+            label=_("Börjar kl."), widget=TIME_INPUT, required=False, help_text=same
+        )
+        self.fields[f"{key}_slutar"] = forms.TimeField(
+            label=_("Slutar kl."), widget=TIME_INPUT, required=False
+        )
+        self.fields[f"{key}_lokal"] = forms.CharField(
+            label=_("Lokal"),
+            max_length=300,
+            required=False,
+            validators=[validate_single_line],
+            help_text=same,
+        )
+
+    def series_fields(self) -> list:
+        """Return the bound fields of the series itself (not of a preparing body)."""
+        return [field for field in self.visible_fields() if not PREPARATION_KEY.match(field.name)]
+
+    def preparation_groups(self) -> list[tuple[Body, list]]:
+        """Return each preparing body with its bound fields, for a fieldset of its own."""
+        parts = ("skapa", "dagar", "borjar", "slutar", "lokal")
+        return [(b, [self[f"bereds_{b.pk}_{part}"] for part in parts]) for b in self.preparing]
 
     def clean_dates(self) -> list[datetime.date]:
         lines = [line.strip() for line in self.cleaned_data["dates"].splitlines() if line.strip()]
         return [_date_line(line) for line in lines]
+
+    def clean(self) -> dict:
+        """Refuse a preparing body not offered (one she does not manage), and a preparation
+        without its number of days or with an end before its start."""
+        cleaned = super().clean()
+        offered = {str(body.pk) for body in self.preparing}
+        posted = {m.group(1) for m in map(PREPARATION_KEY.match, self.data) if m}
+        if posted - offered:
+            raise ValidationError(
+                _("Du kan bara skapa beredande möten för organ som du är sekreterare för.")
+            )
+        for body in self.preparing:
+            key = f"bereds_{body.pk}"
+            if not cleaned.get(f"{key}_skapa"):
+                continue
+            if cleaned.get(f"{key}_dagar") is None and f"{key}_dagar" not in self.errors:
+                self.add_error(f"{key}_dagar", _("Ange hur många dagar före mötena."))
+            starts, ends = cleaned.get(f"{key}_borjar"), cleaned.get(f"{key}_slutar")
+            if ends and not starts:
+                message = _("Ange när mötena börjar, eller lämna båda tomma.")
+                self.add_error(f"{key}_borjar", message)
+            elif starts and ends and ends <= starts:
+                self.add_error(f"{key}_slutar", _("Mötena måste sluta efter att de börjar."))
+        return cleaned
+
+    def preparations(self) -> list[Preparation]:
+        """Return the preparatory meetings asked for, as the service takes them."""
+        chosen = []
+        for body in self.preparing:
+            key = f"bereds_{body.pk}"
+            if self.cleaned_data.get(f"{key}_skapa"):
+                chosen.append(
+                    Preparation(
+                        body=body,
+                        days_before=self.cleaned_data[f"{key}_dagar"],
+                        starts=self.cleaned_data[f"{key}_borjar"],
+                        ends=self.cleaned_data[f"{key}_slutar"],
+                        place=self.cleaned_data[f"{key}_lokal"],
+                    )
+                )
+        return chosen
+
+
+# A preparing body's fields on the series form: bereds_<id>_skapa, _dagar, _borjar …
+PREPARATION_KEY = re.compile(r"bereds_([0-9]+)_")
+
+
+def _preparing_label(body: Body) -> str:
+    """Return "Skapa styrgruppens beredande möten" (by the body's name in decisions, if any)."""
+    if body.short_name.strip():
+        return _("Skapa %(whose)s beredande möten") % {"whose": genitive(body_in_text(body))}
+    return _("Skapa beredande möten för %(body)s") % {"body": body.name}
 
 
 def _date_line(line: str) -> datetime.date:
@@ -419,7 +674,8 @@ def _date_line(line: str) -> datetime.date:
 
 
 class MeetingForm(VersionedModelForm):
-    """A meeting's time and place."""
+    """A meeting's time and place, and for a body choosing its secretary at each meeting (the
+    förebyggargrupp), who keeps the minutes."""
 
     remote_link = forms.URLField(
         label=_("Länk för distansdeltagande"), required=False, max_length=200, assume_scheme="https"
@@ -427,8 +683,12 @@ class MeetingForm(VersionedModelForm):
 
     class Meta:
         model = Meeting
-        fields = ["starts_at", "ends_at", "place", "remote_link"]
-        field_classes = {"starts_at": forms.SplitDateTimeField, "ends_at": forms.SplitDateTimeField}
+        fields = ["starts_at", "ends_at", "place", "remote_link", "secretary"]
+        field_classes = {
+            "starts_at": forms.SplitDateTimeField,
+            "ends_at": forms.SplitDateTimeField,
+            "secretary": IdChoiceField,
+        }
         widgets = {
             "starts_at": forms.SplitDateTimeWidget(
                 date_attrs={"type": "date"},
@@ -444,13 +704,53 @@ class MeetingForm(VersionedModelForm):
             ),
         }
 
+    def __init__(self, *args, user: AnyUser, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        body = self.instance.body
+        if not body.secretary_per_meeting:
+            del self.fields["secretary"]
+            return
+        # Those holding a seat in the body on the meeting's day and the body's organisation's
+        # people, as far as she may name them; and whoever was chosen.
+        day = meeting_day(self.instance)
+        holders = Person.objects.filter(
+            Q(seat_holdings__seat__body=body, seat_holdings__starts_on__lte=day)
+            & (Q(seat_holdings__ends_on__isnull=True) | Q(seat_holdings__ends_on__gte=day))
+        )
+        own = Q(organisation__in=_tree_of(body.organisation_id))
+        people = choosable_people(user).filter(Q(pk__in=holders.values("pk")) | own)
+        now = Q(pk=self.instance.secretary_id) if self.instance.secretary_id else Q(pk__in=[])
+        field = self.fields["secretary"]
+        field.queryset = (
+            Person.objects.filter(Q(pk__in=people.values("pk")) | now)
+            .select_related("organisation")
+            .order_by("name", "pk")
+        )
+        field.label_from_instance = _person_label
+        field.help_text = _(
+            "Organet väljer sin sekreterare vid varje möte; protokollet namnger henne."
+        )
+        field.error_messages["invalid_choice"] = _(
+            "Välj någon som har en plats i organet på mötesdagen eller hör till dess organisation."
+        )
+
 
 class AgendaItemForm(VersionedModelForm):
     """An agenda item; the plans and measures it concerns among those she may read."""
 
     class Meta:
         model = AgendaItem
-        fields = ["title", "kind", "presenter", "case_number", "text", "plans", "measures"]
+        fields = [
+            "title",
+            "kind",
+            "proposal_to",
+            "presenter",
+            "case_number",
+            "text",
+            "to_prepared_body",
+            "plans",
+            "measures",
+        ]
         field_classes = {"plans": IdMultipleChoiceField, "measures": IdMultipleChoiceField}
 
     def __init__(self, *args, user: AnyUser, **kwargs) -> None:
@@ -471,6 +771,22 @@ class AgendaItemForm(VersionedModelForm):
         )
         self.fields["measures"].label_from_instance = _measure_label
         self.fields["measures"].widget.attrs["size"] = 10
+        offer_to_prepared_body(self)
+
+
+def offer_to_prepared_body(form: forms.ModelForm) -> None:
+    """Offer "Till rådet" on an item of a meeting that prepares another body's meeting (the
+    styrgrupp's before the council's), and only there."""
+    prepared = prepared_body_of(form.instance.meeting)
+    if prepared is None:
+        del form.fields["to_prepared_body"]
+        return
+    field = form.fields["to_prepared_body"]
+    field.label = _("Till %(body)s") % {"body": body_in_text(prepared)}
+    field.help_text = _(
+        "Ärendet förs till föredragningslistan för %(whose)s möte som det här mötet bereder när "
+        "du sparar. Tar du bort krysset tas det bort därifrån, om ingen har ändrat det där."
+    ) % {"whose": genitive(body_in_text(prepared))}
 
 
 def _plans_for_agenda(*, user: AnyUser, body: Body):
@@ -489,14 +805,27 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("Fil"), max_length=200)
 
 
-class AttendanceRowForm(forms.Form):
-    """How the holder of one seat attended."""
+# A seat with a holder is never vacant: that is read from the holdings, not chosen. Nothing is
+# chosen until the secretary marks it: attendance starts unknown, never assumed present.
+SEAT_STATUSES = [
+    ("", _("– markera –")),
+    *(
+        (status.value, status.label)
+        for status in (
+            Attendance.Status.PRESENT,
+            Attendance.Status.REMOTE,
+            Attendance.Status.ABSENT,
+            Attendance.Status.EXCUSED,
+            Attendance.Status.REPLACED,
+        )
+    ),
+]
 
-    # A seat with a holder is never vacant: that is read from the holdings, not chosen.
-    status = forms.ChoiceField(
-        label=_("Närvaro"),
-        choices=[c for c in Attendance.Status.choices if c[0] != Attendance.Status.VACANT],
-    )
+
+class AttendanceRowForm(forms.Form):
+    """How the holder of one seat attended; left unmarked, the sheet names the seat."""
+
+    status = forms.ChoiceField(label=_("Närvaro"), choices=SEAT_STATUSES, required=False)
     substitute = forms.TypedChoiceField(
         label=_("Ersättare"), required=False, coerce=int, empty_value=None
     )
@@ -505,9 +834,11 @@ class AttendanceRowForm(forms.Form):
         cleaned = super().clean()
         replaced = cleaned.get("status") == Attendance.Status.REPLACED
         if replaced and not cleaned.get("substitute"):
-            self.add_error("substitute", _("Ange vem som ersatte."))
+            self.add_error("substitute", _("Ange vilken ersättare som tjänstgör."))
         if not replaced and cleaned.get("substitute"):
-            self.add_error("substitute", _("En ersättare anges bara när platsen ersattes."))
+            self.add_error(
+                "substitute", _("En ersättare anges bara när närvaron är ”Ersättare tjänstgör”.")
+            )
         return cleaned
 
 
@@ -576,6 +907,8 @@ class AttendanceSheet:
     """
 
     def __init__(self, data, *, meeting: Meeting, user: AnyUser) -> None:
+        # Seats left unmarked in a posted sheet (entry, form), named in its message.
+        self.unmarked: list = []
         day = timezone.localtime(meeting.starts_at).date()
         recorded = {a.seat_id: a for a in meeting.attendances.filter(seat__isnull=False)}
         self.seats = seats_on(body=meeting.body, on=day)
@@ -612,9 +945,11 @@ class AttendanceSheet:
 
     @staticmethod
     def _initial(recorded: dict, entry) -> dict:
+        """Return what was marked for the seat's holder; nothing where nothing was."""
         record = recorded.get(entry.seat.pk)
-        if record is None or record.status == Attendance.Status.VACANT:
-            return {"status": Attendance.Status.PRESENT}
+        unmarked = record is None or record.status in ("", Attendance.Status.VACANT)
+        if unmarked or record.person_id != entry.holder.pk:
+            return {}
         return {"status": record.status, "substitute": record.substitute_id}
 
     @staticmethod
@@ -631,9 +966,27 @@ class AttendanceSheet:
         ]
 
     def is_valid(self) -> bool:
-        """Return whether every row and guest is valid (all are checked, to show every error)."""
+        """Return whether every row and guest is valid and every held seat is marked (all are
+        checked, to show every error)."""
         rows = [form.is_valid() for _entry, form in self.rows]
-        return all(rows) and self.guests.is_valid()
+        guests = self.guests.is_valid()
+        self.unmarked = [
+            (entry, form)
+            for entry, form in self.rows
+            if form.is_valid() and not form.cleaned_data["status"]
+        ]
+        for _entry, form in self.unmarked:
+            form.unmarked = True
+            attrs = form.fields["status"].widget.attrs
+            attrs.update({"aria-invalid": "true", "aria-describedby": f"{form.prefix}-omarkerad"})
+        message = _("Markera närvaro för: %(seats)s.") % {
+            "seats": ", ".join(
+                f"{entry.seat.function} ({entry.holder.name})" for entry, _form in self.unmarked
+            )
+        }
+        if self.unmarked and message not in self.errors:
+            self.errors.append(message)
+        return all(rows) and guests and not self.unmarked
 
     def has_form_errors(self) -> bool:
         rows = any(form.errors for _entry, form in self.rows)

@@ -957,7 +957,9 @@ class DownloadLink(models.Model):
         _("nyckel"), max_length=64, unique=True, default=new_download_token, editable=False
     )
     expires_at = models.DateTimeField(_("gäller till"), validators=[validate_date_in_range])
-    revoked_at = models.DateTimeField(_("återkallad"), null=True, blank=True)
+    revoked_at = models.DateTimeField(
+        _("återkallad"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("återkallad av"),
@@ -987,13 +989,13 @@ class DownloadUse(models.Model):
     link = models.ForeignKey(
         DownloadLink, verbose_name=_("länk"), on_delete=models.CASCADE, related_name="uses"
     )
-    used_at = models.DateTimeField(_("hämtad"))
+    used_at = models.DateTimeField(_("hämtad"), validators=[validate_date_in_range])
     address = models.GenericIPAddressField(_("adress"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("nedladdning")
         verbose_name_plural = _("nedladdningar")
-        ordering = ["link", "used_at"]
+        ordering = ["used_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.link} {self.used_at:%Y-%m-%d %H:%M}"

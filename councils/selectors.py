@@ -8,17 +8,22 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import (
+    BooleanField,
+    Count,
     DateField,
     Exists,
     ExpressionWrapper,
     F,
+    Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
 )
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -27,11 +32,15 @@ from councils.models import (
     CHECKING_DEADLINE,
     POSTING_DEADLINE,
     AgendaItem,
+    AgendaKind,
     Amendment,
     Attachment,
     Attendance,
     Body,
+    ChangeRequest,
     Dispatch,
+    DispatchRecipient,
+    DownloadLink,
     Meeting,
     MinutesCheck,
     MinutesRecord,
@@ -43,6 +52,7 @@ from councils.permissions import (
     manageable_bodies,
     public_meetings,
     readable_bodies,
+    readable_meetings,
 )
 from folkhalsa.work_items import WorkItem
 from plans.models import Measure, Organisation, Person, Plan
@@ -106,6 +116,15 @@ def minutes_items(*, meeting: Meeting) -> list[AgendaItem]:
     )
 
 
+def change_requests(*, meeting: Meeting, person: Person | None = None) -> list[ChangeRequest]:
+    """Return the change requests on the minutes (of one person, if given), oldest first, with
+    their paragraph, who asked and who answered (one query)."""
+    requests = meeting.change_requests.select_related("item", "requested_by", "answered_by")
+    if person is not None:
+        requests = requests.filter(requested_by=person)
+    return list(requests.order_by("made_at", "id"))
+
+
 @dataclass
 class MinutesState:
     """Where the checking of a meeting's minutes stands, and what is flagged."""
@@ -121,6 +140,9 @@ class MinutesState:
     posting_deadline: datetime.date | None = None
     posted_late: bool = False
     on_notice_board: bool = False
+    # Checked, not yet posted: the last day to post (KL 8:12) and how near it is.
+    announce_by: datetime.date | None = None
+    announce_warning: str = ""  # "passed", "today", "tomorrow" or ""
 
 
 def minutes_state(*, meeting: Meeting, today: datetime.date | None = None) -> MinutesState:
@@ -150,6 +172,18 @@ def _posting_flags(state: MinutesState, today: datetime.date) -> None:
     state.on_notice_board = bool(
         meeting.posted_on and meeting.posted_on <= today <= meeting.takes_down_on
     )
+    if not meeting.posted_on:
+        state.announce_by = meeting.announce_by
+        state.announce_warning = announce_warning(state.announce_by, today)
+
+
+def announce_warning(last_day: datetime.date, today: datetime.date) -> str:
+    """Return how near the last day to post an announcement is: passed, today, tomorrow or ""."""
+    if last_day < today:
+        return "passed"
+    if last_day == today:
+        return "today"
+    return "tomorrow" if last_day == today + datetime.timedelta(days=1) else ""
 
 
 def meetings_overdue_for_checking(
@@ -189,6 +223,49 @@ def notice_board(*, today: datetime.date | None = None) -> QuerySet[Meeting]:
 def public_minutes_list() -> QuerySet[Meeting]:
     """Return the checked minutes anyone may read, newest first."""
     return public_meetings().select_related("body__organisation").order_by("-starts_at", "pk")
+
+
+def public_bodies() -> QuerySet[Body]:
+    """Return the bodies whose meetings, agendas once the notice is sent and checked minutes
+    anyone may read (folkhalsa/public_selectors.py asks here too)."""
+    return Body.objects.filter(is_public=True)
+
+
+# A public body's page lists this many of its latest checked minutes; the rest are on protokoll/.
+PUBLIC_BODY_MINUTES = 10
+
+
+@dataclass
+class PublicBodyPage:
+    """A public body's coming meetings with their public agenda, and its latest minutes."""
+
+    body: Body
+    coming: "ComingMeetings"
+    minutes: list[Meeting]
+
+
+def public_body_page(*, body: Body, today: datetime.date, show_all: bool = False) -> PublicBodyPage:
+    """Return the public body's meetings from today on (any year), each with `agenda_published`
+    and, once the notice is sent, `public_agenda` (titles, kinds, presenters: never the text,
+    files or case numbers), and its latest checked minutes; three queries."""
+    noticed = Q(meeting__notice_sent_at__isnull=False) | ~Q(meeting__status=Meeting.Status.PLANNED)
+    agenda = (
+        AgendaItem.objects.filter(noticed)
+        .only("meeting", "order", "kind", "proposal_to", "title", "presenter")
+        .order_by("order", "pk")
+    )
+    meetings = Meeting.objects.filter(body=body).prefetch_related(
+        Prefetch("items", agenda, to_attr="public_agenda")
+    )
+    coming = coming_meetings(
+        meetings=meetings, today=today, limit=None if show_all else COMING_MEETINGS_SHOWN
+    )
+    for meeting in coming.meetings:
+        meeting.agenda_published = bool(
+            meeting.notice_sent_at or meeting.status != Meeting.Status.PLANNED
+        )
+    minutes = public_meetings().filter(body=body).order_by("-starts_at", "pk")
+    return PublicBodyPage(body, coming, list(minutes[:PUBLIC_BODY_MINUTES]))
 
 
 @dataclass
@@ -263,6 +340,7 @@ class Member:
     role: str
     organisation: str
     email: str
+    person_id: int | None = None  # a dispatch records her as a person, account or not
 
 
 @dataclass(frozen=True)
@@ -281,6 +359,17 @@ class DocumentItem:
     note: str
     decision: str
     attachments: tuple[str, ...]
+    # What the item asks of the meeting (AgendaKind), the body a proposal goes to, and the words
+    # the minutes lead its decision with ("Rådet beslutar"), as the record froze them.
+    kind_value: str = ""
+    proposal_to: str = ""
+    lead_in: str = ""
+
+    @property
+    def shows_lead_in(self) -> bool:
+        """Return whether the minutes print the lead-in: with a decision's or proposal's text,
+        and always for information ("Informationen noteras")."""
+        return bool(self.lead_in) and (bool(self.decision) or self.kind_value == "information")
 
 
 @dataclass(frozen=True)
@@ -303,6 +392,10 @@ class MeetingFacts:
     registered_on: datetime.date | None
     minutes_kept_at: str
     opening: str
+    # Who sends the notice ("Kallas av": name, title) and who keeps the minutes: the secretary
+    # chosen at the meeting, else the body's secretary seat's holder.
+    convener: str = ""
+    secretary: str = ""
 
 
 @dataclass(frozen=True)
@@ -319,13 +412,22 @@ class AttendanceLine:
 
 @dataclass(frozen=True)
 class CheckLine:
-    """A signature line (secretary, chair or adjuster) and how the minutes were checked."""
+    """A signature line (secretary, chair or adjuster) and how the minutes were checked: the
+    chair signs ("undertecknar", `duty` SIGNS), the adjusters check ("justerar", CHECKS)."""
+
+    SIGNS = "undertecknar"
+    CHECKS = "justerar"
 
     role: str
     name: str
     checked_at: datetime.datetime | None = None
     on_paper: bool = False
     recorded_by: str = ""
+    duty: str = ""
+
+    @property
+    def signs(self) -> bool:
+        return self.duty == self.SIGNS
 
 
 @dataclass(frozen=True)
@@ -378,6 +480,16 @@ class MinutesDocument:
         """Return the chair's and the adjusters' lines (the secretary's comes first)."""
         return self.signatures[1:]
 
+    @property
+    def signers(self) -> list[CheckLine]:
+        """Return the chair's line: she signs ("undertecknar")."""
+        return [line for line in self.checks if line.signs]
+
+    @property
+    def adjusters(self) -> list[CheckLine]:
+        """Return the adjusters' lines: they check ("justerar")."""
+        return [line for line in self.checks if not line.signs]
+
 
 @dataclass(frozen=True)
 class ExtractDocument:
@@ -410,12 +522,14 @@ def _member(holding: SeatHolding) -> Member:
         role=seat.get_role_display(),
         organisation=seat.organisation.name,
         email=person.email.strip(),
+        person_id=person.pk,
     )
 
 
-def _meeting_facts(meeting: Meeting) -> MeetingFacts:
-    """Return the meeting's facts; the body and its organisation are selected with it."""
+def _meeting_facts(meeting: Meeting, *, secretary: str = "") -> MeetingFacts:
+    """Return the meeting's facts; the body, its organisation and convener are selected with it."""
     body = meeting.body
+    convener = body.convener
     return MeetingFacts(
         pk=meeting.pk,
         body=body.name,
@@ -433,13 +547,15 @@ def _meeting_facts(meeting: Meeting) -> MeetingFacts:
         registered_on=meeting.registered_on,
         minutes_kept_at=body.minutes_kept_at,
         opening=meeting.minutes_opening,
+        convener=", ".join(filter(None, [convener.name, convener.title])) if convener else "",
+        secretary=secretary or (meeting.secretary.name if meeting.secretary_id else ""),
     )
 
 
 def _with_body(meeting: Meeting) -> Meeting:
     """Return the meeting read again with its body, the body's organisation and, once checked,
     the record of its minutes (one query)."""
-    related = ("body__organisation", "minutes_record")
+    related = ("body__organisation", "body__convener", "minutes_record", "secretary")
     return Meeting.objects.select_related(*related).get(pk=meeting.pk)
 
 
@@ -455,16 +571,47 @@ def _items(meeting: Meeting) -> list[DocumentItem]:
     """Return the meeting's items in order with their attachment names (two queries)."""
     attachments = Prefetch("attachments", queryset=Attachment.objects.order_by("name", "id"))
     items = AgendaItem.objects.filter(meeting=meeting).prefetch_related(attachments)
-    return [_item(item, number) for number, item in enumerate(items.order_by("order", "id"), 1)]
+    subject = decision_subject(meeting.body)
+    ordered = items.order_by("order", "id")
+    return [_item(item, number, subject) for number, item in enumerate(ordered, 1)]
 
 
-def _item(item: AgendaItem, number: int) -> DocumentItem:
+# The minutes' own words are Swedish, whatever language the pages are read in (lang="sv").
+MINUTES_LANGUAGE = "sv"
+
+
+def decision_subject(body: Body) -> str:
+    """Return how the minutes name the body in its decisions: "Rådet", "Nämnden" …"""
+    with translation.override(MINUTES_LANGUAGE):
+        return body.decision_subject
+
+
+def decision_words(*, kind: str, subject: str, proposal_to: str = "") -> str:
+    """Return the words the minutes lead an item's decision with, as a Swedish body writes
+    them: "Rådet beslutar", "Rådet föreslår kommunstyrelsen", "Informationen noteras"."""
+    with translation.override(MINUTES_LANGUAGE):
+        if kind == AgendaKind.DECISION:
+            return _("%(subject)s beslutar") % {"subject": subject}
+        if kind == AgendaKind.PROPOSAL:
+            to = proposal_to.strip()
+            return _("%(subject)s föreslår %(to)s") % {"subject": subject, "to": to}
+        return _("Informationen noteras")
+
+
+def _kind_label(item: AgendaItem) -> str:
+    """Return the item's kind as the documents name it: a proposal with the body it goes to."""
+    if item.kind == AgendaKind.PROPOSAL and item.proposal_to.strip():
+        return _("Förslag till %(to)s") % {"to": item.proposal_to.strip()}
+    return item.get_kind_display()
+
+
+def _item(item: AgendaItem, number: int, subject: str) -> DocumentItem:
     return DocumentItem(
         pk=item.pk,
         number=number,
         paragraph=item.paragraph,
-        kind=item.get_kind_display(),
-        is_decision=item.kind == "beslut",
+        kind=_kind_label(item),
+        is_decision=item.kind == AgendaKind.DECISION,
         title=item.title,
         presenter=item.presenter,
         text=item.text,
@@ -472,6 +619,9 @@ def _item(item: AgendaItem, number: int) -> DocumentItem:
         note=item.note,
         decision=item.decision,
         attachments=tuple(a.name for a in item.attachments.all()),
+        kind_value=item.kind,
+        proposal_to=item.proposal_to.strip(),
+        lead_in=decision_words(kind=item.kind, subject=subject, proposal_to=item.proposal_to),
     )
 
 
@@ -479,7 +629,7 @@ def notice_document(*, meeting: Meeting) -> NoticeDocument:
     """Gather the notice: the meeting, the numbered agenda and the members called."""
     meeting = _with_body(meeting)
     return NoticeDocument(
-        meeting=_meeting_facts(meeting),
+        meeting=_meeting_facts(meeting, secretary=_signatures(meeting)[0].name),
         items=_items(meeting),
         members=members_on_day(meeting=meeting),
     )
@@ -501,14 +651,15 @@ def _live_minutes(meeting: Meeting) -> MinutesDocument:
     """Gather the minutes from the meeting's data as it is now."""
     items = _items(meeting)
     lines = _attendance(meeting)
+    signatures = _signatures(meeting)
     return MinutesDocument(
-        meeting=_meeting_facts(meeting),
+        meeting=_meeting_facts(meeting, secretary=signatures[0].name),
         items=items,
         present=lines["present"],
         not_present=lines["not_present"],
         guests=lines["guests"],
         vacant=lines["vacant"],
-        signatures=_signatures(meeting),
+        signatures=signatures,
         amendments=_amendments(meeting, {item.pk: item.paragraph for item in items}),
     )
 
@@ -531,8 +682,8 @@ def extract_document(*, item: AgendaItem) -> ExtractDocument:
     number = next(n for n, other in enumerate(ordered, 1) if other.pk == item.pk)
     signatures = _signatures(meeting)
     return ExtractDocument(
-        meeting=_meeting_facts(meeting),
-        item=_item(ordered[number - 1], number),
+        meeting=_meeting_facts(meeting, secretary=signatures[0].name),
+        item=_item(ordered[number - 1], number, decision_subject(meeting.body)),
         signatures=signatures,
         certifier=_certifier(signatures),
     )
@@ -602,16 +753,25 @@ def _signatures(meeting: Meeting) -> list[CheckLine]:
         .order_by("seat__order", "seat_id")
         .first()
     )
-    lines = [CheckLine(role=_secretary_role(), name=secretary.person.name if secretary else "")]
+    name = secretary.person.name if secretary else ""
+    if meeting.secretary_id:
+        name = meeting.secretary.name  # chosen at this meeting (Body.secretary_per_meeting)
+    lines = [CheckLine(role=_secretary_role(), name=name)]
     checks = MinutesCheck.objects.filter(meeting=meeting).select_related("person", "recorded_by")
     # The chair signs first, then the adjusters in the order they were appointed.
     ordered = sorted(checks, key=lambda c: (c.role != MinutesCheck.Role.CHAIR, c.pk))
     for check in ordered:
         checked_at = timezone.localtime(check.checked_at, STOCKHOLM) if check.checked_at else None
         recorded_by = check.recorded_by.get_username() if check.recorded_by else ""
+        chair = check.role == MinutesCheck.Role.CHAIR
         lines.append(
             CheckLine(
-                check.get_role_display(), check.person.name, checked_at, check.on_paper, recorded_by
+                str(Seat.Role.CHAIR.label) if chair else check.get_role_display(),
+                check.person.name,
+                checked_at,
+                check.on_paper,
+                recorded_by,
+                duty=CheckLine.SIGNS if chair else CheckLine.CHECKS,
             )
         )
     return lines
@@ -637,12 +797,15 @@ def _amendments(meeting: Meeting, paragraphs: dict[int, int | None]) -> list[Ame
 # The meeting's facts that stay workflow after checking: read live, never recorded.
 _LIVE_FACTS = ("pk", "is_checked", "case_number", "registered_on")
 # The shape of the record's JSON, stored with it: a later shape must still read this one.
-RECORD_FORMAT = 1
+# 2: each item's kind, proposal recipient and lead-in words; each check line's duty.
+RECORD_FORMAT = 2
 
 
 def minutes_record_content(*, meeting: Meeting) -> dict:
-    """Return the minutes' content as the checked record stores it (plain JSON values)."""
-    document = _live_minutes(_with_body(meeting))
+    """Return the minutes' content as the checked record stores it (plain JSON values), in
+    Swedish, the language of the documents, whoever checked last."""
+    with translation.override("sv"):
+        document = _live_minutes(_with_body(meeting))
     content = asdict(document)
     del content["amendments"]
     for name in _LIVE_FACTS:
@@ -653,8 +816,11 @@ def minutes_record_content(*, meeting: Meeting) -> dict:
 
 def _recorded_minutes(meeting: Meeting, content: dict, *, amended: bool = True) -> MinutesDocument:
     """Return the minutes from their record, with the live workflow facts and amendments."""
+    facts = content["meeting"]
     items = [
-        DocumentItem(**{**item, "attachments": tuple(item["attachments"])})
+        DocumentItem(
+            **{**_format_1_item(item, facts), **item, "attachments": tuple(item["attachments"])}
+        )
         for item in content["items"]
     ]
     paragraphs = {item.pk: item.paragraph for item in items}
@@ -666,12 +832,44 @@ def _recorded_minutes(meeting: Meeting, content: dict, *, amended: bool = True) 
         meeting=_recorded_facts(meeting, content["meeting"]),
         items=items,
         signatures=[
-            CheckLine(**{**line, "checked_at": _moment(line["checked_at"])})
-            for line in content["signatures"]
+            CheckLine(
+                **{
+                    **line,
+                    "duty": _format_1_duty(n, line),
+                    "checked_at": _moment(line["checked_at"]),
+                }
+            )
+            for n, line in enumerate(content["signatures"])
         ],
         amendments=_amendments(meeting, paragraphs) if amended else [],
         **lines,
     )
+
+
+def _format_1_item(item: dict, facts: dict) -> dict:
+    """Return what a record of format 1 lacks for an item: the words its minutes printed then
+    (an advisory body's "… rekommenderar", a board's "Beslut"), so it reads as it was checked."""
+    if "lead_in" in item:
+        return {}
+    if not item["decision"]:
+        lead_in = ""
+    elif facts["is_advisory"]:
+        lead_in = _("%(body)s rekommenderar") % {"body": facts["body"]}
+    else:
+        lead_in = _("Beslut")
+    kind = AgendaKind.DECISION if item["is_decision"] else ""
+    return {"kind_value": kind, "proposal_to": "", "lead_in": lead_in}
+
+
+def _format_1_duty(position: int, line: dict) -> str:
+    """Return a check line's duty; a record of format 1 has the secretary first, then the chair
+    (who signs), then the adjusters."""
+    if "duty" in line:
+        return line["duty"]
+    if position == 0:
+        return ""
+    chair = (str(Seat.Role.CHAIR.label), "Ordförande")
+    return CheckLine.SIGNS if line["role"] in chair else CheckLine.CHECKS
 
 
 def _recorded_facts(meeting: Meeting, facts: dict) -> MeetingFacts:
@@ -718,6 +916,7 @@ def minutes_participants(*, meeting: Meeting) -> list[Member]:
                     seat.get_role_display(),
                     seat.organisation.name,
                     person.email.strip(),
+                    person.pk,
                 )
             )
     return people
@@ -747,7 +946,7 @@ class MeetingDocuments:
 
 def meeting_documents(*, meeting: Meeting, can_manage: bool) -> MeetingDocuments:
     """Gather the documents part of the meeting page (councils/includes/meeting_documents.html)."""
-    dispatches = list(meeting.dispatches.select_related("sent_by").order_by("sent_at", "id"))
+    dispatches = dispatch_history(meeting=meeting)
     return MeetingDocuments(
         meeting_pk=meeting.pk,
         body_pk=meeting.body_id,
@@ -757,6 +956,44 @@ def meeting_documents(*, meeting: Meeting, can_manage: bool) -> MeetingDocuments
         notice_late=meeting.notice_late,
         dispatches=dispatches,
     )
+
+
+def dispatch_history(*, meeting: Meeting, kind: str | None = None) -> list[Dispatch]:
+    """Return the meeting's dispatches (of one kind if given), oldest first, in three queries
+    whatever their size: each with its recipients, each recipient with her links (the file's
+    name; `use_count`, `first_used`, `last_used`, `expired`) and `has_working_links` on both;
+    `links_expire` on the dispatch."""
+    now = timezone.now()
+    working = DownloadLink.objects.filter(revoked_at__isnull=True, expires_at__gt=now)
+    links = (
+        DownloadLink.objects.select_related("attachment")
+        .annotate(
+            use_count=Count("uses"),
+            first_used=Min("uses__used_at"),
+            last_used=Max("uses__used_at"),
+            expired=ExpressionWrapper(Q(expires_at__lte=now), output_field=BooleanField()),
+        )
+        .order_by("attachment__name", "id")
+    )
+    recipients = (
+        DispatchRecipient.objects.annotate(
+            has_working_links=Exists(working.filter(recipient=OuterRef("pk")))
+        )
+        .prefetch_related(Prefetch("links", queryset=links))
+        .order_by("id")
+    )
+    expiry = DownloadLink.objects.filter(recipient__dispatch=OuterRef("pk")).order_by("-expires_at")
+    dispatches = (
+        meeting.dispatches.select_related("sent_by")
+        .annotate(
+            has_working_links=Exists(working.filter(recipient__dispatch=OuterRef("pk"))),
+            links_expire=Subquery(expiry.values("expires_at")[:1]),
+        )
+        .prefetch_related(Prefetch("recipients", queryset=recipients))
+    )
+    if kind is not None:
+        dispatches = dispatches.filter(kind=kind)
+    return list(dispatches.order_by("sent_at", "id"))
 
 
 def _seated_on_meeting_day(user: AbstractBaseUser, on: datetime.date) -> Q:
@@ -881,6 +1118,30 @@ def year_meetings(*, body: Body, year: int) -> QuerySet[Meeting]:
     )
 
 
+# The body page and a public body's page list this many coming meetings unless asked for all.
+COMING_MEETINGS_SHOWN = 10
+
+
+@dataclass
+class ComingMeetings:
+    """A body's meetings from today on, whatever their year; `more`: some are not listed."""
+
+    meetings: list[Meeting]
+    more: bool = False
+
+
+def coming_meetings(
+    *, meetings: QuerySet[Meeting], today: datetime.date, limit: int | None = COMING_MEETINGS_SHOWN
+) -> ComingMeetings:
+    """Return the meetings from the start of today (Swedish time) on, first to last, at most
+    `limit` of them (None: all), in one query: a meeting in January is coming in December."""
+    coming = meetings.filter(starts_at__gte=start_of_day(today)).order_by("starts_at", "pk")
+    if limit is None:
+        return ComingMeetings(list(coming))
+    rows = list(coming[: limit + 1])  # one more tells whether there are more
+    return ComingMeetings(rows[:limit], more=len(rows) > limit)
+
+
 def sub_bodies(*, body: Body, user: AnyUser) -> QuerySet[Body]:
     """Return the bodies directly below the body that the user reads."""
     return readable_bodies(user).filter(parent=body).order_by("name")
@@ -888,7 +1149,8 @@ def sub_bodies(*, body: Body, user: AnyUser) -> QuerySet[Body]:
 
 def meeting_items(*, meeting: Meeting, user: AnyUser) -> list[AgendaItem]:
     """Return the agenda in order, each item with the plans and measures the user may read and
-    its attachments; a fixed number of queries, whatever the size of the agenda."""
+    its attachments, and where a preparing body sent it (`prepared_note`); a fixed number of
+    queries, whatever the size of the agenda."""
     readable = visible_plans(user)
     items = meeting.items.order_by("order", "pk").prefetch_related(
         Prefetch("plans", Plan.objects.filter(pk__in=readable).order_by("title"), "shown_plans"),
@@ -899,7 +1161,9 @@ def meeting_items(*, meeting: Meeting, user: AnyUser) -> list[AgendaItem]:
         ),
         Prefetch("attachments", to_attr="files"),
     )
-    return list(items)
+    items = list(items)
+    mark_prepared_items(items)
+    return items
 
 
 def meeting_attendance(*, meeting: Meeting) -> list[Attendance]:
@@ -953,11 +1217,17 @@ def secretary_work(*, user: AnyUser, today: datetime.date) -> list[WorkItem]:
         )
     )
     missing = MinutesCheck.objects.filter(checked_at__isnull=True).select_related("person")
+    unanswered = ChangeRequest.objects.filter(answered_at__isnull=True).select_related(
+        "requested_by", "item"
+    )
     meetings = (
         Meeting.objects.filter(body__in=bodies)
         .filter(waiting)
         .select_related("body")
-        .prefetch_related(Prefetch("checks", queryset=missing, to_attr="missing_checks"))
+        .prefetch_related(
+            Prefetch("checks", queryset=missing, to_attr="missing_checks"),
+            Prefetch("change_requests", queryset=unanswered, to_attr="open_requests"),
+        )
         .order_by("starts_at", "pk")
     )
     items = []
@@ -985,12 +1255,13 @@ def _secretary_items(meeting: Meeting, group: str, today: datetime.date) -> list
         items.append(WorkItem(group, title, page, day + CHECKING_DEADLINE, "", subject))
     elif meeting.status == Meeting.Status.HELD:
         items.append(_checking_item(meeting, group, today, minutes, subject))
+        if meeting.open_requests:
+            items.append(_change_requests_item(meeting, group, subject))
     announced = meeting.posted_on or not meeting.checked_on
     if meeting.status in Meeting.LOCKED_STATUSES and meeting.body.is_statutory and not announced:
         title = _("Anslå justeringen på anslagstavlan")
         detail = _("Senast andra dagen efter justeringen (kommunallagen 8 kap. 12 §).")
-        due = meeting.checked_on + POSTING_DEADLINE
-        items.append(WorkItem(group, title, minutes, due, detail, subject))
+        items.append(WorkItem(group, title, minutes, meeting.announce_by, detail, subject))
     if meeting.status == Meeting.Status.CHECKED:
         title = _("Diarieför protokollet")
         items.append(WorkItem(group, title, minutes, None, "", subject))
@@ -1008,13 +1279,41 @@ def _checking_item(
     if not meeting.missing_checks:
         title = _("Skriv protokollet och utse justerare")
         return WorkItem(group, title, url, due, "", subject)
-    names = ", ".join(check.person.name for check in meeting.missing_checks)
     detail = ngettext(
-        "Har väntat på justering i %(days)d dag; inte justerat av %(names)s.",
-        "Har väntat på justering i %(days)d dagar; inte justerat av %(names)s.",
+        "Har väntat på justering i %(days)d dag.",
+        "Har väntat på justering i %(days)d dagar.",
         waited,
-    ) % {"days": waited, "names": names}
+    ) % {"days": waited}
+    adjusters = [c.person.name for c in meeting.missing_checks if c.role != MinutesCheck.Role.CHAIR]
+    chair = [c.person.name for c in meeting.missing_checks if c.role == MinutesCheck.Role.CHAIR]
+    if adjusters:
+        detail += " " + _("Inte justerat av %(names)s.") % {"names": ", ".join(adjusters)}
+    if chair:
+        detail += " " + _("Inte undertecknat av %(names)s.") % {"names": ", ".join(chair)}
     return WorkItem(group, _("Protokollet väntar på justering"), url, due, detail, subject)
+
+
+def _change_requests_item(meeting: Meeting, group: str, subject: str) -> WorkItem:
+    """Return the adjusters' change requests waiting for the secretary's answer."""
+    requests = meeting.open_requests
+    title = ngettext(
+        "Besvara %(count)d ändringsbegäran",
+        "Besvara %(count)d ändringsbegäranden",
+        len(requests),
+    ) % {"count": len(requests)}
+    asked = ", ".join(
+        dict.fromkeys(
+            _("%(name)s (§ %(paragraph)s)")
+            % {"name": r.requested_by.name, "paragraph": r.item.paragraph}
+            if r.item and r.item.paragraph
+            else r.requested_by.name
+            for r in requests
+        )
+    )
+    detail = _("Från %(who)s. Justeringen väntar på ditt svar.") % {"who": asked}
+    url = reverse("councils:change_requests", args=[meeting.pk])
+    due = meeting_day(meeting) + CHECKING_DEADLINE
+    return WorkItem(group, title, url, due, detail, subject)
 
 
 def member_work(*, user: AnyUser, today: datetime.date) -> list[WorkItem]:
@@ -1039,7 +1338,9 @@ def member_work(*, user: AnyUser, today: datetime.date) -> list[WorkItem]:
         day = meeting_day(meeting)
         subject = f"{meeting.body.name} {formats.date_format(day, 'j F Y')}"
         url = reverse("councils:minutes_check", args=[meeting.pk])
-        title = _("Justera protokollet")
+        # The chair signs the minutes; the adjusters check them.
+        signs = check.role == MinutesCheck.Role.CHAIR
+        title = _("Underteckna protokollet") if signs else _("Justera protokollet")
         items.append(WorkItem(group, title, url, day + CHECKING_DEADLINE, "", subject))
     return items
 
@@ -1073,3 +1374,143 @@ def meetings_of_period(
     until = start_of_day(last + datetime.timedelta(days=1)) + LONGEST_NOTICE
     chosen = meetings.filter(starts_at__gte=since, starts_at__lt=until)
     return list(chosen.select_related("body__organisation").order_by("starts_at", "pk"))
+
+
+# --- Bodies working together: a body preparing another's meetings ("bereder"), who convenes ---
+
+
+def body_label(body: Body) -> str:
+    """Return how the pages name a body: its name in decisions ("Rådet"), else its name."""
+    return body.short_name.strip() or body.name
+
+
+def body_in_text(body: Body) -> str:
+    """Return the body's name inside a sentence: "Till rådet", "Beredd av styrgruppen".
+
+    A name in decisions is a common noun ("Styrgruppen") and loses its capital; a body's own
+    name (or an abbreviation such as "KS") stays as written.
+    """
+    short = body.short_name.strip()
+    if short[1:2].islower():
+        return short[0].lower() + short[1:]
+    return short or body.name
+
+
+def genitive(name: str) -> str:
+    """Return the Swedish genitive of a name: "Rådet" → "Rådets"; a name ending in s stays."""
+    return name if name[-1:].lower() in {"s", "x", "z"} else f"{name}s"
+
+
+def meeting_label(meeting: Meeting, *, in_text: bool = False) -> str:
+    """Return "Rådets möte 3 februari 2027" (in a sentence: "rådets möte …"), Swedish date."""
+    name = body_in_text(meeting.body) if in_text else body_label(meeting.body)
+    day = formats.date_format(meeting_day(meeting), "j F Y")
+    return _("%(whose)s möte %(day)s") % {"whose": genitive(name), "day": day}
+
+
+def prepared_body_of(meeting: Meeting) -> Body | None:
+    """Return the body whose meeting this one prepares: that of `prepares_meeting`, else the
+    body its own body prepares; None for a meeting that prepares nothing."""
+    if meeting.prepares_meeting_id:
+        return meeting.prepares_meeting.body
+    return meeting.body.prepares if meeting.body.prepares_id else None
+
+
+def bodies_preparing(*, body: Body) -> set[int]:
+    """Return the body and every body preparing its meetings, directly or through another.
+
+    None of them may be chosen as the body it prepares: that would be a circle. One query (the
+    bodies that prepare anything), followed in memory.
+    """
+    links = Body.objects.filter(prepares__isnull=False).values_list("pk", "prepares_id")
+    preparing_of: dict[int, list[int]] = {}
+    for pk, prepares_id in links:
+        preparing_of.setdefault(prepares_id, []).append(pk)
+    found, waiting = {body.pk}, [body.pk]
+    while waiting:
+        for pk in preparing_of.get(waiting.pop(), []):
+            if pk not in found:
+                found.add(pk)
+                waiting.append(pk)
+    return found
+
+
+@dataclass(frozen=True)
+class BodyTogether:
+    """How a body works with others, as its page shows it (only the bodies she reads)."""
+
+    prepares: Body | None
+    prepare_days_before: int
+    prepared_by: list[Body]
+    convener: Person | None
+
+
+def body_together(*, body: Body, user: AnyUser) -> BodyTogether:
+    """Return the body it prepares, the bodies preparing it and who convenes (three queries)."""
+    readable = readable_bodies(user)
+    prepares = readable.filter(pk=body.prepares_id).first() if body.prepares_id else None
+    prepared_by = list(readable.filter(prepares=body).order_by("name", "pk"))
+    return BodyTogether(
+        prepares=prepares,
+        prepare_days_before=body.prepare_days_before,
+        prepared_by=prepared_by,
+        convener=body.convener if body.convener_id else None,
+    )
+
+
+@dataclass(frozen=True)
+class MeetingLink:
+    """Another body's meeting named on a meeting's page, linked if she reads it."""
+
+    pk: int
+    text: str
+    readable: bool
+
+
+@dataclass(frozen=True)
+class MeetingTogether:
+    """The meeting this one prepares, and the meetings preparing this one."""
+
+    prepares: MeetingLink | None
+    prepared_by: list[MeetingLink]
+
+
+def meeting_together(*, meeting: Meeting, user: AnyUser) -> MeetingTogether:
+    """Return the meeting it prepares and its preparatory meetings (two queries at most)."""
+    readable = Exists(readable_meetings(user).filter(pk=OuterRef("pk")))
+    related = Meeting.objects.select_related("body").annotate(readable=readable)
+    prepares = None
+    if meeting.prepares_meeting_id:
+        target = related.get(pk=meeting.prepares_meeting_id)
+        prepares = MeetingLink(target.pk, meeting_label(target), target.readable)
+    preparing = related.filter(prepares_meeting=meeting).order_by("starts_at", "pk")
+    links = [MeetingLink(m.pk, meeting_label(m), m.readable) for m in preparing]
+    return MeetingTogether(prepares=prepares, prepared_by=links)
+
+
+def mark_prepared_items(items: list[AgendaItem]) -> None:
+    """Give each item brought from a preparing body's meeting its `prepared_note`: "Beredd av
+    styrgruppen (mötet 20 januari 2027, punkt 3)"; one query, and none without such items."""
+    sources = {item.proposed_from_id for item in items if item.proposed_from_id}
+    if not sources:
+        return
+    meetings = AgendaItem.objects.filter(pk__in=sources).values("meeting")
+    siblings = (
+        AgendaItem.objects.filter(meeting__in=meetings)
+        .select_related("meeting__body")
+        .order_by("meeting", "order", "pk")
+    )
+    numbers: dict[int, int] = {}
+    found: dict[int, tuple[AgendaItem, int]] = {}
+    for sibling in siblings:
+        numbers[sibling.meeting_id] = numbers.get(sibling.meeting_id, 0) + 1
+        if sibling.pk in sources:
+            found[sibling.pk] = (sibling, numbers[sibling.meeting_id])
+    for item in items:
+        if item.proposed_from_id in found:
+            source, number = found[item.proposed_from_id]
+            item.prepared_note = _("Beredd av %(body)s (mötet %(day)s, punkt %(number)s)") % {
+                "body": body_in_text(source.meeting.body),
+                "day": formats.date_format(meeting_day(source.meeting), "j F Y"),
+                "number": number,
+            }

@@ -38,6 +38,12 @@ urlpatterns: list = [
     path("moten/<int:pk>/protokoll/", views.minutes, name="minutes"),
     path("moten/<int:pk>/justera/", views.minutes_check, name="minutes_check"),
     path(
+        "moten/<int:pk>/begar-andring/",
+        views.change_request_create,
+        name="change_request_create",
+    ),
+    path("moten/<int:pk>/andringsbegaranden/", views.change_requests, name="change_requests"),
+    path(
         "moten/<int:pk>/justera-pa-papper/",
         views.minutes_paper_check,
         name="minutes_paper_check",
@@ -47,6 +53,7 @@ urlpatterns: list = [
     path("moten/<int:pk>/anslag/", views.notice_board_post, name="notice_board_post"),
     path("anslagstavla/", views.notice_board, name="notice_board"),
     path("protokoll/", views.public_minutes_list, name="public_minutes_list"),
+    path("organ/<int:pk>/moten/", views.public_body_meetings, name="public_body_meetings"),
     path("protokoll/<int:pk>/", views.public_minutes, name="public_minutes"),
     path("mina-moten/", views.my_meetings, name="my_meetings"),
     # PDFs, notice and minutes by e-mail, calendars (wt-documents).
@@ -59,5 +66,12 @@ urlpatterns: list = [
     path("kalender/<slug:token>.ics", views.calendar_feed, name="calendar_feed"),
     path(
         "mina-moten/ny-kalenderadress/", views.calendar_feed_renew_view, name="calendar_feed_renew"
+    ),
+    # Personal download links of a dispatch: fetched without an account, revoked by managers.
+    path("hamta/<slug:token>/", views.download_link, name="download_link"),
+    path(
+        "utskick/<int:pk>/aterkalla-lankar/",
+        views.download_links_revoke_view,
+        name="download_links_revoke",
     ),
 ]

@@ -28,7 +28,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from councils.models import CHECKING_DEADLINE, Body, Meeting, MinutesCheck
+from councils.models import CHECKING_DEADLINE, POSTING_DEADLINE, Body, Meeting, MinutesCheck
 from councils.selectors import meeting_day, notice_deadline, start_of_day
 from folkhalsa.mail import send_each
 from folkhalsa.models import (
@@ -159,10 +159,12 @@ def _minutes_to_check() -> list[Event]:
     events = []
     for check in checks:
         meeting = check.meeting
-        title = _("Justera protokollet från %(body)s %(day)s") % {
-            "body": meeting.body.name,
-            "day": _day(meeting_day(meeting)),
-        }
+        # The chair signs (undertecknar), the appointed adjusters check (justerar).
+        if check.role == MinutesCheck.Role.CHAIR:
+            title = _("Underteckna protokollet från %(body)s %(day)s")
+        else:
+            title = _("Justera protokollet från %(body)s %(day)s")
+        title = title % {"body": meeting.body.name, "day": _day(meeting_day(meeting))}
         url = reverse("councils:minutes_check", args=[meeting.pk])
         key = f"{NotificationKind.MINUTES_TO_CHECK}:{check.pk}"
         events.append(
@@ -221,14 +223,15 @@ def _posting_deadlines(today: datetime.date) -> list[Event]:
             body__kind__in=Body.STATUTORY_KINDS,
             status__in=Meeting.LOCKED_STATUSES,
             posted_on__isnull=True,
-            checked_on__gte=today - datetime.timedelta(days=2),
-            checked_on__lte=today - datetime.timedelta(days=1),
+            # The last day (Meeting.announce_by) is today or tomorrow.
+            checked_on__gte=today - POSTING_DEADLINE,
+            checked_on__lte=today - POSTING_DEADLINE + DEADLINE_WITHIN,
         ).select_related("body")
     )
     secretaries = _secretaries(unposted)
     events = []
     for meeting in unposted:
-        deadline = meeting.checked_on + datetime.timedelta(days=2)
+        deadline = meeting.announce_by
         title = _("Anslå justeringen av protokollet från %(body)s %(day)s") % {
             "body": meeting.body.name,
             "day": _day(meeting_day(meeting)),

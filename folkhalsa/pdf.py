@@ -9,6 +9,7 @@ stylesheet (static/css/pdf.css: A4, running head, page numbers) and the embedded
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from urllib.request import url2pathname
 
@@ -24,6 +25,32 @@ STATIC_DIR = Path(settings.BASE_DIR) / "static"
 STYLESHEET = STATIC_DIR / "css" / "pdf.css"
 # The language of every document: the minutes are Swedish records whatever the reader's choice.
 DOCUMENT_LANGUAGE = "sv"
+# The archival variant of level A is tagged for screen readers (WeasyPrint tags it), so it also
+# claims PDF/UA-1, which WeasyPrint declares only for its own "pdf/ua-1".
+ACCESSIBLE_ARCHIVAL_VARIANTS = ("pdf/a-2a",)
+# Every document claims a profile, so every one is held to it (tests/conftest.py validates each):
+# one that names none is at least accessible.
+DEFAULT_VARIANT = "pdf/ua-1"
+# PDF/UA-1's identification (ISO 14289-1, 5) and, since PDF/A allows in XMP only the schemas it
+# predefines or the file describes (ISO 19005-2, 6.6.2.3), pdfuaid's description as a PDF/A
+# extension schema.
+PDFUA_1_XMP = b"""<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
+<pdfuaid:part>1</pdfuaid:part></rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+ xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+ xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>The part of ISO 14289 the file conforms to</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>
+"""
 
 
 class OwnFilesFetcher(URLFetcher):
@@ -77,7 +104,7 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*thresholds)
 
 
-def render_pdf(*, template_name: str, context: dict, variant: str | None = None) -> bytes:
+def render_pdf(*, template_name: str, context: dict, variant: str = DEFAULT_VARIANT) -> bytes:
     """Render the template with the context to PDF bytes, as `variant` (e.g. "pdf/a-2a")."""
     return html_to_pdf(
         html=render_html(template_name=template_name, context=context), variant=variant
@@ -90,7 +117,7 @@ def render_html(*, template_name: str, context: dict) -> str:
         return render_to_string(template_name, {**context, "document_language": DOCUMENT_LANGUAGE})
 
 
-def html_to_pdf(*, html: str, variant: str | None = None) -> bytes:
+def html_to_pdf(*, html: str, variant: str = DEFAULT_VARIANT) -> bytes:
     """Return the HTML typeset by WeasyPrint with the shared stylesheet and our own font."""
     fetcher = OwnFilesFetcher(fail_on_errors=True)
     fonts = FontConfiguration()
@@ -103,4 +130,24 @@ def html_to_pdf(*, html: str, variant: str | None = None) -> bytes:
             pdf_variant=variant,
             # Tagged for every variant, so screen readers follow the structure of any document.
             pdf_tags=True,
+            finisher=partial(_finish_metadata, variant=variant),
         )
+
+
+def _finish_metadata(_document: object, pdf: pydyf.PDF, *, variant: str) -> None:
+    """Write the XMP metadata as PDF/A wants it: uncompressed, and claiming PDF/UA-1 as well for
+    the tagged archival variants (`ACCESSIBLE_ARCHIVAL_VARIANTS`).
+
+    WeasyPrint (70) compresses the catalog's metadata stream. PDF/A-1 forbids that (ISO 19005-1,
+    6.7.2) and our validator, page-validation, holds PDF/A-2 to the same rule
+    (PDFA2A-METADATA-FILTER-001); left plain, as XMP advises, any tool that scans the file finds
+    the document's title and claims.
+    """
+    stream = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
+    stream.compress = False
+    if variant in ACCESSIBLE_ARCHIVAL_VARIANTS:
+        xmp = b"".join(stream.stream)
+        end = b"</rdf:RDF>"
+        if xmp.count(end) != 1:  # a later WeasyPrint writing its XMP otherwise
+            raise ValueError("Unexpected XMP metadata from WeasyPrint: cannot claim PDF/UA-1")
+        stream.stream = [xmp.replace(end, PDFUA_1_XMP + end)]

@@ -13,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
+from councils import selectors as councils_selectors
 from councils.models import Body, Meeting
 from councils.permissions import public_meetings
 from plans.models import Organisation, Plan
@@ -38,8 +39,8 @@ def public_follow_ups() -> QuerySet[PublishedFollowUp]:
 
 
 def public_bodies() -> QuerySet[Body]:
-    """Return the bodies whose meetings and checked minutes are public."""
-    return Body.objects.filter(is_public=True)
+    """Return the bodies whose meetings and checked minutes are public (decided in councils)."""
+    return councils_selectors.public_bodies()
 
 
 def publishing_organisations() -> QuerySet[Organisation]:

@@ -140,6 +140,11 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # through the download view that checks who may read them.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+# A notice or the minutes carry the items' files while the whole e-mail stays within this size
+# (many mail servers refuse more); beyond it each recipient gets personal download links instead,
+# working without an account for this many days.
+DISPATCH_ATTACHMENT_MAX_BYTES = env_int("DISPATCH_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+DOWNLOAD_LINK_DAYS = env_int("DOWNLOAD_LINK_DAYS", 30)
 
 # Typeset documents (the plan's PDF), kept on disk by the digest of their HTML: a plan is typeset
 # once per content, however many visitors ask, in every worker process. Not backed up.

@@ -11,6 +11,7 @@ test, so the demo is loaded once and never changes between tests.
 """
 
 import datetime
+import shutil
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -22,7 +23,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.test import Client, override_settings
+from page import ValidationProfile, validate_pdf_bytes
 from pytest_django.plugin import blocking_manager_key
+from weasyprint.document import Document
 
 from councils.models import (
     AgendaItem,
@@ -81,12 +84,19 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # The test database as it stands with the demo loaded, put back after every test that commits.
 DEMO_COPY = DatabaseCopy("demo")
+# The files the demo stores (its agenda items' attachments), under the session's temporary
+# folder; each test gets a copy in its own media folder (_media_in_tmp).
+DEMO_MEDIA = "demo-media"
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker) -> Iterator[None]:
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[None]:
     """Load the demo (plans and councils) once, after the test database is created."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+    media = tmp_path_factory.getbasetemp() / DEMO_MEDIA
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS, MEDIA_ROOT=media),
+    ):
         load_demo()
         DEMO_COPY.take()
     yield
@@ -141,13 +151,58 @@ def _fast_passwords(settings) -> None:
     settings.AXES_ENABLED = False
 
 
+# --- Every PDF the suite makes passes the profiles it claims (page-validation) ---------------
+
+# The profiles a variant claims, as page-validation checks them (it has PDF/A-2a itself). The
+# tagged archival variant claims PDF/UA-1 as well (folkhalsa.pdf.ACCESSIBLE_ARCHIVAL_VARIANTS).
+CLAIMED_PROFILES = {
+    "pdf/ua-1": (ValidationProfile.PDF_UA_1,),
+    "pdf/a-2a": (ValidationProfile.PDF_A_2A, ValidationProfile.PDF_UA_1),
+}
+
+
+def conformance_failures(pdf: bytes, variant: str | None) -> list[str]:
+    """Return each rule the PDF breaks of the profiles its variant claims, with its message."""
+    if variant not in CLAIMED_PROFILES:
+        return [f"{variant}: a variant no test validates (add its profiles to CLAIMED_PROFILES)"]
+    return [
+        f"{profile.name} {failure.rule_id}: {failure.message}"
+        for profile in CLAIMED_PROFILES[variant]
+        for failure in validate_pdf_bytes(pdf, profile=profile).failures
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _every_pdf_passes_its_profiles(monkeypatch) -> None:
+    """Validate every PDF WeasyPrint writes during a test against the profiles it claims.
+
+    pytest.fail, not an assertion: no `except Exception` on the way to the test can swallow it.
+    """
+    write_pdf = Document.write_pdf
+
+    def validated(document: Document, *args, **options) -> bytes | None:
+        pdf = write_pdf(document, *args, **options)
+        if pdf is not None:  # None: written to a file the test names, which it may validate
+            variant = options.get("pdf_variant")
+            if failures := conformance_failures(pdf, variant):
+                title = document.metadata.title
+                pytest.fail(f"{title} ({variant}) breaks:\n" + "\n".join(failures))
+        return pdf
+
+    monkeypatch.setattr(Document, "write_pdf", validated)
+
+
 # --- Council attachments (wt-meetings) ---
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path) -> None:
-    """Store uploaded files in the test's own folder, never in the project's media/."""
+def _media_in_tmp(settings, tmp_path, tmp_path_factory) -> None:
+    """Store uploaded files in the test's own folder, never in the project's media/; the demo's
+    files are copied there, so its attachments read as stored."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    demo_media = tmp_path_factory.getbasetemp() / DEMO_MEDIA
+    if demo_media.is_dir():
+        shutil.copytree(demo_media, settings.MEDIA_ROOT)
 
 
 @pytest.fixture(autouse=True)
@@ -335,7 +390,9 @@ def meeting(council, eva, measure) -> Meeting:
         paragraph=1,
     )
     item.measures.add(measure)
-    Attendance.objects.create(meeting=meeting, seat=seat, person=eva)
+    Attendance.objects.create(
+        meeting=meeting, seat=seat, person=eva, status=Attendance.Status.PRESENT
+    )
     MinutesCheck.objects.create(meeting=meeting, person=eva, role=MinutesCheck.Role.CHAIR)
     return meeting
 

@@ -46,7 +46,9 @@ def seat_member(
 def present(meeting: Meeting, person: Person) -> Attendance:
     """Record the person present at the meeting in her seat."""
     seat = Seat.objects.filter(body=meeting.body, holdings__person=person).first()
-    return Attendance.objects.create(meeting=meeting, seat=seat, person=person)
+    return Attendance.objects.create(
+        meeting=meeting, seat=seat, person=person, status=Attendance.Status.PRESENT
+    )
 
 
 def adjuster_with_account(meeting: Meeting, name: str = "Adam Justerare", username: str = "adam"):

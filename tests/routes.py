@@ -66,6 +66,7 @@ SITE_RECORDS = {
     "/platser/": "seat",
     "/innehav/": "seatholding",
     "/staende-punkter/": "standingitem",
+    "/utskick/": "dispatch",
 }
 # The year in addresses that take one (a plan's yearly follow-up): within the standing plan.
 YEAR = 2025
@@ -87,9 +88,9 @@ def url_for(route: Route, records: dict) -> str | None:
             return reverse(route.name, args=[obj.pk, history.pk])
         key = "id" if "id" in route.params else "object_id"
         return reverse(route.name, kwargs={key: obj.pk})
-    if route.name in {"councils:calendar_feed", "year_wheel:feed"}:
-        # A person's private calendar address: a secret, not an id
-        # (tests/test_calendar_feeds_per_person.py).
+    if route.name in {"councils:calendar_feed", "year_wheel:feed", "councils:download_link"}:
+        # A person's private calendar address, a recipient's download link: a secret, not an id
+        # (tests/test_calendar_feeds_per_person.py, tests/test_dispatch_attachments.py).
         return None
     site_page = route.name.startswith(SITE_NAMESPACES) or route.name in PROJECT_RECORD_ROUTES
     if site_page and route.params:

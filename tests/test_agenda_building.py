@@ -26,7 +26,7 @@ def test_items_are_added_at_the_end_and_numbered_on_the_page(meeting, diana, mea
     item = AgendaItem.objects.get(title="Lägesbild")
     assert response.status_code == 302
     assert response["Location"].endswith(f"#arende-{item.pk}")
-    assert _add(client, meeting, "Övriga frågor", kind="ovrigt").status_code == 302
+    assert _add(client, meeting, "Övriga frågor", kind="information").status_code == 302
     assert _agenda(meeting) == ["Uppföljning av handlingsplanen", "Lägesbild", "Övriga frågor"]
     page = client.get(reverse("councils:meeting_detail", args=[meeting.pk])).content.decode()
     assert '<span class="agenda-number">2.</span> <span lang="sv">Lägesbild</span>' in page

@@ -42,6 +42,7 @@ ADDRESSES = {
     "attachment_download": "attachment",
     "attachment_delete": "attachment",
     "public_minutes": "meeting",
+    "public_body_meetings": "body",
     "notice_pdf": "meeting",
     "minutes_pdf": "meeting",
     "extract_pdf": "agendaitem",
@@ -49,7 +50,14 @@ ADDRESSES = {
 }
 # What an anonymous visitor may read once the minutes are checked and the body public, or
 # never: "not found" for a private record as for a missing one.
-NOT_FOUND = {"public_minutes", "notice_pdf", "minutes_pdf", "extract_pdf", "meeting_ics"}
+NOT_FOUND = {
+    "public_minutes",
+    "public_body_meetings",
+    "notice_pdf",
+    "minutes_pdf",
+    "extract_pdf",
+    "meeting_ics",
+}
 
 
 def _answer(url: str) -> tuple[int, str]:

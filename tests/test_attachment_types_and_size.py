@@ -23,9 +23,24 @@ def _upload(user, item, name: str, content: bytes):
     return client_for(user).post(url, {"file": SimpleUploadedFile(name, content)})
 
 
-def _stored_files() -> list[Path]:
+def _files() -> set[Path]:
     root = Path(settings.MEDIA_ROOT)
-    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+    return {path for path in root.rglob("*") if path.is_file()} if root.exists() else set()
+
+
+_BEFORE: set[Path] = set()
+
+
+@pytest.fixture(autouse=True)
+def _files_before() -> None:
+    """The files there before the test (the demo's attachments are copied to every test)."""
+    _BEFORE.clear()
+    _BEFORE.update(_files())
+
+
+def _stored_files() -> list[Path]:
+    """Return the files the test stored."""
+    return sorted(_files() - _BEFORE)
 
 
 def _refused(response) -> str:

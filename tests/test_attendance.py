@@ -1,15 +1,18 @@
-"""Attendance per seat, prefilled from the holders on the meeting's day, with substitutes and
-co-opted guests."""
+"""Attendance per seat, listing the holders on the meeting's day, each marked by the secretary
+(nothing is assumed: an untouched form records nothing and names the seats still unmarked), with
+substitutes and co-opted guests."""
 
 import datetime
+import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from councils.models import Attendance, Seat, SeatHolding
 from plans.models import Person
 from tests.conftest import client_for
-from tests.html_forms import main_form
+from tests.html_forms import changed_tables, main_form, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +54,87 @@ def test_the_form_lists_the_holders_on_the_meeting_day(meeting, seats, diana):
     assert '<legend><span lang="sv">Olle Opposition</span>' not in text
     assert '<span lang="sv">Politisk representant, oppositionen</span>' in text
     assert f"plats-{seats[2].pk}-status" not in dict(form.fields)
-    assert dict(form.fields)[f"plats-{seats[1].pk}-status"] == Attendance.Status.PRESENT
+    # What was marked is shown as marked (the fixture recorded the chair present); nothing is
+    # assumed for the others.
+    assert dict(form.fields)[f"plats-{seats[0].pk}-status"] == Attendance.Status.PRESENT
+    assert dict(form.fields)[f"plats-{seats[1].pk}-status"] == ""
+
+
+def test_an_untouched_form_records_nothing_and_names_the_unmarked_seats(meeting, seats, diana):
+    client = client_for(diana)
+    meeting.attendances.all().delete()
+    _text, form = _form(client, meeting)
+    before = snapshot()
+    response = client.post(reverse("councils:meeting_attendance", args=[meeting.pk]), form.data())
+    assert response.status_code == 400
+    assert changed_tables(before, snapshot()) == []
+    page = response.content.decode()
+    assert (
+        "Markera närvaro för: Kommunstyrelsens ordförande (Eva Ordförande), "
+        "Chef för räddningstjänst (Rolf Räddning)."
+    ) in page
+    assert page.count("Inte markerad") == 2
+
+
+def test_one_unmarked_seat_is_named_and_the_marked_one_kept_on_the_form(meeting, seats, diana):
+    chair, rescue, _gone = seats
+    client = client_for(diana)
+    _text, form = _form(client, meeting)
+    data = form.data(**{f"plats-{chair.pk}-status": Attendance.Status.EXCUSED})
+    response = client.post(reverse("councils:meeting_attendance", args=[meeting.pk]), data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Markera närvaro för: Chef för räddningstjänst (Rolf Räddning)." in page
+    assert "Kommunstyrelsens ordförande (Eva" not in page
+    assert dict(main_form(page).fields)[f"plats-{chair.pk}-status"] == Attendance.Status.EXCUSED
+
+
+def test_reopening_shows_what_was_marked(meeting, seats, diana):
+    chair, rescue, _gone = seats
+    client = client_for(diana)
+    _text, form = _form(client, meeting)
+    data = form.data(
+        **{
+            f"plats-{chair.pk}-status": Attendance.Status.EXCUSED,
+            f"plats-{rescue.pk}-status": Attendance.Status.ABSENT,
+        }
+    )
+    assert (
+        client.post(reverse("councils:meeting_attendance", args=[meeting.pk]), data).status_code
+        == 302
+    )
+    _text, form = _form(client, meeting)
+    fields = dict(form.fields)
+    assert fields[f"plats-{chair.pk}-status"] == Attendance.Status.EXCUSED
+    assert fields[f"plats-{rescue.pk}-status"] == Attendance.Status.ABSENT
+
+
+def test_the_marks_are_the_five_of_a_seat(meeting, seats, diana):
+    text, _form_ = _form(client_for(diana), meeting)
+    chair = seats[0]
+    select = text[text.index(f'name="plats-{chair.pk}-status"') :].split("</select>")[0]
+    labels = re.findall(r"<option [^>]*>([^<]*)</option>", select)
+    assert labels == [
+        "– markera –",
+        "Närvarande",
+        "Närvarande på distans",
+        "Frånvarande",
+        "Anmält förhinder",
+        "Ersättare tjänstgör",
+    ]
+
+
+def test_the_service_refuses_an_unmarked_seat(meeting, seats, diana):
+    from councils.services import SeatAttendance, attendance_record
+
+    chair = seats[0]
+    with pytest.raises(ValidationError, match="Markera närvaro för: Kommunstyrelsens ordförande"):
+        attendance_record(
+            meeting=meeting,
+            seats=[SeatAttendance(seat=chair, person=chair.holdings.get().person, status="")],
+            guests=[],
+            user=diana,
+        )
 
 
 def test_present_replaced_and_guests_are_recorded(meeting, seats, diana):
@@ -81,7 +164,7 @@ def test_present_replaced_and_guests_are_recorded(meeting, seats, diana):
         "Gun Gäst": (Attendance.Status.PRESENT, None),
     }
     page = client.get(reverse("councils:meeting_detail", args=[meeting.pk])).content.decode()
-    assert 'Ersatt av ersättare: <span lang="sv">Stina Ersättare</span>' in page
+    assert 'Ersättare tjänstgör: <span lang="sv">Stina Ersättare</span>' in page
     assert "Region Västmanland" in page
 
 
@@ -92,16 +175,21 @@ def test_replaced_without_a_substitute_is_refused(meeting, seats, diana):
     data = form.data(**{f"plats-{chair.pk}-status": Attendance.Status.REPLACED})
     response = client.post(reverse("councils:meeting_attendance", args=[meeting.pk]), data)
     assert response.status_code == 400
-    assert "Ange vem som ersatte." in response.content.decode()
+    assert "Ange vilken ersättare som tjänstgör." in response.content.decode()
     assert meeting.attendances.get().status == Attendance.Status.PRESENT
 
 
 def test_a_guest_is_removed(meeting, seats, diana):
-    guest = Attendance.objects.create(meeting=meeting, guest_name="Gun Gäst")
+    guest = Attendance.objects.create(
+        meeting=meeting, guest_name="Gun Gäst", status=Attendance.Status.PRESENT
+    )
     client = client_for(diana)
     _text, form = _form(client, meeting)
     assert dict(form.fields)["gaster-0-guest_id"] == str(guest.pk)
-    data = form.data(**{"gaster-0-remove": "on"})
+    rescue = seats[1]
+    data = form.data(
+        **{"gaster-0-remove": "on", f"plats-{rescue.pk}-status": Attendance.Status.ABSENT}
+    )
     assert (
         client.post(reverse("councils:meeting_attendance", args=[meeting.pk]), data).status_code
         == 302

@@ -65,7 +65,10 @@ def held(council, monkeypatch):
     )
     Attendance.objects.create(meeting=meeting, seat=empty, status=Attendance.Status.VACANT)
     Attendance.objects.create(
-        meeting=meeting, guest_name="Gäst Gästsson", guest_organisation="Polisen"
+        meeting=meeting,
+        guest_name="Gäst Gästsson",
+        guest_organisation="Polisen",
+        status=Attendance.Status.PRESENT,
     )
     add_items(meeting, 2)
     MinutesCheck.objects.create(meeting=meeting, person=chair, role=MinutesCheck.Role.CHAIR)
@@ -130,7 +133,7 @@ def test_the_minutes_pdf_shows_what_was_checked_after_renames_and_edits(checked)
     _assert_shows_what_was_checked(text)
     assert "Ersättare för Ylva Ersatt" in text and "Östen Ersättare" in text
     assert "Tom plats" in text and "Gäst Gästsson" in text
-    assert "Justerat på papper 14 mars 2025 Åke Ordförande Ordförande" in text
+    assert "Undertecknat den 14 mars 2025 (på papper) Åke Ordförande Ordförande" in text
     assert "Protokollet justerades 14 mars 2025." in text
 
 

@@ -86,7 +86,7 @@ def test_checked_minutes_are_read_only_and_a_forged_post_is_refused(objects, mee
 def test_an_item_cannot_be_put_on_checked_minutes(objects, meeting):
     diana = client_for(objects["users"]["diana"])
     _lock(meeting)
-    form = {"meeting": meeting.pk, "title": "Smugglad punkt", "kind": "ovrigt", "order": 9}
+    form = {"meeting": meeting.pk, "title": "Smugglad punkt", "kind": "information", "order": 9}
     response = diana.post(_admin("agendaitem", "add"), form)
     assert response.status_code == 200
     assert "Protokollet är justerat och kan inte ändras" in response.content.decode()

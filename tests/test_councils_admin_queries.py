@@ -31,7 +31,9 @@ def _grow(meeting, *, numbers: range) -> None:
             body=council, function=f"Funktion {number}", organisation=unit, order=number + 2
         )
         SeatHolding.objects.create(seat=seat, person=person, starts_on=datetime.date(2024, 1, 1))
-        Attendance.objects.create(meeting=meeting, seat=seat, person=person)
+        Attendance.objects.create(
+            meeting=meeting, seat=seat, person=person, status=Attendance.Status.PRESENT
+        )
         AgendaItem.objects.create(meeting=meeting, order=number + 2, title=f"Ärende {number}")
         Body.objects.create(
             organisation=unit, parent=council, name=f"Grupp {number}", kind=Body.Kind.WORKING_GROUP

@@ -24,7 +24,12 @@ def _meeting(council, alice, *, items: int, members: int):
         role = MinutesCheck.Role.CHAIR if n == 0 else MinutesCheck.Role.ADJUSTER
         if n < 3:
             MinutesCheck.objects.create(meeting=meeting, person=person, role=role)
-    Attendance.objects.create(meeting=meeting, guest_name="Gäst", guest_organisation="Polisen")
+    Attendance.objects.create(
+        meeting=meeting,
+        guest_name="Gäst",
+        guest_organisation="Polisen",
+        status=Attendance.Status.PRESENT,
+    )
     for item in add_items(meeting, items):
         Attachment.objects.create(
             item=item, file="x", name="Bilaga.pdf", content_type="application/pdf", size=1

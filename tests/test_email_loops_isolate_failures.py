@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
 
-from councils.models import Attendance, Dispatch, MinutesCheck
+from councils.models import Attendance, Dispatch, DispatchRecipient, MinutesCheck
 from councils.services import meeting_send_notice, minutes_send
 from plans.models import FocusArea, Measure, Organisation, Plan, Responsibility, Role
 from reports.management.commands import send_followup_reminders
@@ -123,10 +123,11 @@ def test_a_refused_member_is_named_and_the_others_get_the_notice(
         dispatch = meeting_send_notice(meeting=meeting, user=alice, now=stockholm(2025, 3, 1, 9, 0))
     assert [m.to for m in mail.outbox] == [["asa@example.se"]]
     assert REFUSED in caplog.text
-    not_reached = {
-        r["name"]: r.get("failed", False) for r in dispatch.recipients if not r["reached"]
+    not_reached = {r.name: r.outcome for r in dispatch.recipients.all() if not r.reached}
+    assert not_reached == {
+        "Trasig Adress": DispatchRecipient.Outcome.REFUSED,
+        "Dan Utan Adress": DispatchRecipient.Outcome.NO_ADDRESS,
     }
-    assert not_reached == {"Trasig Adress": True, "Dan Utan Adress": False}
 
 
 def test_a_refused_recipient_of_the_minutes_is_named_and_the_others_get_them(
@@ -136,12 +137,18 @@ def test_a_refused_recipient_of_the_minutes_is_named_and_the_others_get_them(
     council.save()
     meeting = new_meeting(council, stockholm(2025, 3, 12, 13, 0), status="genomfort")
     chair = add_member(council, "Åke Ordförande", email="ake@example.se", role="ordforande")
-    Attendance.objects.create(meeting=meeting, seat=chair.seat_holdings.get().seat, person=chair)
+    Attendance.objects.create(
+        meeting=meeting,
+        seat=chair.seat_holdings.get().seat,
+        person=chair,
+        status=Attendance.Status.PRESENT,
+    )
     MinutesCheck.objects.create(meeting=meeting, person=chair, role=MinutesCheck.Role.CHAIR)
     check_minutes(meeting, chair, at=stockholm(2025, 3, 14, 10, 5))
     with caplog.at_level(logging.ERROR):
         dispatch = minutes_send(meeting=meeting, user=diana)
     assert sorted(m.to[0] for m in mail.outbox) == ["ake@example.se", "ks@example.se"]
     assert REFUSED in caplog.text
-    failed = [r["email"] for r in dispatch.recipients if r.get("failed")]
+    refused = DispatchRecipient.Outcome.REFUSED
+    failed = [r.email for r in dispatch.recipients.all() if r.outcome == refused]
     assert failed == [REFUSED] and Dispatch.objects.filter(pk=dispatch.pk).exists()

@@ -45,8 +45,9 @@ def test_extract_shows_its_paragraph_alone_with_the_checking_lines(paragraphs, a
     assert "Protokollsutdrag" in text and "onsdag 12 mars 2025" in text
     assert f"§ 13 {items[1].title}" in text and items[1].decision in text
     assert items[0].title not in text and items[2].decision not in text
-    assert "Justerat digitalt 14 mars 2025 kl. 10.05 Åke Ordförande Ordförande" in text
-    assert "Justerat digitalt 14 mars 2025 kl. 10.05 Märta Öhrström Justerare" in text
+    assert "Rådet beslutar Rådet beslutar att godkänna ärende 2." in text
+    assert "Undertecknat den 14 mars 2025 (digitalt) Åke Ordförande Ordförande" in text
+    assert "Justerat den 14 mars 2025 (digitalt) Märta Öhrström Justerare" in text
     assert "Rätt utdraget intygar" in text and "Sara Sekreterare Sekreterare" in text
     assert "Utkast" not in text
 

@@ -94,4 +94,4 @@ def test_the_meeting_page_offers_no_changes_once_checked(checked, diana):
     page = client_for(diana).get(reverse("councils:meeting_detail", args=[checked.pk]))
     text = page.content.decode()
     assert reverse("councils:agenda_item_create", args=[checked.pk]) not in text
-    assert "dagordning, bilagor och närvaro kan inte längre ändras" in text
+    assert "föredragningslista, bilagor och närvaro kan inte längre ändras" in text

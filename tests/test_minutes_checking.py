@@ -141,3 +141,32 @@ def test_an_adjuster_from_another_organisation_reads_and_checks_what_she_was_app
         client_for(charlie).post(reverse("councils:minutes_check", args=[meeting.pk])).status_code
         == 302
     )
+
+
+def test_the_chair_signs_where_the_adjuster_checks(meeting, appointed, diana, eva, monkeypatch):
+    freeze(monkeypatch, "2025-03-18 16:00")
+    client = client_for(link_account(eva, "eva"))
+    url = reverse("councils:minutes_check", args=[meeting.pk])
+    page = client.get(url).content.decode()
+    assert "<h1" in page and "Underteckna protokollet" in page
+    assert "Jag undertecknar protokollet</button>" in page and "Jag justerar" not in page
+    response = client.post(url, follow=True)
+    assert "Du har undertecknat protokollet." in response.content.decode()
+    check = MinutesCheck.objects.get(meeting=meeting, person=eva)
+    assert check.role == MinutesCheck.Role.CHAIR and check.checked_at is not None
+    page = client_for(diana).get(reverse("councils:meeting_detail", args=[meeting.pk]))
+    text = page.content.decode()
+    assert "(ordförande, undertecknar): undertecknat den 18 mars 2025" in text
+    assert "(justerare): saknas" in text
+
+
+def test_the_last_check_says_the_minutes_are_locked(meeting, appointed, eva, monkeypatch):
+    freeze(monkeypatch, "2025-03-18 16:00")
+    client_for(link_account(eva, "eva")).post(reverse("councils:minutes_check", args=[meeting.pk]))
+    response = client_for(appointed[1]).post(
+        reverse("councils:minutes_check", args=[meeting.pk]), follow=True
+    )
+    page = response.content.decode()
+    assert "Du har justerat protokollet. Protokollet är nu justerat och låst." in page
+    assert "Undertecknat den 18 mars 2025 (digitalt)" in page
+    assert "Justerat den 18 mars 2025 (digitalt)" in page

@@ -22,7 +22,7 @@ def test_minutes_unchecked_fourteen_days_after_the_meeting_are_flagged(
         [meeting] if flagged else []
     )
     page = client_for(diana).get(reverse("councils:minutes", args=[meeting.pk])).content.decode()
-    assert ("skulle ha varit justerat senast 2025-03-26" in page) is flagged
+    assert ("skulle ha varit justerat senast 26 mars 2025" in page) is flagged
 
 
 def test_checked_minutes_are_not_flagged_however_late(meeting, diana, monkeypatch):

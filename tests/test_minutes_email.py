@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from councils.models import Attachment, Attendance, Dispatch, MinutesCheck
+from councils.models import Attachment, Attendance, Dispatch, DispatchRecipient, MinutesCheck
 from councils.services import minutes_send
 from tests.conftest import client_for
 from tests.council_documents import (
@@ -67,7 +67,10 @@ def test_checked_minutes_go_to_participants_and_the_distribution_list(minutes, d
         + ["registrator@example.se", "ks@example.se"]
     )
     assert "goran@example.se" not in sent_to and "ylva@example.se" not in sent_to
-    assert [r["name"] for r in dispatch.recipients if not r["reached"]] == ["Dan Utan Adress"]
+    unreached = [(r.name, r.outcome) for r in dispatch.recipients.all() if not r.reached]
+    assert unreached == [("Dan Utan Adress", DispatchRecipient.Outcome.NO_ADDRESS)]
+    listed = [r.email for r in dispatch.recipients.all() if not r.name]
+    assert listed == ["registrator@example.se", "ks@example.se"]
     assert dispatch.kind == Dispatch.Kind.MINUTES and dispatch.sent_by == diana
 
 

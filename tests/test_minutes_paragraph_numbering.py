@@ -50,7 +50,7 @@ def test_a_meeting_is_not_numbered_while_an_earlier_one_of_the_year_is_not_held(
     freeze(monkeypatch, "2025-06-01 12:00")
     april = _with_items(meeting_of(council, "2025-04-02 13:00"), 1)
     may = _with_items(meeting_of(council, "2025-05-07 13:00"), 1)
-    with pytest.raises(ValidationError, match="Mötet den 2025-04-02 är inte markerat"):
+    with pytest.raises(ValidationError, match="Mötet den 2 april 2025 är inte markerat"):
         meeting_mark_held(meeting=may, user=diana)
     may.refresh_from_db()
     assert may.status == Meeting.Status.PLANNED and _paragraphs(may) == [None]

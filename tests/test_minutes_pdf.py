@@ -46,7 +46,10 @@ def held(council):
         substitute=substitute,
     )
     Attendance.objects.create(
-        meeting=meeting, guest_name="Gäst Gästsson", guest_organisation="Polisen"
+        meeting=meeting,
+        guest_name="Gäst Gästsson",
+        guest_organisation="Polisen",
+        status=Attendance.Status.PRESENT,
     )
     add_items(meeting, 3, first_paragraph=7)
     MinutesCheck.objects.create(meeting=meeting, person=chair, role=MinutesCheck.Role.CHAIR)
@@ -98,16 +101,18 @@ def test_swedish_characters_are_intact_in_the_text_a_reader_copies(held):
     assert {"Åke", "Märta", "Öhrström", "Östen", "Ersättare", "Folkhälsorådet", "§"} <= words
 
 
-def test_advisory_body_shows_its_recommendation(held):
+def test_a_councils_decision_reads_radet_beslutar(held):
     text = one_line(pdf_text(render_minutes_pdf(meeting=held)))
-    assert "Folkhälsorådet rekommenderar" in text
+    assert "Rådet beslutar Rådet beslutar att godkänna ärende 1." in text
+    assert "rekommenderar" not in text
 
 
-def test_statutory_body_shows_its_decision(held):
+def test_a_boards_decision_reads_namnden_beslutar(held):
     held.body.kind = "namnd"
     held.body.save()
     text = one_line(pdf_text(render_minutes_pdf(meeting=held)))
-    assert "Beslut Rådet beslutar" in text and "rekommenderar" not in text
+    assert "Nämnden beslutar Rådet beslutar att godkänna ärende 1." in text
+    assert "rekommenderar" not in text
 
 
 def test_unchecked_minutes_have_signature_lines_for_secretary_chair_and_adjuster(held):
@@ -115,10 +120,10 @@ def test_unchecked_minutes_have_signature_lines_for_secretary_chair_and_adjuster
     assert "Sara Sekreterare Sekreterare" in text
     assert "Åke Ordförande Ordförande" in text
     assert "Märta Öhrström Justerare" in text
-    assert "Justerat digitalt" not in text
+    assert "Undertecknat" not in text and "Justerat den" not in text
 
 
-def test_checked_minutes_say_who_checked_digitally_and_when(held, alice):
+def test_checked_minutes_say_who_signed_and_checked_how_and_when(held, alice):
     chair, adjuster = (c.person for c in held.checks.order_by("id"))  # as appointed
     check_minutes(held, chair, adjuster, at=stockholm(2025, 3, 14, 10, 5))
     held.checks.filter(person=adjuster).update(on_paper=True)
@@ -126,8 +131,8 @@ def test_checked_minutes_say_who_checked_digitally_and_when(held, alice):
         meeting=held, item=held.items.first(), what="Rätt år är 2026", why="Skrivfel", made_by=alice
     )
     text = one_line(pdf_text(render_minutes_pdf(meeting=held)))
-    assert "Justerat digitalt 14 mars 2025 kl. 10.05 Åke Ordförande Ordförande" in text
-    assert "Justerat på papper 14 mars 2025 Märta Öhrström Justerare" in text
+    assert "Undertecknat den 14 mars 2025 (digitalt) Åke Ordförande Ordförande" in text
+    assert "Justerat den 14 mars 2025 (på papper) Märta Öhrström Justerare" in text
     assert "Protokollet justerades 14 mars 2025." in text
     assert "Utkast" not in text
     assert "§ 7: Rättelse" in text and "Rätt år är 2026" in text and "Skrivfel" in text

@@ -1,5 +1,6 @@
 """The notice board (anslagstavla): checked minutes of bodies under the Local Government Act are
-announced on checking, stay up three weeks from posting, and come down by themselves."""
+announced by the secretary by the second day after checking, stay up three weeks from posting,
+and come down by themselves."""
 
 import datetime
 
@@ -28,7 +29,7 @@ def board(norberg) -> Body:
 
 
 @pytest.fixture
-def checked_board_meeting(board, diana, monkeypatch) -> Meeting:
+def unposted_board_meeting(board, diana, monkeypatch) -> Meeting:
     freeze(monkeypatch, "2025-03-20 10:00")
     meeting = meeting_of(board, "2025-03-12 13:00", status=Meeting.Status.NOTICE_SENT)
     from councils.services import meeting_mark_held
@@ -37,9 +38,29 @@ def checked_board_meeting(board, diana, monkeypatch) -> Meeting:
     return check_on_paper(meeting, diana, on="2025-03-17")
 
 
-def test_checking_posts_the_announcement_on_the_checking_day(checked_board_meeting):
-    meeting = checked_board_meeting
+@pytest.fixture
+def checked_board_meeting(unposted_board_meeting, diana) -> Meeting:
+    # The secretary posts the checking on the checking day.
+    from councils.services import minutes_post_announcement
+
+    return minutes_post_announcement(
+        meeting=unposted_board_meeting, posted_on=datetime.date(2025, 3, 17), user=diana
+    )
+
+
+def test_checking_leaves_the_posting_to_the_secretary_by_the_second_day(
+    unposted_board_meeting, diana
+):
+    meeting = unposted_board_meeting
     assert meeting.checked_on == datetime.date(2025, 3, 17)
+    assert meeting.posted_on is None and meeting.takes_down_on is None
+    assert meeting.announce_by == datetime.date(2025, 3, 19)
+    assert list(notice_board()) == []
+    from councils.services import minutes_post_announcement
+
+    meeting = minutes_post_announcement(
+        meeting=meeting, posted_on=datetime.date(2025, 3, 17), user=diana
+    )
     assert meeting.posted_on == datetime.date(2025, 3, 17)
     assert meeting.takes_down_on == datetime.date(2025, 4, 7)
 
@@ -49,9 +70,9 @@ def test_anonymous_visitor_reads_the_announcement_while_it_is_up(
 ):
     freeze(monkeypatch, "2025-03-20 10:00")
     page = client_for(None).get(reverse("councils:notice_board")).content.decode()
-    for shown in ("Socialnämnden", "2025-03-12", "2025-03-17", "Kommunkansliet, Norberg"):
+    for shown in ("Socialnämnden", "12 mars 2025", "17 mars 2025", "Kommunkansliet, Norberg"):
         assert shown in page
-    assert "2025-04-07" in page
+    assert "Sista dag att överklaga" in page and "7 april 2025" in page
 
 
 @pytest.mark.parametrize(
@@ -82,7 +103,7 @@ def test_the_secretary_records_a_later_posting_which_is_flagged(
     assert minutes_state(meeting=meeting).posted_late
     assert list(meetings_posted_late(meetings=Meeting.objects.all())) == [meeting]
     page = client_for(diana).get(reverse("councils:minutes", args=[meeting.pk])).content.decode()
-    assert "senare än den andra dagen efter justeringen (2025-03-19)" in page
+    assert "senare än den andra dagen efter justeringen (19 mars 2025)" in page
 
 
 def test_posting_on_the_second_day_after_checking_is_in_time(

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from councils.models import Dispatch, Meeting
+from councils.models import Dispatch, DispatchRecipient, Meeting
 from councils.services import SendingFailed, meeting_send_notice
 from tests.council_documents import add_items, add_member, new_meeting, one_line, stockholm
 
@@ -49,8 +49,13 @@ def test_notice_goes_to_exactly_the_holders_that_day_with_an_address(called, ali
     assert all(
         len(message.to) == 1 and not message.cc and not message.bcc for message in mail.outbox
     )
-    not_reached = [r["name"] for r in dispatch.recipients if not r["reached"]]
-    assert not_reached == ["Dan Utan Adress"]
+    outcomes = {r.name: r.outcome for r in dispatch.recipients.all()}
+    assert outcomes == {
+        **{person.name: DispatchRecipient.Outcome.SENT for person in on_day},
+        "Dan Utan Adress": DispatchRecipient.Outcome.NO_ADDRESS,
+    }
+    people = {r.name: r.person for r in dispatch.recipients.all()}
+    assert people["Åsa Öberg"] == on_day[0] and people["Dan Utan Adress"].name == "Dan Utan Adress"
     assert dispatch.sent_by == alice and dispatch.kind == Dispatch.Kind.NOTICE
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.NOTICE_SENT and meeting.notice_sent_at == BEFORE

@@ -54,12 +54,14 @@ def _expected(route: Route, user: str) -> int:
 
 # The public face (folkhalsa/public_pages.py): the same for everyone. Norberg publishes (an
 # adopted plan, a published follow-up), so its page and contact page are public; its council is
-# not public, so it has no public calendar feed.
+# not public, so it has no public calendar feed and no public page of its meetings (for its
+# members neither: they read the body's own page; tests/test_public_body_meetings.py).
 PUBLIC_PAGES = {
     "start": 200,
     "organisation": 200,
     "organisation_contact": 200,
     "body_calendar": 404,
+    "councils:public_body_meetings": 404,
 }
 
 
@@ -83,12 +85,20 @@ def _expected_year_wheel(name: str, user: str) -> int:
 # Minutes, checking, notice board, public pages (wt-minutes).
 MINUTES_PUBLIC = {"councils:notice_board", "councils:public_minutes_list"}
 MINUTES_MANAGE = {
+    "councils:change_requests",  # the adjusters' requests, answered by the secretary
     "councils:minutes_paper_check",
     "councils:minutes_amend",
     "councils:minutes_register",
     "councils:notice_board_post",
 }
-MINUTES_MEMBERS = {"councils:minutes", "councils:minutes_check", "councils:my_meetings"}
+MINUTES_MEMBERS = {
+    "councils:minutes",
+    "councils:minutes_check",
+    "councils:change_request_create",  # the adjuster's (or the chair's) request for a change
+    "councils:my_meetings",
+}
+# Her own appointment to check (the adjuster) or sign (the chair) the minutes.
+MINUTES_APPOINTED = {"councils:minutes_check", "councils:change_request_create"}
 
 
 def _expected_minutes(name: str, user: str) -> int | None:
@@ -107,7 +117,7 @@ def _expected_minutes(name: str, user: str) -> int | None:
         return 404  # neither reads Norberg's council
     if name == "councils:minutes":
         return 200  # diana writes them, alice reads them
-    if name == "councils:minutes_check":
+    if name in MINUTES_APPOINTED:
         return 403  # nobody of them is appointed to check
     return 200 if user == "diana" else 403
 
@@ -115,8 +125,9 @@ def _expected_minutes(name: str, user: str) -> int | None:
 # Council documents (wt-documents): the meeting's readers (alice, diana) read its PDFs and
 # calendar file, others get 404, anonymous visitors too (the fixture's minutes are not public,
 # and a login page would tell a private meeting from a missing one); the body's managers
-# (diana, administratör) send; a private calendar address is renewed by a POST of a user with a
-# seat or a body to manage (diana here).
+# (diana, administratör) send and revoke a dispatch's download links; a private calendar
+# address is renewed by a POST of a user with a seat or a body to manage (diana here). A download
+# link is a secret, not an id: it is tried in tests/test_dispatch_attachments.py.
 DOCUMENT_READS = {
     "councils:notice_pdf",
     "councils:minutes_pdf",
@@ -126,6 +137,7 @@ DOCUMENT_READS = {
 DOCUMENT_MANAGES = {
     "councils:notice_send",
     "councils:minutes_send",
+    "councils:download_links_revoke",
 }
 
 
@@ -378,6 +390,8 @@ SITE_WRITES = {
     # The minutes editor of the standing (held) meeting; the other minutes forms refuse its
     # state (not checked, an advisory body, no date given) and write nothing.
     "councils:minutes": {"diana"},
+    # councils:download_links_revoke writes for nobody here: the fixture's dispatch has no
+    # links, and revoking none writes nothing; tests/test_dispatch_attachments.py revokes.
     # A new private calendar address, for those who hold a seat or manage a body (sending is
     # refused here: the fixture's meeting is past and its minutes unchecked;
     # tests/test_notice_*.py send).

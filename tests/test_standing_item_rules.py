@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def _add(council, user, **fields):
     url = reverse("councils:body_standing_items", args=[council.pk])
-    data = {"title": "Lägesbild", "kind": "rapport", "order": "1", **fields}
+    data = {"title": "Lägesbild", "kind": "information", "order": "1", **fields}
     return client_for(user).post(url, data)
 
 

@@ -83,8 +83,11 @@ def test_a_holder_added_later_for_the_day_gets_her_row_back(meeting, vacant, dia
     SeatHolding.objects.create(seat=vacant, person=stina, starts_on=datetime.date(2025, 3, 1))
     url = reverse("councils:meeting_attendance", args=[meeting.pk])
     form = main_form(client.get(url).content.decode())
-    assert dict(form.fields)[f"plats-{vacant.pk}-status"] == Attendance.Status.PRESENT
-    assert client.post(url, form.data()).status_code == 302
+    # Her attendance starts unmarked: the secretary marks it.
+    assert dict(form.fields)[f"plats-{vacant.pk}-status"] == ""
+    assert client.post(url, form.data()).status_code == 400
+    data = form.data(**{f"plats-{vacant.pk}-status": Attendance.Status.PRESENT})
+    assert client.post(url, data).status_code == 302
     row = meeting.attendances.get(seat=vacant)
     assert (row.status, row.person) == (Attendance.Status.PRESENT, stina)
 

@@ -289,7 +289,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('token', models.CharField(default=councils.models.new_download_token, editable=False, max_length=64, unique=True, verbose_name='nyckel')),
                 ('expires_at', models.DateTimeField(validators=[folkhalsa.validators.validate_date_in_range], verbose_name='gäller till')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='återkallad')),
+                ('revoked_at', models.DateTimeField(blank=True, null=True, validators=[folkhalsa.validators.validate_date_in_range], verbose_name='återkallad')),
                 ('attachment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='download_links', to='councils.attachment', verbose_name='bilaga')),
                 ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='councils.dispatchrecipient', verbose_name='mottagare')),
                 ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='återkallad av')),
@@ -304,14 +304,14 @@ class Migration(migrations.Migration):
             name='DownloadUse',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('used_at', models.DateTimeField(verbose_name='hämtad')),
+                ('used_at', models.DateTimeField(validators=[folkhalsa.validators.validate_date_in_range], verbose_name='hämtad')),
                 ('address', models.GenericIPAddressField(blank=True, null=True, verbose_name='adress')),
                 ('link', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='uses', to='councils.downloadlink', verbose_name='länk')),
             ],
             options={
                 'verbose_name': 'nedladdning',
                 'verbose_name_plural': 'nedladdningar',
-                'ordering': ['link', 'used_at'],
+                'ordering': ['used_at', 'id'],
             },
         ),
         migrations.CreateModel(

@@ -1,6 +1,7 @@
 """The documents: PDFs, the notice and the minutes by e-mail, calendars."""
 
 import datetime
+import ipaddress
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -8,15 +9,20 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from councils.models import (
     AgendaItem,
+    Attachment,
     CalendarFeed,
     Dispatch,
     DispatchRecipient,
+    DownloadLink,
+    DownloadUse,
     Meeting,
     new_calendar_token,
 )
@@ -138,39 +144,190 @@ def calendar_file(*, events: list[Event], name: str, product: str) -> bytes:
     return calendar.to_ical()
 
 
-def _recipients_record(people: list[Member], extra: list[str] = ()) -> list[dict]:
-    """Return who was sent to, and who was not reached for want of an address."""
-    record = [
-        {"name": p.name, "function": p.function, "email": p.email, "reached": bool(p.email)}
+class SendingFailed(Exception):
+    """The mail server did not take the messages; nothing was recorded."""
+
+
+@dataclass(frozen=True)
+class DispatchFile:
+    """A file an e-mail carries: its name, content and type."""
+
+    name: str
+    content: bytes
+    content_type: str
+
+
+@dataclass(frozen=True)
+class Letter:
+    """What every recipient of a dispatch is sent: the text, the documents, the item files."""
+
+    subject: str
+    text: str
+    documents: list[DispatchFile]
+    attachments: list[Attachment]
+    reply_to: list[str]
+
+
+def _recipients(people: list[Member], extra: list[str] = ()) -> list[DispatchRecipient]:
+    """Return the dispatch's recipients, unsaved: the people, then the extra addresses."""
+    Outcome = DispatchRecipient.Outcome
+    recipients = [
+        DispatchRecipient(
+            person_id=p.person_id,
+            name=p.name,
+            function=p.function,
+            email=p.email,
+            outcome=Outcome.SENT if p.email else Outcome.NO_ADDRESS,
+        )
         for p in people
     ]
-    return record + [{"name": "", "function": "", "email": a, "reached": True} for a in extra]
+    return recipients + [DispatchRecipient(email=a, outcome=Outcome.SENT) for a in extra]
 
 
-def _save_recipients(dispatch: Dispatch, record: list[dict]) -> None:
-    """Write the dispatch's recipients as records: reached, refused, or without an address."""
-    Outcome = DispatchRecipient.Outcome
-    DispatchRecipient.objects.bulk_create(
-        DispatchRecipient(
-            dispatch=dispatch,
-            name=r["name"],
-            function=r["function"],
-            email=r["email"],
-            outcome=(
-                Outcome.REFUSED
-                if r.get("failed")
-                else Outcome.SENT
-                if r["reached"]
-                else Outcome.NO_ADDRESS
-            ),
-        )
-        for r in record
+def _addressed(recipients: list[DispatchRecipient]) -> list[DispatchRecipient]:
+    """Return the recipients an e-mail goes to: the first of each address (one e-mail each)."""
+    first: dict[str, DispatchRecipient] = {}
+    for recipient in recipients:
+        if recipient.email:
+            first.setdefault(recipient.email.lower(), recipient)
+    return list(first.values())
+
+
+def _reply_to(meeting: Meeting) -> list[str]:
+    """Return the address replies go to: the body's convener's, if she has one."""
+    convener = meeting.body.convener
+    return [convener.email.strip()] if convener and convener.email.strip() else []
+
+
+def _send_letter(
+    meeting: Meeting,
+    *,
+    kind: str,
+    letter: Letter,
+    recipients: list[DispatchRecipient],
+    failure: str,
+    now: datetime.datetime,
+) -> tuple[Dispatch, list[DispatchRecipient], list[DownloadLink]]:
+    """Send the letter to each address once; return the dispatch, its recipients and links,
+    unsaved, with the outcomes. Refused, raising SendingFailed, when no e-mail went out."""
+    addressed = _addressed(recipients)
+    files = _attached_files(letter, addressed[0].email)
+    links = [] if files is not None else _links(addressed, letter.attachments, now)
+    messages = [_message(letter, r.email, files or [], _links_of(r, links)) for r in addressed]
+    failed = _send_each(messages, failure)
+    for recipient in recipients:
+        if recipient.email and recipient.email.lower() in failed:
+            recipient.outcome = DispatchRecipient.Outcome.REFUSED
+    dispatch = Dispatch(
+        meeting=meeting,
+        kind=kind,
+        sent_at=now,
+        documents=_documents_record(letter),
+        attachments_as_links=files is None,
+    )
+    # A refused recipient never got her links: they are not kept.
+    kept = [k for k in links if k.recipient.outcome == DispatchRecipient.Outcome.SENT]
+    return dispatch, recipients, kept
+
+
+def _links_of(recipient: DispatchRecipient, links: list[DownloadLink]) -> list[DownloadLink]:
+    return [link for link in links if link.recipient is recipient]
+
+
+def _documents_record(letter: Letter) -> list[dict]:
+    """Return what the dispatch records of its files: name, size, whether an item's file."""
+    documents = [
+        {"name": d.name, "size": len(d.content), "attachment": False} for d in letter.documents
+    ]
+    return documents + [
+        {"name": a.name, "size": a.size, "attachment": True} for a in letter.attachments
+    ]
+
+
+def _attached_files(letter: Letter, address: str) -> list[DispatchFile] | None:
+    """Return the item files to attach, or None when the whole e-mail with them would pass
+    DISPATCH_ATTACHMENT_MAX_BYTES (they go as links then)."""
+    if not letter.attachments:
+        return []
+    limit = settings.DISPATCH_ATTACHMENT_MAX_BYTES
+    documents = sum(len(d.content) for d in letter.documents)
+    if documents + sum(a.size for a in letter.attachments) > limit:
+        return None  # too big before encoding: the files need not be read
+    files = [_attachment_file(a) for a in letter.attachments]
+    whole = _message(letter, address, files, []).message().as_bytes()
+    return files if len(whole) <= limit else None
+
+
+def _attachment_file(attachment: Attachment) -> DispatchFile:
+    return DispatchFile(
+        single_line(attachment.name), _read(attachment.file), single_line(attachment.content_type)
     )
 
 
-def _addresses(record: list[dict]) -> list[str]:
-    """Return each address once, in order."""
-    return list(dict.fromkeys(r["email"].lower() for r in record if r["reached"]))
+def _links(
+    addressed: list[DispatchRecipient], attachments: list[Attachment], now: datetime.datetime
+) -> list[DownloadLink]:
+    """Return a personal link (unsaved, its secret drawn) per recipient and attachment."""
+    expires_at = now + datetime.timedelta(days=settings.DOWNLOAD_LINK_DAYS)
+    return [
+        DownloadLink(recipient=recipient, attachment=attachment, expires_at=expires_at)
+        for recipient in addressed
+        for attachment in attachments
+    ]
+
+
+def _message(
+    letter: Letter, address: str, files: list[DispatchFile], links: list[DownloadLink]
+) -> EmailMessage:
+    """Return one recipient's e-mail (no one sees the others' addresses): the documents, and
+    the item files attached or as her own links."""
+    text = letter.text
+    if files:
+        text += "\n\n" + _("Ärendenas bilagor är bifogade.")
+    if links:
+        text += "\n\n" + _links_text(links)
+    message = EmailMessage(
+        letter.subject, text, settings.DEFAULT_FROM_EMAIL, [address], reply_to=letter.reply_to
+    )
+    for file in [*letter.documents, *files]:
+        message.attach(file.name, file.content, file.content_type)
+    return message
+
+
+def _links_text(links: list[DownloadLink]) -> str:
+    """Return the paragraph with a recipient's personal links."""
+    site = settings.SITE_URL.rstrip("/")
+    lines = [
+        _(
+            "Ärendenas bilagor är för stora för att skickas med e-post. Hämta dem med dina "
+            "personliga länkar, som fungerar utan inloggning till %(moment)s. "
+            "Dela inte länkarna: de är dina."
+        )
+        % {"moment": local_datetime_text(links[0].expires_at)},
+        "",
+    ]
+    for link in links:
+        url = site + reverse("councils:download_link", args=[link.token])
+        size = filesizeformat(link.attachment.size)
+        lines.append(f"{single_line(link.attachment.name)} ({size}):\n{url}")
+    return "\n".join(lines)
+
+
+def _record(
+    dispatch: Dispatch,
+    recipients: list[DispatchRecipient],
+    links: list[DownloadLink],
+    user: User,
+) -> Dispatch:
+    """Save the dispatch, its recipients with their outcomes, and the links that went out."""
+    dispatch.sent_by = user
+    dispatch._history_user = user
+    dispatch.save()
+    for recipient in recipients:
+        recipient.dispatch = dispatch
+    DispatchRecipient.objects.bulk_create(recipients)
+    DownloadLink.objects.bulk_create(links)  # each link takes its recipient's new id
+    return dispatch
 
 
 def _send_each(messages: list[EmailMessage], failure: str) -> set[str]:
@@ -180,20 +337,6 @@ def _send_each(messages: list[EmailMessage], failure: str) -> set[str]:
     if messages and all(set(m.to) <= failed for m in messages):
         raise SendingFailed(failure)
     return failed
-
-
-def _mark_failed(record: list[dict], failed: set[str]) -> list[dict]:
-    """Return the record with the addresses the mail server refused marked not reached."""
-    return [
-        {**r, "reached": False, "failed": True}
-        if r["reached"] and r["email"].lower() in failed
-        else r
-        for r in record
-    ]
-
-
-class SendingFailed(Exception):
-    """The mail server did not take the messages; nothing was recorded."""
 
 
 @dataclass(frozen=True)
@@ -249,7 +392,9 @@ def meeting_send_notice(
     confirm_late: bool = False,
     now: datetime.datetime | None = None,
 ) -> Dispatch:
-    """E-mail the notice with the agenda (PDF) and the meeting (.ics) to every member that day.
+    """E-mail the notice with the agenda (PDF), the meeting (.ics) and the items' files to every
+    member that day: the files attached while the e-mail stays within
+    DISPATCH_ATTACHMENT_MAX_BYTES, else as personal download links.
 
     Refused, writing nothing, for a checked or past meeting, for nobody to reach, or when late
     and not confirmed; if the mail server fails, nothing is recorded either.
@@ -259,57 +404,53 @@ def meeting_send_notice(
         meeting = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
         plan = notice_plan(meeting=meeting, now=now)
         _refuse_notice(meeting, plan, confirm_late=confirm_late, now=now)
-        record = _recipients_record(plan.members)
-        failed = _send_each(
-            _notice_messages(meeting, _addresses(record)),
-            _(
+        dispatch, recipients, links = _send_letter(
+            meeting,
+            kind=Dispatch.Kind.NOTICE,
+            letter=_notice_letter(meeting),
+            recipients=_recipients(plan.members),
+            failure=_(
                 "Kallelsen kunde inte skickas: e-postservern svarade inte. "
                 "Inget är registrerat; försök igen om en stund."
             ),
+            now=now,
         )
-        record = _mark_failed(record, failed)
-        dispatch = _record_notice(meeting, user=user, now=now, late=plan.late, record=record)
+        dispatch.late = plan.late
+        _mark_called(meeting, user=user, now=now, late=plan.late)
+        _record(dispatch, recipients, links, user)
     return dispatch
 
 
-def _record_notice(meeting: Meeting, *, user: User, now, late: bool, record: list) -> Dispatch:
-    """Record the dispatch and mark the meeting called (late if it was)."""
+def _mark_called(meeting: Meeting, *, user: User, now, late: bool) -> None:
+    """Mark the meeting called (late if it was)."""
     meeting.notice_sent_at = now
     meeting.notice_late = meeting.notice_late or late
     if meeting.status == Meeting.Status.PLANNED:
         meeting.status = Meeting.Status.NOTICE_SENT
     meeting._history_user = user
     meeting.save(update_fields=["notice_sent_at", "notice_late", "status"])
-    dispatch = Dispatch(
-        meeting=meeting, kind=Dispatch.Kind.NOTICE, sent_at=now, sent_by=user, late=late
-    )
-    dispatch._history_user = user
-    dispatch.save()
-    _save_recipients(dispatch, record)
-    return dispatch
 
 
-def _notice_messages(meeting: Meeting, addresses: list[str]) -> list[EmailMessage]:
-    """Return one message per member (no one sees the others' addresses), with the files."""
-    pdf = render_notice_pdf(meeting=meeting)
-    ics = meetings_calendar(meetings=[meeting], name=meeting.body.name)
+def _notice_letter(meeting: Meeting) -> Letter:
+    """Return the notice as every member gets it: the PDF, the calendar file, the item files."""
     when = local_datetime_text(meeting.starts_at)
     subject = _("Kallelse: %(body)s %(when)s") % {
         "body": single_line(meeting.body.name),
         "when": when,
     }
-    body = _(
+    text = _(
         "Du kallas till möte i %(body)s %(when)s, %(place)s.\n\n"
         "Kallelsen med föredragningslistan finns i den bifogade PDF-filen, och mötet i "
         "kalenderfilen."
     ) % {"body": meeting.body.name, "when": when, "place": meeting.place or "–"}
-    messages = []
-    for address in addresses:
-        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        message.attach(_document_name("kallelse", meeting, "pdf"), pdf, "application/pdf")
-        message.attach(_document_name("mote", meeting, "ics"), ics, "text/calendar")
-        messages.append(message)
-    return messages
+    pdf = render_notice_pdf(meeting=meeting)
+    ics = meetings_calendar(meetings=[meeting], name=meeting.body.name)
+    documents = [
+        DispatchFile(_document_name("kallelse", meeting, "pdf"), pdf, "application/pdf"),
+        DispatchFile(_document_name("mote", meeting, "ics"), ics, "text/calendar"),
+    ]
+    attachments = meeting_attachments(meeting=meeting)
+    return Letter(subject, text, documents, attachments, _reply_to(meeting))
 
 
 def _document_name(stem: str, meeting: Meeting, extension: str) -> str:
@@ -318,61 +459,93 @@ def _document_name(stem: str, meeting: Meeting, extension: str) -> str:
 
 
 def minutes_send(*, meeting: Meeting, user: User, now: datetime.datetime | None = None) -> Dispatch:
-    """E-mail the checked minutes (PDF) and the items' attachments to the participants and the
-    body's distribution list; refused, writing nothing, before checking or if sending fails."""
+    """E-mail the checked minutes (PDF) and the items' files to the participants and the body's
+    distribution list, the files as for the notice (attached or as personal links); refused,
+    writing nothing, before checking or if sending fails."""
     now = now or timezone.now()
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
         if not meeting.is_locked:
             raise ValidationError(_("Protokollet skickas först när det är justerat."))
-        record = _recipients_record(
+        recipients = _recipients(
             minutes_participants(meeting=meeting), meeting.body.distribution_addresses
         )
-        if not any(r["reached"] for r in record):
+        if not any(r.email for r in recipients):
             raise ValidationError(_("Ingen mottagare har en e-postadress."))
-        failed = _send_each(
-            _minutes_messages(meeting, _addresses(record)),
-            _(
+        dispatch, recipients, links = _send_letter(
+            meeting,
+            kind=Dispatch.Kind.MINUTES,
+            letter=_minutes_letter(meeting),
+            recipients=recipients,
+            failure=_(
                 "Protokollet kunde inte skickas: e-postservern svarade inte. "
                 "Inget är registrerat; försök igen om en stund."
             ),
+            now=now,
         )
-        dispatch = Dispatch(meeting=meeting, kind=Dispatch.Kind.MINUTES, sent_at=now, sent_by=user)
-        dispatch._history_user = user
-        dispatch.save()
-        _save_recipients(dispatch, _mark_failed(record, failed))
+        _record(dispatch, recipients, links, user)
     return dispatch
 
 
-def _minutes_messages(meeting: Meeting, addresses: list[str]) -> list[EmailMessage]:
-    """Return one message per recipient with the minutes and every attachment of the items."""
-    pdf = render_minutes_pdf(meeting=meeting)
-    files = [
-        (single_line(a.name), _read(a.file), single_line(a.content_type))
-        for a in meeting_attachments(meeting=meeting)
-    ]
+def _minutes_letter(meeting: Meeting) -> Letter:
+    """Return the minutes as every recipient gets them: the PDF and the items' files."""
     when = local_datetime_text(meeting.starts_at)
     subject = _("Protokoll: %(body)s %(when)s") % {
         "body": single_line(meeting.body.name),
         "when": when,
     }
-    body = _(
-        "Det justerade protokollet från mötet i %(body)s %(when)s finns i den bifogade "
-        "PDF-filen, med ärendenas bilagor."
+    text = _(
+        "Det justerade protokollet från mötet i %(body)s %(when)s finns i den bifogade PDF-filen."
     ) % {"body": meeting.body.name, "when": when}
-    messages = []
-    for address in addresses:
-        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        message.attach(_document_name("protokoll", meeting, "pdf"), pdf, "application/pdf")
-        for name, content, content_type in files:
-            message.attach(name, content, content_type)
-        messages.append(message)
-    return messages
+    pdf = render_minutes_pdf(meeting=meeting)
+    documents = [DispatchFile(_document_name("protokoll", meeting, "pdf"), pdf, "application/pdf")]
+    attachments = meeting_attachments(meeting=meeting)
+    return Letter(subject, text, documents, attachments, _reply_to(meeting))
 
 
 def _read(file) -> bytes:
     with file.open("rb") as opened:
         return opened.read()
+
+
+def download_link_open(
+    *, token: str, address: str | None, now: datetime.datetime | None = None
+) -> DownloadLink | None:
+    """Return the personal link with this secret if it still works (not expired, not revoked,
+    its file still there), logging its use; None otherwise, logging nothing."""
+    now = now or timezone.now()
+    link = (
+        DownloadLink.objects.select_related("attachment")
+        .filter(token=token, revoked_at__isnull=True, expires_at__gt=now)
+        .first()
+    )
+    if link is None or not link.attachment.file.storage.exists(link.attachment.file.name):
+        return None
+    DownloadUse.objects.create(link=link, used_at=now, address=_ip_or_none(address))
+    return link
+
+
+def _ip_or_none(address: str | None) -> str | None:
+    """Return the address if it is one (a proxy may pass anything), else None."""
+    try:
+        return str(ipaddress.ip_address(address or ""))
+    except ValueError:
+        return None
+
+
+def download_links_revoke(
+    *,
+    dispatch: Dispatch,
+    user: User,
+    recipient: DispatchRecipient | None = None,
+    now: datetime.datetime | None = None,
+) -> int:
+    """Stop the dispatch's personal links (or one recipient's) at once; return how many were
+    still working. Links already revoked keep who revoked them and when."""
+    links = DownloadLink.objects.filter(recipient__dispatch=dispatch, revoked_at__isnull=True)
+    if recipient is not None:
+        links = links.filter(recipient=recipient)
+    return links.update(revoked_at=now or timezone.now(), revoked_by=user)
 
 
 def calendar_feed_renew(*, user: User) -> CalendarFeed:

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import Max
 from django.template.defaultfilters import filesizeformat
+from django.utils import dateformat, formats
 from django.utils.translation import gettext as _
 
 from councils.models import (
@@ -27,8 +28,14 @@ from councils.models import (
     SeatHolding,
     StandingItem,
 )
-from councils.permissions import holder_register, seat_holder_choices
-from councils.selectors import STOCKHOLM, year_meetings
+from councils.permissions import can_manage_body, holder_register, seat_holder_choices
+from councils.selectors import (
+    STOCKHOLM,
+    bodies_preparing,
+    body_label,
+    meeting_label,
+    year_meetings,
+)
 from plans.models import Person
 from plans.services import locked, versioned_delete, versioned_save
 
@@ -70,8 +77,32 @@ def meeting_lock(*, meeting_id: int) -> Meeting:
 
 
 def body_save(*, body: Body, expected_version: int, user: User) -> bool:
-    """Create or change a body; return whether anything was written."""
-    return versioned_save(instance=body, expected_version=expected_version, user=user)
+    """Create or change a body; return whether anything was written. A body never prepares
+    itself nor a body that prepares its own meetings, directly or through another."""
+    with transaction.atomic():
+        if body.pk is not None and body.prepares_id is not None:
+            # Two bodies made to prepare each other at once: the second waits and is refused.
+            for pk in sorted({body.pk, body.prepares_id}):
+                _lock_row(Body, pk)
+            _refuse_preparing_circle(body)
+        return versioned_save(instance=body, expected_version=expected_version, user=user)
+
+
+def _refuse_preparing_circle(body: Body) -> None:
+    """Refuse a body that would prepare itself or one of the bodies preparing it."""
+    if body.prepares_id == body.pk:
+        raise ValidationError({"prepares": _("Ett organ kan inte bereda ärenden till sig självt.")})
+    if body.prepares_id in bodies_preparing(body=body):
+        other = Body.objects.get(pk=body.prepares_id)
+        raise ValidationError(
+            {
+                "prepares": _(
+                    "%(other)s bereder redan ärenden till %(body)s, direkt eller genom ett annat "
+                    "organ. Ett organ kan inte bereda ärenden till ett organ som bereder dess egna."
+                )
+                % {"other": other.name, "body": body.name}
+            }
+        )
 
 
 def seat_save(*, seat: Seat, user: User) -> Seat:
@@ -205,7 +236,8 @@ def _check_series(
 
 
 def _dates(days: Iterable[datetime.date]) -> str:
-    return ", ".join(day.isoformat() for day in days)
+    """Return the days as Swedes write them in text: 3 februari 2027, 5 maj 2027."""
+    return ", ".join(dateformat.format(day, "j F Y") for day in days)
 
 
 def _meeting_at(
@@ -216,13 +248,15 @@ def _meeting_at(
     ends: datetime.time | None,
     place: str,
     user: User,
+    prepares: Meeting | None = None,
 ) -> Meeting:
-    """Create one meeting on the day at the given Swedish times."""
+    """Create one meeting on the day at the given Swedish times (preparing `prepares`)."""
     meeting = Meeting(
         body=body,
         starts_at=datetime.datetime.combine(day, starts, tzinfo=STOCKHOLM),
         ends_at=datetime.datetime.combine(day, ends, tzinfo=STOCKHOLM) if ends else None,
         place=place,
+        prepares_meeting=prepares,
     )
     meeting.full_clean()
     versioned_save(instance=meeting, expected_version=1, user=user)
@@ -243,12 +277,293 @@ def _place_standing_items(
                 meeting=meeting,
                 order=order,
                 kind=item.kind,
+                proposal_to=item.proposal_to,
                 title=item.title,
                 presenter=item.presenter,
                 text=item.text,
                 standing_item=item,
             )
             versioned_save(instance=agenda_item, expected_version=1, user=user)
+
+
+# Bodies working together: the preparing body's meetings before the prepared body's.
+
+
+@dataclass(frozen=True)
+class Preparation:
+    """A preparing body's meetings to hold before each new meeting of the body it prepares:
+    so many days before, at its own time and place, or (None, "") at the prepared meeting's."""
+
+    body: Body
+    days_before: int
+    starts: datetime.time | None = None
+    ends: datetime.time | None = None
+    place: str = ""
+
+
+@dataclass(frozen=True)
+class SeriesCreated:
+    """The year's new meetings, the preparatory meetings made for them, and what to tell her
+    (a preparing body that already met on a day got no second meeting)."""
+
+    meetings: list[Meeting]
+    preparatory: list[Meeting]
+    notes: list[str]
+
+
+def meeting_year_create(
+    *,
+    body: Body,
+    year: int,
+    dates: Sequence[datetime.date],
+    starts: datetime.time,
+    ends: datetime.time | None,
+    place: str,
+    user: User,
+    preparations: Sequence[Preparation] = (),
+) -> SeriesCreated:
+    """Create the year's meetings (`meeting_series_create`) and, for each preparation, the
+    preparing body's meeting before each of them; all or none, in one transaction."""
+    with transaction.atomic():
+        meetings = meeting_series_create(
+            body=body, year=year, dates=dates, starts=starts, ends=ends, place=place, user=user
+        )
+        preparatory, notes = [], []
+        for preparation in preparations:
+            made, said = preparatory_meetings_create(
+                meetings=meetings, preparation=preparation, user=user
+            )
+            preparatory += made
+            notes += said
+    return SeriesCreated(meetings=meetings, preparatory=preparatory, notes=notes)
+
+
+def preparatory_meetings_create(
+    *, meetings: Sequence[Meeting], preparation: Preparation, user: User
+) -> tuple[list[Meeting], list[str]]:
+    """Create the preparing body's meeting `days_before` each meeting (Swedish dates), each
+    preparing it, with the preparing body's standing items; all or none.
+
+    A day the preparing body already meets gets no second meeting: that meeting prepares the new
+    one if it prepares none yet, and the notes say so. Refused unless the user manages the
+    preparing body and it prepares the meetings' body.
+    """
+    preparing = preparation.body
+    with transaction.atomic():
+        _lock_row(Body, preparing.pk)
+        preparing.refresh_from_db(fields=["prepares", "organisation"])  # as it is, locked
+        _refuse_preparation(preparation, meetings, user)
+        planned = {
+            meeting.pk: _local_day(meeting.starts_at)
+            - datetime.timedelta(days=preparation.days_before)
+            for meeting in meetings
+        }
+        years = {day.year for day in planned.values()}
+        taken = {
+            y: {_local_day(m.starts_at) for m in year_meetings(body=preparing, year=y)}
+            for y in years
+        }
+        existing = _meetings_on_days(preparing, set(planned.values()))
+        made, notes = [], []
+        for meeting in sorted(meetings, key=lambda m: m.starts_at):
+            day = planned[meeting.pk]
+            if day in existing:
+                notes.append(_prepare_with_existing(existing[day], meeting, user))
+                continue
+            made.append(_preparatory_meeting(preparation, meeting, day, user))
+        for year in sorted(years):
+            in_year = [m for m in made if _local_day(m.starts_at).year == year]
+            _place_standing_items(body=preparing, meetings=in_year, taken=taken[year], user=user)
+    return made, notes
+
+
+def _refuse_preparation(preparation: Preparation, meetings: Sequence[Meeting], user: User) -> None:
+    """Refuse a body she does not manage, one that does not prepare them, a wrong day count."""
+    preparing = preparation.body
+    if user is not None and not can_manage_body(user, preparing):
+        raise ValidationError(
+            _("Du är inte sekreterare för %(body)s och kan inte skapa dess möten.")
+            % {"body": preparing.name}
+        )
+    if any(preparing.prepares_id != meeting.body_id for meeting in meetings):
+        raise ValidationError(
+            _("%(body)s bereder inte ärenden till det organet.") % {"body": preparing.name}
+        )
+    if not 1 <= preparation.days_before <= 90:
+        raise ValidationError(_("Ange mellan 1 och 90 dagar före."))
+
+
+def _meetings_on_days(body: Body, days: set[datetime.date]) -> dict[datetime.date, Meeting]:
+    """Return the body's meetings on the days (Swedish dates), by day; one query."""
+    if not days:
+        return {}
+    start = datetime.datetime.combine(min(days), datetime.time(), tzinfo=STOCKHOLM)
+    end = datetime.datetime.combine(
+        max(days) + datetime.timedelta(days=1), datetime.time(), tzinfo=STOCKHOLM
+    )
+    found = Meeting.objects.filter(body=body, starts_at__gte=start, starts_at__lt=end)
+    by_day: dict[datetime.date, Meeting] = {}
+    for meeting in found.order_by("starts_at", "pk"):
+        by_day.setdefault(_local_day(meeting.starts_at), meeting)
+    return {day: meeting for day, meeting in by_day.items() if day in days}
+
+
+def _preparatory_meeting(
+    preparation: Preparation, meeting: Meeting, day: datetime.date, user: User
+) -> Meeting:
+    """Create the preparatory meeting on the day, at its own time or the prepared meeting's."""
+    own_time = preparation.starts is not None
+    local = meeting.starts_at.astimezone(STOCKHOLM)
+    ends = meeting.ends_at.astimezone(STOCKHOLM).time() if meeting.ends_at else None
+    return _meeting_at(
+        body=preparation.body,
+        day=day,
+        starts=preparation.starts if own_time else local.time(),
+        ends=preparation.ends if own_time else ends,
+        place=preparation.place.strip() or meeting.place,
+        user=user,
+        prepares=meeting,
+    )
+
+
+def _prepare_with_existing(existing: Meeting, meeting: Meeting, user: User) -> str:
+    """Let the preparing body's meeting already on the day prepare the new one, if it prepares
+    none and is open; return what to tell her."""
+    facts = {
+        "body": existing.body.name,
+        "day": formats.date_format(_local_day(existing.starts_at), "j F Y"),
+        "meeting": meeting_label(meeting, in_text=True),
+    }
+    if existing.prepares_meeting_id is None and not existing.is_locked:
+        existing.prepares_meeting = meeting
+        versioned_save(instance=existing, expected_version=existing.version, user=user)
+        return (
+            _(
+                "%(body)s har redan ett möte %(day)s: inget nytt möte skapades, och det mötet "
+                "bereder nu %(meeting)s."
+            )
+            % facts
+        )
+    return _("%(body)s har redan ett möte %(day)s: inget nytt möte skapades.") % facts
+
+
+# Items marked for the prepared body ("till rådet") on its meeting's agenda.
+
+
+@dataclass(frozen=True)
+class ForwardNote:
+    """What forwarding an item did, or why it did not (`refused`)."""
+
+    text: str
+    refused: bool = False
+
+
+def agenda_items_forward(
+    *, meeting: Meeting, items: Sequence[AgendaItem], user: User
+) -> list[ForwardNote]:
+    """Bring the meeting's items marked for the prepared body onto the agenda of the meeting it
+    prepares, and take back the unmarked ones; saving twice adds nothing twice.
+
+    The copy (`proposed_from`) keeps the title, kind and the body a proposal goes to, and takes
+    the decision as its text, else the item's text; it goes last on the prepared meeting's
+    agenda (`prepares_meeting`, else the prepared body's next meeting), unless that meeting's
+    notice is sent or its minutes are checked. A copy is taken back only if nobody changed it.
+    """
+    ids = [item.pk for item in items if item.pk]
+    copies: dict[int, list[AgendaItem]] = {}
+    for copy in AgendaItem.objects.filter(proposed_from__in=ids).order_by("pk"):
+        copies.setdefault(copy.proposed_from_id, []).append(copy)
+    offered = bool(meeting.prepares_meeting_id or meeting.body.prepares_id)
+    notes: list[ForwardNote] = []
+    for item in items:
+        if item.to_prepared_body and offered and not copies.get(item.pk):
+            notes.append(_forward(item, meeting, user))
+        elif not item.to_prepared_body:
+            notes += [_take_back(copy, item, user) for copy in copies.get(item.pk, [])]
+    return notes
+
+
+def _forward_target(meeting: Meeting) -> Meeting | None:
+    """Return the meeting the preparing meeting prepares: its own, else the prepared body's next."""
+    if meeting.prepares_meeting_id:
+        return meeting.prepares_meeting
+    later = Meeting.objects.filter(
+        body_id=meeting.body.prepares_id, starts_at__gt=meeting.starts_at
+    )
+    return later.order_by("starts_at", "pk").first()
+
+
+def _locked_meeting(pk: int) -> Meeting:
+    return locked(Meeting.objects.select_related("body"), action="Forwarding an item").get(pk=pk)
+
+
+def _forward_refusal(target: Meeting, user: User) -> str:
+    """Return why an item may not go onto the meeting's agenda now; "" when it may."""
+    facts = {"meeting": meeting_label(target, in_text=True)}
+    if target.is_locked:
+        return _("Protokollet från %(meeting)s är justerat") % facts
+    if target.notice_sent_at is not None or target.status != Meeting.Status.PLANNED:
+        return _("Kallelsen till %(meeting)s är redan skickad") % facts
+    if user is not None and not can_manage_body(user, target.body):
+        return _("Du är inte sekreterare för %(body)s") % {"body": body_label(target.body)}
+    return ""
+
+
+def _forward(item: AgendaItem, meeting: Meeting, user: User) -> ForwardNote:
+    """Put a copy of the item last on the prepared meeting's agenda, or say why not."""
+    title = {"title": item.title}
+    target = _forward_target(meeting)
+    if target is None:
+        body = Body.objects.get(pk=meeting.body.prepares_id)
+        return ForwardNote(
+            _(
+                "%(body)s har inget möte efter det här: ärendet ”%(title)s” fördes inte över. "
+                "Skapa mötet och spara ärendet igen."
+            )
+            % {**title, "body": body.name},
+            refused=True,
+        )
+    target = _locked_meeting(target.pk)
+    refusal = _forward_refusal(target, user)
+    if refusal:
+        sentence = _(
+            "%(reason)s: ärendet ”%(title)s” fördes inte över. Lägg till det där om det ska med."
+        )
+        return ForwardNote(sentence % {**title, "reason": refusal}, refused=True)
+    last = AgendaItem.objects.filter(meeting=target).aggregate(Max("order"))["order__max"] or 0
+    copy = AgendaItem(
+        meeting=target,
+        order=last + 1,
+        kind=item.kind,
+        proposal_to=item.proposal_to,
+        title=item.title,
+        text=item.decision.strip() or item.text,
+        proposed_from=item,
+    )
+    copy.full_clean()
+    versioned_save(instance=copy, expected_version=1, user=user)
+    sentence = _("Ärendet ”%(title)s” står nu sist på föredragningslistan till %(meeting)s.")
+    return ForwardNote(sentence % {**title, "meeting": meeting_label(target, in_text=True)})
+
+
+def _take_back(copy: AgendaItem, item: AgendaItem, user: User) -> ForwardNote:
+    """Remove an unmarked item's copy nobody changed from an open agenda, or say why not."""
+    target = _locked_meeting(copy.meeting_id)
+    copy.refresh_from_db(fields=["version"])  # as it is now that its agenda is locked
+    facts = {"title": item.title, "meeting": meeting_label(target, in_text=True)}
+    refusal = _forward_refusal(target, user)
+    if not refusal and (copy.version != 1 or copy.attachments.exists()):
+        refusal = _("Det har ändrats där sedan det fördes över")
+    if refusal:
+        sentence = _(
+            "Ärendet ”%(title)s” ligger kvar på föredragningslistan till %(meeting)s. "
+            "%(reason)s: ta bort det där om det inte ska med."
+        )
+        return ForwardNote(sentence % {**facts, "reason": refusal}, refused=True)
+    versioned_delete(instance=copy, expected_version=1)
+    return ForwardNote(
+        _("Ärendet ”%(title)s” togs bort från föredragningslistan till %(meeting)s.") % facts
+    )
 
 
 # A meeting and its agenda.
@@ -262,15 +577,28 @@ def meeting_update(*, meeting: Meeting, expected_version: int, user: User) -> bo
 
 
 def agenda_item_save(
-    *, item: AgendaItem, expected_version: int, user: User, m2m: dict | None = None
+    *,
+    item: AgendaItem,
+    expected_version: int,
+    user: User,
+    m2m: dict | None = None,
+    notes: list[ForwardNote] | None = None,
 ) -> bool:
-    """Add an item at the end of the agenda, or change one; refused on checked minutes."""
+    """Add an item at the end of the agenda, or change one; refused on checked minutes. An
+    item marked for the prepared body goes onto its meeting's agenda (`agenda_items_forward`;
+    what happened is added to `notes`)."""
     with transaction.atomic():
-        meeting_lock(meeting_id=item.meeting_id)
+        meeting = meeting_lock(meeting_id=item.meeting_id)
         if item.pk is None:
             last = AgendaItem.objects.filter(meeting_id=item.meeting_id).aggregate(Max("order"))
             item.order = (last["order__max"] or 0) + 1
-        return versioned_save(instance=item, expected_version=expected_version, user=user, m2m=m2m)
+        written = versioned_save(
+            instance=item, expected_version=expected_version, user=user, m2m=m2m
+        )
+        said = agenda_items_forward(meeting=meeting, items=[item], user=user)
+    if notes is not None:
+        notes += said
+    return written
 
 
 def agenda_item_delete(*, item: AgendaItem, expected_version: int) -> None:
@@ -404,11 +732,12 @@ class SeatAttendance:
 
 @dataclass(frozen=True)
 class GuestAttendance:
-    """A co-opted guest: a row to keep (id), add (no id) or remove."""
+    """A co-opted guest: a row to keep (id), add (no id) or remove; how she took part is
+    always given (attendance is never assumed)."""
 
     name: str
     organisation: str
-    status: str = Attendance.Status.PRESENT
+    status: str
     pk: int | None = None
     remove: bool = False
 
@@ -420,9 +749,11 @@ def attendance_record(
     guests: Sequence[GuestAttendance],
     user: User,
 ) -> None:
-    """Record attendance per seat and the co-opted guests; refused on checked minutes."""
+    """Record attendance per seat and the co-opted guests; refused on checked minutes, and
+    while a held seat is unmarked (attendance starts unknown: nothing is assumed)."""
     with transaction.atomic():
         meeting_lock(meeting_id=meeting.pk)
+        _refuse_unmarked(seats)
         existing = {a.seat_id: a for a in meeting.attendances.filter(seat__isnull=False)}
         for row in seats:
             record = existing.get(row.seat.pk) or Attendance(meeting=meeting, seat=row.seat)
@@ -430,6 +761,26 @@ def attendance_record(
             record.substitute = row.substitute
             _save(record, user=user)
         _record_guests(meeting=meeting, guests=guests, user=user)
+
+
+def _refuse_unmarked(seats: Sequence[SeatAttendance]) -> None:
+    """Refuse seats held that day without a mark, and a vacant mark on a held seat."""
+    marks = set(Attendance.Status.values) - {Attendance.Status.VACANT}
+    unmarked = [
+        row
+        for row in seats
+        if (row.status not in marks if row.person else row.status != Attendance.Status.VACANT)
+    ]
+    if unmarked:
+        raise ValidationError(
+            _("Markera närvaro för: %(seats)s.")
+            % {
+                "seats": ", ".join(
+                    f"{row.seat.function} ({row.person.name})" if row.person else row.seat.function
+                    for row in unmarked
+                )
+            }
+        )
 
 
 def _record_guests(*, meeting: Meeting, guests: Sequence[GuestAttendance], user: User) -> None:

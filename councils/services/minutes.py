@@ -1,4 +1,5 @@
-"""The minutes: marking held, numbering, saving, checking, amending, registering, posting."""
+"""The minutes: marking held, numbering, saving, change requests, checking (the adjusters) and
+signing (the chair), amending, registering, posting."""
 
 import datetime
 
@@ -9,8 +10,16 @@ from django.db.models import Max
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from councils.models import AgendaItem, Amendment, Body, Meeting, MinutesCheck, MinutesRecord
-from councils.permissions import can_check_minutes
+from councils.models import (
+    AgendaItem,
+    Amendment,
+    Body,
+    ChangeRequest,
+    Meeting,
+    MinutesCheck,
+    MinutesRecord,
+)
+from councils.permissions import can_check_minutes, can_manage_body
 from councils.selectors import (
     chair_on,
     meeting_day,
@@ -18,6 +27,7 @@ from councils.selectors import (
     minutes_record_content,
     present_people,
 )
+from councils.services.meetings import ForwardNote, agenda_items_forward
 from plans.models import Person, Versioned
 from plans.services import locked, normalise_text, versioned_save
 
@@ -37,8 +47,8 @@ def _save_meeting(meeting: Meeting, user: AbstractBaseUser | None) -> None:
 
 
 def _day(value: datetime.date) -> str:
-    """Return a date as the messages show it."""
-    return formats.date_format(value, "Y-m-d")
+    """Return a date as the messages show it: 12 november 2026."""
+    return formats.date_format(value, "j F Y")
 
 
 def _today(now: datetime.datetime | None) -> datetime.date:
@@ -131,18 +141,24 @@ def minutes_save(
     texts: list[tuple[Versioned, int]],
     adjusters: list[Person],
     adjusters_shown: set[int] | None = None,
+    notes: list[ForwardNote] | None = None,
 ) -> bool:
     """Save the minutes' texts (each against the version it was loaded at) and the adjusters.
 
     With `adjusters_shown` (those appointed when she opened the page) only the adjusters she
-    added or removed change, so another's appointment meanwhile stays. Returns whether anything
-    was written.
+    added or removed change, so another's appointment meanwhile stays. Paragraphs marked for the
+    prepared body ("till rådet") go onto its meeting's agenda; what happened is added to `notes`.
+    Returns whether anything was written.
     """
     locked = _locked_row(meeting)
     _refuse_unless_held(locked)
     written = False
     for instance, expected in texts:
         written |= versioned_save(instance=instance, expected_version=expected, user=user)
+    items = [instance for instance, _expected in texts if isinstance(instance, AgendaItem)]
+    said = agenda_items_forward(meeting=locked, items=items, user=user)
+    if notes is not None:
+        notes += said
     if adjusters_shown is not None:
         adjusters = _merged_adjusters(locked, chosen=adjusters, shown=adjusters_shown)
     written |= minutes_appoint_adjusters(meeting=locked, adjusters=adjusters, user=user)
@@ -202,15 +218,104 @@ def _validate_adjusters(meeting: Meeting, adjusters: list[Person]) -> None:
 def minutes_check(
     *, meeting: Meeting, user: AbstractBaseUser, now: datetime.datetime | None = None
 ) -> MinutesCheck:
-    """Record the user's own check of the minutes (as adjuster or chair), now."""
+    """Record the user's own check of the minutes (the adjuster checks, the chair signs), now;
+    refused while a change she asked for is unanswered."""
     meeting = _locked_row(meeting)
     meeting.ensure_unlocked()
-    check = can_check_minutes(user, meeting)
-    if check is None:
-        raise PermissionDenied(_("Du är inte utsedd att justera det här protokollet."))
+    check = _appointment(meeting, user)
+    if _unanswered(meeting, check.person).exists():
+        if check.role == MinutesCheck.Role.CHAIR:
+            raise ValidationError(
+                _(
+                    "Du har begärt en ändring som sekreteraren inte har besvarat än. Du kan "
+                    "underteckna protokollet när begäran är besvarad."
+                )
+            )
+        raise ValidationError(
+            _(
+                "Du har begärt en ändring som sekreteraren inte har besvarat än. Du kan justera "
+                "protokollet när begäran är besvarad."
+            )
+        )
     _record_check(check, at=now or timezone.now(), on_paper=False, user=user)
     _complete_if_done(meeting, user)
     return check
+
+
+def _appointment(meeting: Meeting, user: AbstractBaseUser) -> MinutesCheck:
+    """Return the user's own appointment to check or sign the minutes, not yet done."""
+    check = can_check_minutes(user, meeting)
+    if check is None:
+        raise PermissionDenied(
+            _("Du är inte utsedd att justera eller underteckna det här protokollet.")
+        )
+    return check
+
+
+def _unanswered(meeting: Meeting, person: Person):
+    """Return the person's change requests on the minutes that wait for an answer."""
+    return ChangeRequest.objects.filter(
+        meeting=meeting, requested_by=person, answered_at__isnull=True
+    )
+
+
+@transaction.atomic
+def change_request_create(
+    *,
+    meeting: Meeting,
+    user: AbstractBaseUser,
+    item: AgendaItem | None,
+    text: str,
+    now: datetime.datetime | None = None,
+) -> ChangeRequest:
+    """Ask the secretary to change a paragraph (or the minutes as a whole) before one checks
+    them: for those appointed to check or sign, while the minutes are open."""
+    meeting = _locked_row(meeting)
+    meeting.ensure_unlocked()
+    check = _appointment(meeting, user)
+    if item is not None and item.meeting_id != meeting.pk:
+        raise ValidationError(_("Paragrafen hör inte till mötet."))
+    text = normalise_text(text)
+    if not text:
+        raise ValidationError({"text": _("Skriv vad du vill ha ändrat.")})
+    request = ChangeRequest(
+        meeting=meeting,
+        item=item,
+        requested_by=check.person,
+        text=text,
+        made_at=now or timezone.now(),
+    )
+    request.full_clean()
+    request._history_user = user
+    request.save()
+    return request
+
+
+@transaction.atomic
+def change_request_answer(
+    *,
+    change_request: ChangeRequest,
+    user: AbstractBaseUser,
+    answer: str,
+    now: datetime.datetime | None = None,
+) -> ChangeRequest:
+    """Record the secretary's answer to a change request ("Ändrat", or why not): for the
+    body's managers, once per request, while the minutes are open."""
+    meeting = _locked_row(change_request.meeting)
+    meeting.ensure_unlocked()
+    if not can_manage_body(user, meeting.body):
+        raise PermissionDenied(_("Bara organets sekreterare besvarar ändringsbegäranden."))
+    request = ChangeRequest.objects.filter(pk=change_request.pk, meeting=meeting).first()
+    if request is None or request.is_answered:
+        raise ValidationError(_("Begäran är redan besvarad eller hör inte till mötet."))
+    answer = normalise_text(answer)
+    if not answer:
+        raise ValidationError({"answer": _("Skriv ditt svar, t.ex. ”Ändrat” eller varför inte.")})
+    request.answer, request.answered_by, request.answered_at = answer, user, now or timezone.now()
+    request.full_clean()
+    request._history_user = user
+    request.save()
+    return request
 
 
 @transaction.atomic
@@ -250,7 +355,10 @@ def _record_check(
 
 
 def _complete_if_done(meeting: Meeting, user: AbstractBaseUser | None) -> bool:
-    """Lock the minutes as checked once every appointed check is done; announce them."""
+    """Lock the minutes as checked once every appointed check is done. A body under the Local
+    Government Act announces the checking on the notice board itself, by the second day after
+    (`minutes_post_announcement`; `Meeting.announce_by` says by when, Mitt arbete and the
+    notifications remind the secretary)."""
     checks = list(meeting.checks.all())
     adjusters = sum(c.role == MinutesCheck.Role.ADJUSTER for c in checks)
     has_chair = any(c.role == MinutesCheck.Role.CHAIR for c in checks)
@@ -260,9 +368,6 @@ def _complete_if_done(meeting: Meeting, user: AbstractBaseUser | None) -> bool:
         return False
     meeting.status = Meeting.Status.CHECKED
     meeting.checked_on = max(timezone.localdate(c.checked_at) for c in checks)
-    if meeting.body.is_statutory:
-        # Posted on the checking day unless the secretary records another day.
-        meeting.posted_on = meeting.checked_on
     _save_meeting(meeting, user)
     minutes_record_create(meeting=meeting)
     return True

@@ -17,6 +17,7 @@ from councils.views.bodies import (
 )
 from councils.views.calendars import calendar_feed, calendar_feed_renew_view, meeting_ics
 from councils.views.documents import extract_pdf, minutes_pdf, minutes_send, notice_pdf, notice_send
+from councils.views.downloads import download_link, download_links_revoke_view
 from councils.views.meetings import (
     agenda_item_create,
     agenda_item_delete,
@@ -27,6 +28,8 @@ from councils.views.meetings import (
     meeting_series,
 )
 from councils.views.minutes import (
+    change_request_create,
+    change_requests,
     minutes,
     minutes_amend,
     minutes_check,
@@ -34,7 +37,13 @@ from councils.views.minutes import (
     minutes_register,
     notice_board_post,
 )
-from councils.views.public import my_meetings, notice_board, public_minutes, public_minutes_list
+from councils.views.public import (
+    my_meetings,
+    notice_board,
+    public_body_meetings,
+    public_minutes,
+    public_minutes_list,
+)
 
 __all__ = [
     "agenda_item_create",
@@ -52,6 +61,10 @@ __all__ = [
     "body_standing_items",
     "calendar_feed",
     "calendar_feed_renew_view",
+    "change_request_create",
+    "change_requests",
+    "download_link",
+    "download_links_revoke_view",
     "extract_pdf",
     "meeting_attendance_edit",
     "meeting_detail",
@@ -70,6 +83,7 @@ __all__ = [
     "notice_board_post",
     "notice_pdf",
     "notice_send",
+    "public_body_meetings",
     "public_minutes",
     "public_minutes_list",
     "seat_edit",

@@ -6,13 +6,23 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from councils import forms as council_forms
 from councils import services
 from councils.models import Seat, SeatHolding, StandingItem
 from councils.permissions import can_create_bodies, can_manage_body, readable_bodies
-from councils.selectors import body_tree, seats_on, seats_with_holdings, sub_bodies, year_meetings
+from councils.selectors import (
+    COMING_MEETINGS_SHOWN,
+    body_together,
+    body_tree,
+    coming_meetings,
+    seats_on,
+    seats_with_holdings,
+    sub_bodies,
+    year_meetings,
+)
 from councils.views.common import (
     managed_body,
     managed_seat,
@@ -52,10 +62,12 @@ def body_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show a body: its rules, its seats and holders on a day, the year's meetings, its groups."""
+    """Show a body: its coming meetings whatever their year, its seats and holders on a day,
+    the chosen year's meetings, its groups, and last its rules (a fixed number of queries)."""
     body = readable_body(request, pk)
     choice = council_forms.BodyPageForm(request.GET or None)
     day, year = choice.chosen()
+    all_coming = request.GET.get("kommande") == "alla"
     parent = None
     if body.parent_id:  # shown only if she reads it too
         parent = readable_bodies(request.user).filter(pk=body.parent_id).first()
@@ -64,9 +76,16 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "choice": choice,
         "day": day,
         "year": year,
+        "coming": coming_meetings(
+            meetings=body.meetings.all(),
+            today=timezone.localdate(),
+            limit=None if all_coming else COMING_MEETINGS_SHOWN,
+        ),
+        "all_coming": all_coming,
         "seats": seats_on(body=body, on=day),
         "meetings": year_meetings(body=body, year=year),
         "children": sub_bodies(body=body, user=request.user),
+        "together": body_together(body=body, user=request.user),
         "parent": parent,
         "can_manage": can_manage_body(request.user, body),
     }
@@ -168,7 +187,7 @@ def seat_holding_end(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("%(name)s innehar inte längre platsen efter %(day)s.")
-            % {"name": holding.person.name, "day": holding.ends_on},
+            % {"name": holding.person.name, "day": formats.date_format(holding.ends_on, "j F Y")},
         )
         return redirect("councils:body_seats", holding.seat.body_id)
     context = {"form": form, "holding": holding, "body": holding.seat.body}

@@ -1,5 +1,6 @@
 """The documents: the notice, minutes and extract PDFs; sending the notice and the minutes."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from councils import services
 from councils.forms import MinutesSendForm, NoticeSendForm
-from councils.models import AgendaItem, Dispatch, DispatchRecipient
-from councils.selectors import minutes_participants
+from councils.models import AgendaItem, Dispatch, DispatchRecipient, Meeting
+from councils.selectors import dispatch_history, meeting_attachments, minutes_participants
 from councils.services import (
     SendingFailed,
     meeting_send_notice,
@@ -72,6 +73,15 @@ def _warn_unreached(request: HttpRequest, dispatch: Dispatch) -> None:
         )
 
 
+def _attachments_rule(meeting: Meeting) -> dict:
+    """Return what the send pages say of the items' files: which, and when they go as links."""
+    return {
+        "attachments": meeting_attachments(meeting=meeting),
+        "limit": settings.DISPATCH_ATTACHMENT_MAX_BYTES,
+        "days": settings.DOWNLOAD_LINK_DAYS,
+    }
+
+
 @login_required
 def notice_send(request: HttpRequest, pk: int) -> HttpResponse:
     """Show whom the notice will reach and whether it is late; send it on POST."""
@@ -89,7 +99,8 @@ def notice_send(request: HttpRequest, pk: int) -> HttpResponse:
             _warn_unreached(request, dispatch)
             return redirect("councils:notice_send", pk=meeting.pk)
     context = {"meeting": meeting, "form": form, "plan": notice_plan(meeting=meeting)}
-    context["dispatches"] = meeting.dispatches.filter(kind="kallelse").select_related("sent_by")
+    context["dispatches"] = dispatch_history(meeting=meeting, kind=Dispatch.Kind.NOTICE)
+    context.update(_attachments_rule(meeting))
     status = 400 if form.errors else 200
     return render(request, "councils/notice_send.html", context, status=status)
 
@@ -114,7 +125,8 @@ def minutes_send(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "participants": minutes_participants(meeting=meeting),
         "distribution": meeting.body.distribution_addresses,
-        "dispatches": meeting.dispatches.filter(kind="protokoll").select_related("sent_by"),
+        "dispatches": dispatch_history(meeting=meeting, kind=Dispatch.Kind.MINUTES),
+        **_attachments_rule(meeting),
     }
     status = 400 if form.errors else 200
     return render(request, "councils/minutes_send.html", context, status=status)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from councils import forms as council_forms
 from councils import selectors, services
-from councils.models import AgendaItem, Body, Meeting
+from councils.models import AgendaItem, Body
 from councils.permissions import can_manage_body
 from councils.selectors import meeting_attendance, meeting_items
 from councils.views.common import (
@@ -31,9 +31,12 @@ from plans.selectors import measure_anchor
 
 @login_required
 def meeting_series(request: HttpRequest, pk: int) -> HttpResponse:
-    """Create a year's meetings in one step; confirm first when they are fewer than the minimum."""
+    """Create a year's meetings in one step, with the preparatory meetings of the bodies
+    preparing them that she manages too; confirm first when they are fewer than the minimum."""
     body = managed_body(request, pk)
-    form = council_forms.MeetingSeriesForm(request.POST or None)
+    preparing = list(body.prepared_by.order_by("name", "pk"))
+    managed = [other for other in preparing if can_manage_body(request.user, other)]
+    form = council_forms.MeetingSeriesForm(request.POST or None, preparing=managed)
     check = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -41,11 +44,7 @@ def meeting_series(request: HttpRequest, pk: int) -> HttpResponse:
         if not (check.below_minimum and not data["confirm"]):
             created = _create_series(request, form, body)
             if created is not None:
-                messages.success(
-                    request,
-                    _("%(count)s möten skapade för %(year)s.")
-                    % {"count": len(created), "year": data["year"]},
-                )
+                _series_messages(request, created, data["year"])
                 return redirect(
                     reverse("councils:body_detail", args=[body.pk]) + f"?ar={data['year']}#moten"
                 )
@@ -53,15 +52,16 @@ def meeting_series(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(
                 "confirm", _("Bekräfta för att skapa färre möten än organets minsta antal.")
             )
-    context = {"body": body, "form": form, "check": check}
+    unmanaged = [other for other in preparing if other not in managed]
+    context = {"body": body, "form": form, "check": check, "unmanaged": unmanaged}
     return render_form_page(request, "councils/meeting_series.html", context)
 
 
-def _create_series(request: HttpRequest, form, body: Body) -> list[Meeting] | None:
+def _create_series(request: HttpRequest, form, body: Body) -> services.SeriesCreated | None:
     """Create the series the form holds; put a refusal on the form and return None."""
     data = form.cleaned_data
     try:
-        return services.meeting_series_create(
+        return services.meeting_year_create(
             body=body,
             year=data["year"],
             dates=data["dates"],
@@ -69,10 +69,33 @@ def _create_series(request: HttpRequest, form, body: Body) -> list[Meeting] | No
             ends=data["ends"],
             place=data["place"],
             user=request.user,
+            preparations=form.preparations(),
         )
     except ValidationError as error:
-        form.add_error("dates", error)
+        # A meeting's own rule names its field (ends_at): shown above the form.
+        form.add_error(None if hasattr(error, "error_dict") else "dates", error)
         return None
+
+
+def _series_messages(request: HttpRequest, created: services.SeriesCreated, year: int) -> None:
+    """Say how many meetings were made, the preparatory ones too, and any day not doubled."""
+    messages.success(
+        request,
+        _("%(count)s möten skapade för %(year)s.") % {"count": len(created.meetings), "year": year},
+    )
+    if created.preparatory:
+        messages.success(
+            request,
+            _("%(count)s beredande möten skapade.") % {"count": len(created.preparatory)},
+        )
+    for note in created.notes:
+        messages.info(request, note)
+
+
+def forward_messages(request: HttpRequest, notes: list[services.ForwardNote]) -> None:
+    """Tell her where items marked for the prepared body went, or why they did not."""
+    for note in notes:
+        (messages.warning if note.refused else messages.info)(request, note.text)
 
 
 @login_required
@@ -94,6 +117,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # The minutes' state and the documents: their own parts of the page.
         "minutes_state": selectors.minutes_state(meeting=meeting),
         "documents": selectors.meeting_documents(meeting=meeting, can_manage=can_manage),
+        # The meeting it prepares, and the meetings preparing it (the styrgrupp's).
+        "together": selectors.meeting_together(meeting=meeting, user=request.user),
     }
     return render(request, "councils/meeting_detail.html", context)
 
@@ -106,7 +131,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     refused = refuse_if_locked(request, meeting)
     if refused:
         return refused
-    form = council_forms.MeetingForm(request.POST or None, instance=meeting)
+    form = council_forms.MeetingForm(request.POST or None, instance=meeting, user=request.user)
 
     def save() -> None:
         form.written = services.meeting_update(
@@ -131,14 +156,20 @@ def agenda_item_create(request: HttpRequest, pk: int) -> HttpResponse:
         return refused
     item = AgendaItem(meeting=meeting)
     form = council_forms.AgendaItemForm(request.POST or None, instance=item, user=request.user)
+    notes: list[services.ForwardNote] = []
 
     def save() -> None:
         services.agenda_item_save(
-            item=form.instance, expected_version=1, user=request.user, m2m=form.m2m_values()
+            item=form.instance,
+            expected_version=1,
+            user=request.user,
+            m2m=form.m2m_values(),
+            notes=notes,
         )
 
     if request.method == "POST" and save_form(form, save):
         messages.success(request, _("Ärendet %(name)s har lagts till.") % {"name": item.title})
+        forward_messages(request, notes)
         return redirect(meeting_url(meeting.pk, f"arende-{item.pk}"))
     context = {"form": form, "meeting": meeting}
     return render_form_page(request, "councils/item_form.html", context)
@@ -153,6 +184,7 @@ def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if refused:
         return refused
     form = council_forms.AgendaItemForm(request.POST or None, instance=item, user=request.user)
+    notes: list[services.ForwardNote] = []
 
     def save() -> None:
         form.written = services.agenda_item_save(
@@ -160,10 +192,12 @@ def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=form.expected_version(),
             user=request.user,
             m2m=form.m2m_values(),
+            notes=notes,
         )
 
     if request.method == "POST" and save_form(form, save):
         saved_message(request, form.written, item.title)
+        forward_messages(request, notes)
         return redirect(meeting_url(item.meeting_id, f"arende-{item.pk}"))
     cancel = meeting_url(item.meeting_id, f"arende-{item.pk}")
     context = {"form": form, "meeting": item.meeting, "item": item, "cancel": cancel}

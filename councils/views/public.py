@@ -1,10 +1,12 @@
-"""The public pages (the notice board, public bodies' checked minutes) and "Mina möten"."""
+"""The public pages (the notice board, public bodies' coming meetings and checked minutes) and
+"Mina möten"."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from councils import selectors
 from councils.models import CalendarFeed
@@ -25,6 +27,17 @@ def public_minutes_list(request: HttpRequest) -> HttpResponse:
     minutes = selectors.public_minutes_list()
     page = Paginator(minutes, PUBLIC_MINUTES_PER_PAGE).get_page(request.GET.get("sida"))
     return render(request, "councils/public_minutes_list.html", {"page": page})
+
+
+@require_safe
+def public_body_meetings(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a public body's coming meetings with their agenda once the notice is sent, its
+    calendar feed and its latest checked minutes (public, the same for everyone); 404 for a
+    body that is not public, whoever asks (members read the body's own page)."""
+    body = get_object_or_404(selectors.public_bodies().select_related("organisation"), pk=pk)
+    show_all = request.GET.get("kommande") == "alla"
+    page = selectors.public_body_page(body=body, today=timezone.localdate(), show_all=show_all)
+    return render(request, "councils/public_body_meetings.html", {"public": page})
 
 
 def public_minutes(request: HttpRequest, pk: int) -> HttpResponse:

@@ -4,9 +4,10 @@ hers by keyboard, and the old address stops answering."""
 
 import re
 
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from councils.models import Meeting
+from councils.selectors import meeting_day
 from tests.browser.conftest import check_page
 from tests.browser.keyboard import press_and_land, tab_to
 
@@ -23,7 +24,8 @@ def _next_meeting() -> Meeting:
 
 
 def _meeting_link_name(meeting: Meeting) -> str:
-    return f"{COUNCIL} {timezone.localtime(meeting.starts_at):%Y-%m-%d %H:%M}"
+    local = timezone.localtime(meeting.starts_at)
+    return f"{COUNCIL} {formats.date_format(local, 'j F Y')} kl. {local:%H.%M}"
 
 
 def _open_next_meeting(page) -> Meeting:
@@ -54,7 +56,7 @@ def test_member_sees_her_meetings_and_downloads_one_as_a_calendar_file(page, log
 
     page.go_back()
     held = Meeting.objects.get(body__name=COUNCIL, status=Meeting.Status.HELD)
-    to_check = f"Justera protokollet: {COUNCIL} {timezone.localtime(held.starts_at):%Y-%m-%d}"
+    to_check = f"Justera protokollet: {COUNCIL} {formats.date_format(meeting_day(held), 'j F Y')}"
     assert page.get_by_role("link", name=to_check).is_visible()
     page.get_by_role("button", name="Skapa kalenderadress").click()
     check_page(page, "my-calendar-address")

@@ -29,7 +29,9 @@ def _council_meeting() -> Meeting:
         person = Person.objects.create(name=name, organisation=norberg)
         seat = Seat.objects.create(body=body, function=name, organisation=norberg, role=role)
         SeatHolding.objects.create(seat=seat, person=person, starts_on=datetime.date(2024, 1, 1))
-        Attendance.objects.create(meeting=meeting, seat=seat, person=person)
+        Attendance.objects.create(
+            meeting=meeting, seat=seat, person=person, status=Attendance.Status.PRESENT
+        )
     adam = Person.objects.get(name="Adam Justerare")
     adam.user = User.objects.create_user("adam-justerare", password=DEMO_PASSWORD)
     adam.save()
@@ -46,20 +48,22 @@ def test_secretary_writes_minutes_and_the_adjuster_checks_them(page, new_tab, lo
 
     page.get_by_role("textbox", name="Protokollets inledning").fill("Ordföranden öppnade mötet.")
     page.get_by_role("textbox", name="Anteckning").fill("Polisen redovisade lägesbilden.")
-    page.get_by_role("textbox", name="Rekommendation").fill(
-        "Rådet rekommenderar fler nattvandrare."
-    )
+    page.get_by_role("textbox", name="Rådet beslutar").fill("att söka fler nattvandrare.")
     page.get_by_role("checkbox", name="Adam Justerare").check()
     page.get_by_role("button", name="Spara protokollet").click()
     check_page(page, "minutes-saved")
     expect(page.get_by_role("status")).to_contain_text("Protokollet sparat")
     expect(page.get_by_text("§ 1")).to_be_visible()
 
-    # The chair signed on paper today.
-    page.get_by_role("link", name="Registrera justering på papper").click()
+    # The chair signed on paper today (she signs; the adjuster checks).
+    page.get_by_role("link", name="Registrera justering eller underskrift på papper").click()
     check_page(page, "minutes-paper-check")
-    page.get_by_label("Vems justering").select_option(label="Eva Ordförande (ordförande)")
-    page.get_by_label("Justerat på papper den").fill(timezone.localdate().isoformat())
+    page.get_by_label("Vems justering eller underskrift").select_option(
+        label="Eva Ordförande (ordförande, undertecknar)"
+    )
+    page.get_by_label("Justerat eller undertecknat på papper den").fill(
+        timezone.localdate().isoformat()
+    )
     page.get_by_role("button", name="Registrera justeringen").click()
     check_page(page, "minutes-chair-signed")
     expect(page.get_by_text("Ojusterat protokoll")).to_be_visible()
@@ -70,7 +74,7 @@ def test_secretary_writes_minutes_and_the_adjuster_checks_them(page, new_tab, lo
     check_page(adjuster, "my-meetings")
     adjuster.get_by_role("link", name=re.compile("^Justera protokollet: Trygghetsrådet")).click()
     check_page(adjuster, "minutes-check")
-    expect(adjuster.get_by_text("Rådet rekommenderar fler nattvandrare.")).to_be_visible()
+    expect(adjuster.get_by_text("att söka fler nattvandrare.")).to_be_visible()
     adjuster.get_by_role("button", name="Jag justerar protokollet").click()
     check_page(adjuster, "minutes-checked")
     expect(adjuster.get_by_text("Justerat protokoll", exact=True)).to_be_visible()

@@ -3,7 +3,7 @@ day each announcement comes down) and the public bodies' checked minutes, down t
 
 import datetime
 
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from councils.models import AgendaKind, Body, Meeting
 from plans.models import Organisation
@@ -45,9 +45,10 @@ def _committee_with_two_checked_meetings() -> tuple[Meeting, Meeting]:
 
 
 def _day(value: datetime.date | datetime.datetime) -> str:
+    """Return the day as the pages write it: 12 november 2026."""
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).date()
-    return value.isoformat()
+    return formats.date_format(value, "j F Y")
 
 
 def test_anyone_reads_the_notice_board_and_opens_checked_minutes_as_pdf(page):
