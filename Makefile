@@ -73,9 +73,9 @@ test: lint
 	$(MAKE) --no-print-directory pytest-postgres browser
 
 # By hand: the suite on SQLite with the clock set (libfaketime: apt-get install faketime) to the
-# days a calendar gets wrong: 30 December, 2 January, and the last Sundays of March and October
+# days a calendar gets wrong: 4 and 30 December, 2 January, and the last Sundays of March and October
 # just before the clocks change in Sweden (01:00 UTC). The clock runs on from there.
-FAKE_DAYS := "2026-12-30 11:00:00" "2027-01-02 11:00:00" "2027-03-28 00:45:00" "2027-10-31 00:45:00"
+FAKE_DAYS := "2026-12-04 11:00:00" "2026-12-30 11:00:00" "2027-01-02 11:00:00" "2027-03-28 00:45:00" "2027-10-31 00:45:00"
 test-dates: install
 	@command -v faketime >/dev/null || { echo "test-dates needs faketime: apt-get install faketime" >&2; exit 1; }
 	@for day in $(FAKE_DAYS); do \
