@@ -3,6 +3,7 @@
 import datetime
 import secrets
 
+import holidays
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
@@ -18,6 +19,31 @@ from plans.models import Measure, Organisation, Person, Plan, SubtreeQuerySet, V
 # Kommunallagen 8 kap. 12 §: the announcement stays up until the time to appeal (three weeks
 # from the day it was posted, 13 kap. 5 §) has run out.
 APPEAL_PERIOD = datetime.timedelta(weeks=3)
+
+
+def appeal_last_day(posted_on: datetime.date) -> datetime.date:
+    """Return the last day to appeal against decisions announced on `posted_on`: three weeks
+    from the posting (13 kap. 5 §), moved on to the next working day when it falls on a
+    Saturday, a Sunday, a public holiday or midsummer, Christmas or New Year's Eve (lag
+    (1930:173) om beräkning av lagstadgad tid)."""
+    day = posted_on + APPEAL_PERIOD
+    while not _working_day(day):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def _working_day(day: datetime.date) -> bool:
+    if day.weekday() >= 5:
+        return False
+    public = holidays.country_holidays("SE", years=day.year)
+    # The lag (1930:173) 2 § treats these eves as public holidays.
+    eves = {(12, 24), (12, 31)}
+    midsummer = next((d for d, name in public.items() if name == "Midsummer Day"), None)
+    if midsummer is not None and day == midsummer - datetime.timedelta(days=1):
+        return False
+    return day not in public and (day.month, day.day) not in eves
+
+
 # The announcement is to be posted no later than the second day after the checking (8 kap. 12 §).
 POSTING_DEADLINE = datetime.timedelta(days=2)
 # Minutes not checked within this time are flagged to the secretary.
@@ -142,9 +168,11 @@ class Body(Versioned):
         related_name="prepared_by",
         help_text=_("T.ex. rådet som styrgruppen alltid sammanträder inför."),
     )
+    # Two weeks by default: the prepared body's notice (a week before, as a rule) can then carry
+    # what the preparing meeting forwards.
     prepare_days_before = models.PositiveSmallIntegerField(
         _("beredande möte, dagar före"),
-        default=7,
+        default=14,
         validators=[MinValueValidator(1), MaxValueValidator(90)],
         help_text=_("Hur många dagar före det beredda organets möte det beredande mötet hålls."),
     )
@@ -506,8 +534,9 @@ class Meeting(Versioned):
 
     @property
     def takes_down_on(self) -> datetime.date | None:
-        """Return the day the announcement comes down: the appeal period after posting."""
-        return self.posted_on + APPEAL_PERIOD if self.posted_on else None
+        """Return the last day of the appeal period (`appeal_last_day`), which the announcement
+        stays up to."""
+        return appeal_last_day(self.posted_on) if self.posted_on else None
 
     def clean(self) -> None:
         """Refuse an end before the start."""

@@ -46,6 +46,7 @@ from councils.models import (
     MinutesRecord,
     Seat,
     SeatHolding,
+    appeal_last_day,
 )
 from councils.permissions import (
     holds_seat,
@@ -205,6 +206,13 @@ def meetings_posted_late(*, meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
     ).filter(posted_on__gt=deadline)
 
 
+def _earliest_posting_up(today: datetime.date) -> datetime.date:
+    """Return the earliest posting day whose appeal period still runs today: three weeks back,
+    or a few days more where the last day moved past a weekend or holiday."""
+    candidates = [today - APPEAL_PERIOD - datetime.timedelta(days=n) for n in range(7, -1, -1)]
+    return next(day for day in candidates if appeal_last_day(day) >= today)
+
+
 def notice_board(*, today: datetime.date | None = None) -> QuerySet[Meeting]:
     """Return the announcements up today: posted, and not past the day they come down."""
     today = today or timezone.localdate()
@@ -213,7 +221,7 @@ def notice_board(*, today: datetime.date | None = None) -> QuerySet[Meeting]:
             body__kind__in=Body.STATUTORY_KINDS,
             status__in=Meeting.LOCKED_STATUSES,
             posted_on__lte=today,
-            posted_on__gte=today - APPEAL_PERIOD,
+            posted_on__gte=_earliest_posting_up(today),
         )
         .select_related("body__organisation")
         .order_by("body__organisation__name", "-posted_on", "body__name", "pk")

@@ -13,6 +13,8 @@ from councils.services import (
     change_request_answer,
     change_request_create,
     minutes_appoint_adjusters,
+    minutes_check_on_paper,
+    minutes_save,
 )
 from tests.conftest import client_for
 from tests.html_forms import changed_tables, form_with, snapshot
@@ -195,10 +197,12 @@ def test_nothing_is_asked_or_answered_once_the_minutes_are_locked(meeting, appoi
     person, user = appointed
     open_request = change_request_create(meeting=meeting, user=user, item=None, text="Rätta.")
     change_request_answer(change_request=open_request, user=diana, answer="Ändrat.")
-    # Left open: the secretary records the checks done on paper all the same.
-    late = change_request_create(meeting=meeting, user=user, item=None, text="En sak till.")
     check_on_paper(meeting, by=diana, on="2025-03-14")
     assert meeting.is_locked
+    # A request left open from before the rule that a check waits for its answer.
+    late = ChangeRequest.objects.create(
+        meeting=meeting, requested_by=person, text="En sak till.", made_at=meeting.starts_at
+    )
 
     with pytest.raises(ValidationError, match="justerat"):
         change_request_create(meeting=meeting, user=user, item=None, text="För sent.")
@@ -256,3 +260,47 @@ def test_hostile_input_never_breaks_the_request_or_the_answer(meeting, appointed
         if response.status_code != 302:
             assert changed_tables(before, snapshot()) == []
         assert "<script>x</script>" not in response.content.decode()
+
+
+def test_a_check_on_paper_waits_for_the_answer_too(meeting, appointed, diana):
+    person, user = appointed
+    _ask(client_for(user), meeting, text="Lägg till gästen i närvarolistan.")
+    check = MinutesCheck.objects.get(person=person)
+    before = snapshot()
+    with pytest.raises(ValidationError, match="har begärt en ändring som inte är besvarad"):
+        minutes_check_on_paper(
+            meeting=meeting, check=check, on=meeting.starts_at.date(), user=diana
+        )
+    assert changed_tables(before, snapshot()) == []
+
+
+def test_changing_the_text_after_a_check_undoes_it(meeting, appointed, diana):
+    # Another adjuster checked before the secretary changed a paragraph on a request: her check
+    # was of a text that is no more, so she checks the new one again.
+    person, user = appointed
+    assert client_for(user).post(_check_url(meeting)).status_code == 302
+    meeting.refresh_from_db()
+    assert not meeting.is_locked  # the chair has still to sign
+    item = meeting.items.get()
+    item.decision = "Rådet beslutar att anta den ändrade texten."
+    notes = []
+    minutes_save(
+        meeting=meeting,
+        user=diana,
+        texts=[(item, item.version)],
+        adjusters=[person],
+        notes=notes,
+    )
+    check = MinutesCheck.objects.get(person=person)
+    assert check.checked_at is None and not check.on_paper
+    assert [note.text for note in notes if person.name in note.text] == [
+        f"{person.name} hade redan justerat protokollet. Eftersom texten ändrades behöver "
+        f"{person.name} göra det igen."
+    ]
+    # Saving again without a change undoes nothing more and says nothing.
+    notes = []
+    item.refresh_from_db()
+    minutes_save(
+        meeting=meeting, user=diana, texts=[(item, item.version)], adjusters=[person], notes=notes
+    )
+    assert notes == []

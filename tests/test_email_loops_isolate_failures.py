@@ -11,7 +11,7 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
 
 from councils.models import Attendance, Dispatch, DispatchRecipient, MinutesCheck
-from councils.services import meeting_send_notice, minutes_send
+from councils.services import SendingFailed, meeting_send_notice, minutes_send
 from plans.models import FocusArea, Measure, Organisation, Plan, Responsibility, Role
 from reports.management.commands import send_followup_reminders
 from reports.models import FollowUpRound
@@ -152,3 +152,21 @@ def test_a_refused_recipient_of_the_minutes_is_named_and_the_others_get_them(
     refused = DispatchRecipient.Outcome.REFUSED
     failed = [r.email for r in dispatch.recipients.all() if r.outcome == refused]
     assert failed == [REFUSED] and Dispatch.objects.filter(pk=dispatch.pk).exists()
+
+
+def test_a_dead_mail_server_records_no_notice_whatever_the_case_of_the_addresses(
+    council, alice, monkeypatch
+):
+    # The mail server names refused addresses in lower case; an address typed "Asa@Example.se"
+    # is the same one: nothing went out, so nothing is recorded and the meeting is not called.
+    def dead(backend, messages):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr(EmailBackend, "send_messages", dead)
+    meeting = new_meeting(council, stockholm(2025, 3, 12, 13, 0))
+    add_member(council, "Åsa Öberg", email="Asa.Oberg@Example.se")
+    with pytest.raises(SendingFailed):
+        meeting_send_notice(meeting=meeting, user=alice, now=stockholm(2025, 3, 1, 9, 0))
+    meeting.refresh_from_db()
+    assert meeting.notice_sent_at is None and meeting.status == "planerat"
+    assert not Dispatch.objects.filter(meeting=meeting).exists()

@@ -15,8 +15,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from councils.models import Body, Meeting
-from councils.selectors import secretary_work
+from councils.models import Body, Meeting, appeal_last_day
+from councils.selectors import notice_board, secretary_work
 from councils.services import minutes_post_announcement, minutes_record_create
 from folkhalsa.notifications import send_notifications
 from tests.conftest import client_for
@@ -190,3 +190,34 @@ def test_the_public_reads_the_appeal_periods_last_day_and_where_the_minutes_are_
     assert "Sista dag att överklaga 24 februari 2025" in minutes
     assert f"Protokollet förvaras {KEPT_AT}" in minutes
     assert "Anslaget på anslagstavlan 3 februari 2025" in minutes
+
+
+@pytest.mark.parametrize(
+    ("posted", "last"),
+    [
+        ("2025-03-17", "2025-04-07"),  # three weeks on: a Monday
+        ("2026-12-03", "2026-12-28"),  # Christmas Eve, Day, Boxing Day, a Sunday
+        ("2027-03-05", "2027-03-30"),  # Good Friday to Easter Monday
+        ("2026-05-29", "2026-06-22"),  # Midsummer Eve and Day, a Sunday
+        ("2026-12-11", "2027-01-04"),  # New Year's Eve and Day and a weekend
+    ],
+)
+def test_the_last_day_to_appeal_moves_past_weekends_and_holidays(posted, last, monkeypatch):
+    # Three weeks from the posting (KL 13:5); a last day on a Saturday, Sunday, public holiday,
+    # or Midsummer, Christmas or New Year's Eve moves to the next working day (lag 1930:173).
+    # The announcement stays on the notice board to that day, and comes down after it.
+    assert appeal_last_day(datetime.date.fromisoformat(posted)) == datetime.date.fromisoformat(last)
+
+
+def test_the_announcement_stays_up_to_a_moved_last_day(norberg):
+    body = Body.objects.create(
+        organisation=norberg,
+        name="Utbildningsnämnden",
+        kind=Body.Kind.BOARD,
+    )
+    meeting = new_meeting(body, stockholm(2026, 11, 25, 13, 0), status="justerat")
+    Meeting.objects.filter(pk=meeting.pk).update(
+        checked_on=datetime.date(2026, 12, 1), posted_on=datetime.date(2026, 12, 3)
+    )
+    for day, up in [("2026-12-24", True), ("2026-12-28", True), ("2026-12-29", False)]:
+        assert (meeting in notice_board(today=datetime.date.fromisoformat(day))) is up, day

@@ -85,7 +85,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='body',
             name='prepare_days_before',
-            field=models.PositiveSmallIntegerField(default=7, help_text='Hur många dagar före det beredda organets möte det beredande mötet hålls.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(90)], verbose_name='beredande möte, dagar före'),
+            field=models.PositiveSmallIntegerField(default=14, help_text='Hur många dagar före det beredda organets möte det beredande mötet hålls.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(90)], verbose_name='beredande möte, dagar före'),
         ),
         migrations.AddField(
             model_name='body',
@@ -135,7 +135,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalbody',
             name='prepare_days_before',
-            field=models.PositiveSmallIntegerField(default=7, help_text='Hur många dagar före det beredda organets möte det beredande mötet hålls.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(90)], verbose_name='beredande möte, dagar före'),
+            field=models.PositiveSmallIntegerField(default=14, help_text='Hur många dagar före det beredda organets möte det beredande mötet hålls.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(90)], verbose_name='beredande möte, dagar före'),
         ),
         migrations.AddField(
             model_name='historicalbody',

@@ -334,7 +334,8 @@ def _send_each(messages: list[EmailMessage], failure: str) -> set[str]:
     """Send each message; return the addresses not reached. Refused when none went out, so
     nothing is recorded."""
     failed = send_each(messages)
-    if messages and all(set(m.to) <= failed for m in messages):
+    # `send_each` gives the refused addresses in lower case; an address may be typed otherwise.
+    if messages and all({a.lower() for a in m.to} <= failed for m in messages):
         raise SendingFailed(failure)
     return failed
 
@@ -542,10 +543,13 @@ def download_links_revoke(
 ) -> int:
     """Stop the dispatch's personal links (or one recipient's) at once; return how many were
     still working. Links already revoked keep who revoked them and when."""
-    links = DownloadLink.objects.filter(recipient__dispatch=dispatch, revoked_at__isnull=True)
+    now = now or timezone.now()
+    links = DownloadLink.objects.filter(
+        recipient__dispatch=dispatch, revoked_at__isnull=True, expires_at__gt=now
+    )
     if recipient is not None:
         links = links.filter(recipient=recipient)
-    return links.update(revoked_at=now or timezone.now(), revoked_by=user)
+    return links.update(revoked_at=now, revoked_by=user)
 
 
 def calendar_feed_renew(*, user: User) -> CalendarFeed:

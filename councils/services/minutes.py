@@ -155,6 +155,10 @@ def minutes_save(
     written = False
     for instance, expected in texts:
         written |= versioned_save(instance=instance, expected_version=expected, user=user)
+    if written:
+        undone = _undo_checks(locked, user)
+        if notes is not None:
+            notes += undone
     items = [instance for instance, _expected in texts if isinstance(instance, AgendaItem)]
     said = agenda_items_forward(meeting=locked, items=items, user=user)
     if notes is not None:
@@ -165,6 +169,37 @@ def minutes_save(
     written |= bool(minutes_number_paragraphs(meeting=locked, user=user))
     _appoint_chair(locked)
     return written
+
+
+def _undo_checks(meeting: Meeting, user: AbstractBaseUser | None) -> list[ForwardNote]:
+    """Undo the checks and signatures already made: they were of a text that has now changed,
+    so each of them checks (or signs) the new text again. Return what to tell the secretary."""
+    done = list(
+        meeting.checks.select_for_update()
+        .filter(checked_at__isnull=False)
+        .select_related("person")
+        .order_by("pk")
+    )
+    for check in done:
+        check.checked_at, check.on_paper, check.recorded_by = None, False, None
+        check._history_user = user
+        check.save()
+    return [
+        ForwardNote(
+            _(
+                "%(name)s hade redan %(done)s protokollet. Eftersom texten ändrades behöver "
+                "%(name)s göra det igen."
+            )
+            % {
+                "name": check.person.name,
+                "done": _("undertecknat")
+                if check.role == MinutesCheck.Role.CHAIR
+                else _("justerat"),
+            },
+            refused=True,
+        )
+        for check in done
+    ]
 
 
 def _merged_adjusters(meeting: Meeting, *, chosen: list[Person], shown: set[int]) -> list[Person]:
@@ -333,6 +368,14 @@ def minutes_check_on_paper(
     check = MinutesCheck.objects.select_for_update().filter(pk=check.pk, meeting=meeting).first()
     if check is None or check.checked_at is not None:
         raise ValidationError(_("Den justeringen är redan gjord eller hör inte till mötet."))
+    if _unanswered(meeting, check.person).exists():
+        raise ValidationError(
+            _(
+                "%(name)s har begärt en ändring som inte är besvarad. Besvara begäran innan "
+                "justeringen registreras."
+            )
+            % {"name": check.person.name}
+        )
     if not meeting_day(meeting) <= on <= _today(now):
         raise ValidationError(
             _("Ange ett datum från mötets dag (%(day)s) till i dag.")
