@@ -7,6 +7,7 @@ stylesheet (static/css/pdf.css: A4, running head, page numbers) and the embedded
 """
 
 import gc
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -130,8 +131,54 @@ def html_to_pdf(*, html: str, variant: str = DEFAULT_VARIANT) -> bytes:
             pdf_variant=variant,
             # Tagged for every variant, so screen readers follow the structure of any document.
             pdf_tags=True,
-            finisher=partial(_finish_metadata, variant=variant),
+            finisher=partial(_finish, variant=variant),
         )
+
+
+def _finish(document: object, pdf: pydyf.PDF, *, variant: str) -> None:
+    """Finish the file before it is written: its metadata, and no stream ending in a carriage
+    return."""
+    _finish_metadata(document, pdf, variant=variant)
+    _no_stream_ends_in_a_carriage_return(pdf)
+
+
+def _no_stream_ends_in_a_carriage_return(pdf: pydyf.PDF) -> None:
+    """Change how a stream is written when its compressed bytes end in a carriage return.
+
+    pydyf writes a stream's bytes, then a line feed and `endstream`. When the bytes end in CR,
+    a reader (page-validation among them, PDFA2A-STREAM-LENGTH-001) takes CR LF for the end of
+    line and counts one byte less than /Length: about one compressed stream in 256 ends so. The
+    last four bytes are the content's checksum (zlib's Adler-32), so compressing otherwise does
+    not help: text streams (page contents, character maps) get a trailing line feed, which
+    changes nothing they say; binary ones (fonts, images, colour profiles) are written
+    uncompressed instead.
+    """
+    for stream in pdf.objects:
+        if not isinstance(stream, pydyf.Stream) or not stream.compress:
+            continue
+        # The bytes as pydyf joins them for `Stream.data`, with its own conversion of items.
+        raw = b"\n".join(pydyf._to_bytes(item) for item in stream.stream)
+        if not zlib.compress(raw, 9).endswith(b"\r"):
+            continue
+        if _is_binary(stream):
+            if not raw.endswith(b"\r"):
+                stream.compress = False
+            continue
+        while zlib.compress(raw, 9).endswith(b"\r"):
+            stream.stream.append(b"")  # joined with a line feed before it
+            raw += b"\n"
+
+
+def _is_binary(stream: pydyf.Stream) -> bool:
+    """Return whether the stream holds bytes rather than PDF text: a font, image or profile."""
+    extra = stream.extra
+    subtype = str(extra.get("Subtype", ""))
+    return any(key in extra for key in ("Length1", "Length2", "Length3", "N")) or subtype in (
+        "/Image",
+        "/CIDFontType0C",
+        "/Type1C",
+        "/OpenType",
+    )
 
 
 def _finish_metadata(_document: object, pdf: pydyf.PDF, *, variant: str) -> None:

@@ -7,6 +7,9 @@ renders is validated against its claim (tests/conftest.py, `_every_pdf_passes_it
 a new document, or a template change that breaks a rule, fails the suite where it is made.
 """
 
+import zlib
+
+import pydyf
 import pytest
 from django.db.models import Count
 from page import ValidationProfile, validate_pdf_bytes
@@ -14,7 +17,7 @@ from page import ValidationProfile, validate_pdf_bytes
 from councils.models import Body, Meeting
 from councils.services import render_extract_pdf, render_minutes_pdf, render_notice_pdf
 from councils.services.documents import EXTRACT_VARIANT, MINUTES_VARIANT, NOTICE_VARIANT
-from folkhalsa.pdf import html_to_pdf
+from folkhalsa.pdf import _no_stream_ends_in_a_carriage_return, html_to_pdf
 from plans.models import Plan
 from reports.models import PublishedFollowUp
 from reports.services import PLAN_DOCUMENT_VARIANT, plan_document_render
@@ -110,3 +113,21 @@ def test_a_pdf_of_a_variant_nobody_validates_fails_whichever_test_renders_it():
     html = '<!DOCTYPE html><html lang="sv"><head><title>Prov</title></head><body></body></html>'
     with pytest.raises(pytest.fail.Exception, match="a variant no test validates"):
         html_to_pdf(html=html, variant="pdf/a-2b")
+
+
+def test_no_stream_is_written_ending_in_a_carriage_return():
+    # One compressed stream in 256 ends in CR (its Adler-32 checksum); written before "\n
+    # endstream", a reader counts CR LF as the end of line and the /Length one byte short
+    # (page-validation: PDFA2A-STREAM-LENGTH-001). Found on a committee's minutes in a journey.
+    texts = (b"q Q\n%" + b"a" * n for n in range(256))  # a comment lengthened: every sum
+    text = next(t for t in texts if zlib.compress(t, 9).endswith(b"\r"))
+    pdf = pydyf.PDF()
+    page_text = pydyf.Stream([text], compress=True)
+    font = pydyf.Stream([text], {"Length1": len(text)}, compress=True)
+    pdf.add_object(page_text)
+    pdf.add_object(font)
+    _no_stream_ends_in_a_carriage_return(pdf)
+    written = b"\n".join(pydyf._to_bytes(item) for item in page_text.stream)
+    assert page_text.compress and not zlib.compress(written, 9).endswith(b"\r")
+    assert written.rstrip(b"\n") == text  # the same drawing, a line feed after it
+    assert not font.compress and font.stream == [text]  # a font's bytes are never changed
