@@ -93,7 +93,9 @@ def test_meeting_page_query_count_does_not_grow_with_the_meeting(meeting, measur
     _dispatch(meeting, people=10)
     large, text = _queries(user, meeting)
     assert "Ärende 13" in text and "Bilaga 13b.pdf" in text and "Gäst 9" in text
-    assert "Mottagare 9" in text and "hämtad 2 gånger" in text
+    assert "Mottagare 9" in text
+    # Who downloaded what, and when, is for the body's managers (diana) only.
+    assert ("hämtad 2 gånger" in text) is (who == "diana")
     assert "Insats 13" in text
     assert small == large
     print(f"meeting page, {who}: {large} queries")
