@@ -62,3 +62,14 @@ def env_date(name: str, default: datetime.date) -> datetime.date:
         return datetime.date.fromisoformat(raw.strip())
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be a date as YYYY-MM-DD, not {raw!r}") from exc
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """Return the variable if it is one of the choices; refuse anything else."""
+    raw = _raw(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
+    return value

@@ -7,7 +7,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from folkhalsa.env import env_bool, env_date, env_int, env_list, env_str
+from folkhalsa.env import env_bool, env_choice, env_date, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "plans",
     "councils",
     "reports",
@@ -215,6 +217,19 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
         "base-uri": [SELF],
         "object-src": [NONE],
+    }
+}
+
+# Background tasks (documents rendered off the request path) on the database itself: a row per
+# task in django_tasks_db's table, run by `manage.py db_worker`. TASKS_BACKEND=immediate runs each
+# task inside the request that asks for it (the test suite's default; a worker-less demo).
+TASKS_BACKEND = env_choice("TASKS_BACKEND", "database", ("database", "immediate"))
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND]
     }
 }
 
