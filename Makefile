@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
 .PHONY: install demo test test-dates lint format pytest pytest-postgres browser messages clean bench \
-	bench-documents
+	bench-documents load
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,11 @@ demo: install
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(DEMO_ENV) $(PY) manage.py load_demo --force
-	@echo "Folkhälsa körs på http://127.0.0.1:8000 (avsluta med Ctrl-C)"
-	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Folkhälsa körs på http://127.0.0.1:8000 (avsluta med Ctrl-C). PDF- och Word-filerna" \
+	  "skapas i bakgrunden av manage.py db_worker, som startar här bredvid webbservern och stoppas med den."
+	@$(DEMO_ENV) $(PY) manage.py db_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+	  $(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -83,10 +86,18 @@ test-dates: install
 	  TZ=UTC faketime -f "@$$day" env DATABASE_URL= $(PYTEST) -m "not browser" -p no:cacheprovider || exit 1; \
 	done
 
-# By hand, not in `make test`: the main pages timed at national size on a throwaway PostgreSQL.
+# By hand: every main page, the admin's changelists and the PDFs at three sizes up to the country
+# (BENCH_SIZES=demo,region,country) on a throwaway PostgreSQL; the table goes to bench/results.md.
+# Then the follow-up PDF's peak memory on SQLite. `make test` runs the pages small (test_bench.py).
 bench: install
 	scripts/with-postgres.sh $(PY) -m bench.run
 	$(PY) -m bench.follow_up
+
+# By hand, not in `make test`: the app as production runs it (gunicorn, the task worker, nginx with
+# TLS; docs/DEPLOYMENT.md) on a throwaway PostgreSQL at national size, driven by locust on 127.0.0.1
+# at several levels of users; figures to bench/load-results.md. LOAD_SIZE=small for a quick run.
+load: install
+	scripts/load.sh
 
 # By hand: the council's PDFs at 10 and 100 items (selector, HTML and WeasyPrint timed apart).
 bench-documents: install

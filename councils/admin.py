@@ -35,7 +35,8 @@ from councils.models import (
 )
 from plans import permissions
 from plans.admin.rules import (
-    SafeAutocompleteSelect,
+    RowChoicesOnce,
+    RowWidgets,
     SafeInlineFormSet,
     ScopedAdmin,
     ScopedInline,
@@ -43,7 +44,7 @@ from plans.admin.rules import (
     VersionedInline,
     VersionedInlineFormSet,
 )
-from plans.forms import VersionedModelForm, is_id
+from plans.forms import VersionedModelForm
 from plans.models import Measure, Organisation, Person, Plan
 from plans.services import locked
 
@@ -253,61 +254,12 @@ class ReadOnlyRecordAdmin(CouncilAdmin):
         return False
 
 
-class RowAutocompleteSelect(SafeAutocompleteSelect):
-    """An autocomplete in an inline's row that names its chosen record from the row as read
-    for the page (`known`), not with a query per row."""
-
-    known: dict[str, str] | None = None
-
-    def optgroups(self, name, value, attr=None):
-        chosen = [str(v) for v in value if is_id(v)]
-        if self.known is None or not all(v in self.known for v in chosen):
-            return super().optgroups(name, value, attr)
-        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
-        for pk in chosen:
-            options.append(self.create_option(name, pk, self.known[pk], True, len(options)))
-        return [(None, options, 0)]
-
-
-class RowChoicesOnce:
-    """Read the choices of an inline's rows once for the page: a select's options are shared
-    by the rows, and an autocomplete names the record its row already holds."""
-
-    def add_fields(self, form, index) -> None:
-        super().add_fields(form, index)
-        for name, field in form.fields.items():
-            if not isinstance(field, forms.ModelChoiceField) or field.widget.is_hidden:
-                continue  # the row's own id is a hidden choice among the page's rows
-            widget = getattr(field.widget, "widget", field.widget)  # inside the "+" wrapper
-            if isinstance(widget, RowAutocompleteSelect):
-                chosen = getattr(form.instance, name, None) if form.instance.pk else None
-                widget.known = {str(chosen.pk): field.label_from_instance(chosen)} if chosen else {}
-            else:
-                field.choices = widget.choices = self._shared_choices(name, field)
-
-    def _shared_choices(self, name: str, field: forms.ModelChoiceField) -> list:
-        shared = self.__dict__.setdefault("_row_choices", {})
-        if name not in shared:
-            shared[name] = list(field.choices)
-        return shared[name]
-
-
 class CouncilFormSet(RowChoicesOnce, SafeInlineFormSet):
     """Rows of a council page."""
 
 
 class CouncilVersionedFormSet(RowChoicesOnce, VersionedInlineFormSet):
     """Versioned rows of a council page."""
-
-
-class RowWidgets:
-    """An inline whose autocompletes name their records without a query per row."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name in self.get_autocomplete_fields(request):
-            using = kwargs.get("using")
-            kwargs["widget"] = RowAutocompleteSelect(db_field, self.admin_site, using=using)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class CouncilInline(RowWidgets, CouncilChoices, ScopedInline):
@@ -344,9 +296,15 @@ class SubBodyInline(CouncilVersionedInline):
     model = Body
     fk_name = "parent"
     fields = ["name", "kind", "organisation"]
+    autocomplete_fields = ["organisation"]
     show_change_link = True
     verbose_name = _("grupp under organet")
     verbose_name_plural = _("grupper under organet")
+
+    def get_queryset(self, request):
+        # Each row names its organisation by path: read all of them in one recursive query.
+        with_paths = Prefetch("organisation", queryset=Organisation.objects.with_paths())
+        return super().get_queryset(request).prefetch_related(with_paths)
 
 
 @admin.register(Body)
@@ -355,9 +313,10 @@ class BodyAdmin(CouncilVersionedAdmin):
     owner_path = "organisation"
     list_display = ["name", "kind", "organisation", "parent", "min_meetings_per_year"]
     list_filter = ["kind"]
-    list_select_related = ["organisation", "parent"]
+    list_select_related = ["parent"]
+    list_organisation_paths = ("organisation",)
     search_fields = ["name", "organisation__name", "mandate", "tasks"]
-    autocomplete_fields = ["organisation"]
+    autocomplete_fields = ["organisation", "parent"]
     inlines = [SeatInline, SubBodyInline]
     fieldsets = [
         (None, {"fields": ["name", "kind", "organisation", "parent", "is_public"]}),
@@ -390,11 +349,13 @@ class SeatAdmin(CouncilAdmin):
     owner_path = "body__organisation"
     list_display = ["function", "role", "organisation", "body"]
     list_filter = ["role"]
-    list_select_related = ["organisation", "body"]
+    list_select_related = ["body"]
+    list_organisation_paths = ("organisation",)
     search_fields = ["function", "body__name", "organisation__name"]
-    autocomplete_fields = ["organisation"]
+    autocomplete_fields = ["body", "organisation"]
     fields = ["body", "function", "organisation", "role", "order"]
     inlines = [SeatHoldingInline]
+    autocomplete_select_related = ["organisation"]  # a seat found is named with it
 
 
 @admin.register(SeatHolding)
@@ -404,7 +365,7 @@ class SeatHoldingAdmin(CouncilAdmin):
     list_display = ["person", "seat", "starts_on", "ends_on"]
     list_select_related = ["person__organisation", "seat__organisation"]
     search_fields = ["person__name", "seat__function", "seat__body__name"]
-    autocomplete_fields = ["person"]
+    autocomplete_fields = ["seat", "person"]
     fields = ["seat", "person", "starts_on", "ends_on"]
 
 
@@ -415,6 +376,7 @@ class StandingItemAdmin(CouncilAdmin):
     list_filter = ["rule", "kind"]
     list_select_related = ["body"]
     search_fields = ["title", "body__name", "text"]
+    autocomplete_fields = ["body"]
     fields = [
         "body",
         "title",
@@ -458,10 +420,11 @@ class AttendanceInline(CouncilInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         meeting_id = request.resolver_match.kwargs.get("object_id")
-        if db_field.name == "seat" and meeting_id:
-            # The seats of this meeting's body, not of every body she manages.
+        if db_field.name == "seat":
+            # The seats of this meeting's body, not of every body she manages; a new meeting
+            # has none until it is saved with its body.
             seats = _manageable_choices(request.user, Seat)
-            kwargs["queryset"] = seats.filter(body__meetings=meeting_id)
+            kwargs["queryset"] = seats.filter(body__meetings=meeting_id or 0)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -514,6 +477,8 @@ class MeetingAdmin(CouncilVersionedAdmin):
     list_filter = ["status"]
     list_select_related = ["body"]
     search_fields = ["body__name", "place", "case_number"]
+    autocomplete_fields = ["body"]
+    autocomplete_select_related = ["body"]  # a meeting found is named with it
     inlines = [AgendaItemInline, AttendanceInline, ChangeRequestInline]
     readonly_fields = MEETING_WORKFLOW_FIELDS
     fieldsets = [
@@ -533,7 +498,7 @@ class AgendaItemAdmin(MeetingRowRules, CouncilVersionedAdmin):
     list_filter = ["kind"]
     list_select_related = ["meeting__body"]
     search_fields = ["title", "text", "case_number", "meeting__body__name"]
-    autocomplete_fields = ["plans", "measures"]
+    autocomplete_fields = ["meeting", "standing_item", "plans", "measures"]
     fieldsets = [
         (
             None,
@@ -564,7 +529,7 @@ class AttendanceAdmin(MeetingRowRules, CouncilAdmin):
     list_filter = ["status"]
     list_select_related = ["meeting__body", "person__organisation", "seat__organisation"]
     search_fields = ["person__name", "guest_name", "seat__function", "meeting__body__name"]
-    autocomplete_fields = ["person", "substitute"]
+    autocomplete_fields = ["meeting", "seat", "person", "substitute"]
     fields = [
         "meeting",
         "seat",
@@ -585,7 +550,7 @@ class MinutesCheckAdmin(MeetingRowRules, CouncilAdmin):
     list_filter = ["role", "on_paper"]
     list_select_related = ["meeting__body", "person__organisation"]
     search_fields = ["person__name", "meeting__body__name"]
-    autocomplete_fields = ["person"]
+    autocomplete_fields = ["meeting", "person"]
     fields = ["meeting", "person", "role", "checked_at", "on_paper", "recorded_by"]
     readonly_fields = ["checked_at", "on_paper", "recorded_by"]
 
@@ -602,6 +567,7 @@ class AmendmentAdmin(MeetingRowRules, CouncilAdmin):
     list_display = ["__str__", "meeting", "made_by", "made_at"]
     list_select_related = ["meeting__body", "made_by"]
     search_fields = ["what", "why", "meeting__body__name"]
+    autocomplete_fields = ["meeting", "item"]
     fields = ["meeting", "item", "what", "why", "made_by", "made_at"]
     readonly_fields = ["made_by", "made_at"]
 

@@ -2,6 +2,7 @@
 
 import datetime
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -90,9 +91,12 @@ def meetings_of_year(*, body_id: int, year: int) -> QuerySet[Meeting]:
 def present_people(*, meeting: Meeting) -> QuerySet[Person]:
     """Return the persons present at the meeting (in the room, remote, or as substitutes)."""
     present = (Attendance.Status.PRESENT, Attendance.Status.REMOTE)
-    in_seat = Q(attendances__meeting=meeting, attendances__status__in=present)
-    substitute = Q(substitutions__meeting=meeting, substitutions__status=Attendance.Status.REPLACED)
-    return Person.objects.filter(in_seat | substitute).distinct().order_by("name", "pk")
+    # The meeting's own attendance rows (by the meeting's index), not every attendance row of
+    # the country joined twice to every person.
+    rows = Attendance.objects.filter(meeting=meeting).order_by()  # no ORDER BY in a UNION
+    in_seat = rows.filter(status__in=present).values("person_id")
+    substitutes = rows.filter(status=Attendance.Status.REPLACED).values("substitute_id")
+    return Person.objects.filter(pk__in=in_seat.union(substitutes)).order_by("name", "pk")
 
 
 def chair_on(*, body: Body, day: datetime.date) -> Person | None:
@@ -213,24 +217,37 @@ def _earliest_posting_up(today: datetime.date) -> datetime.date:
     return next(day for day in candidates if appeal_last_day(day) >= today)
 
 
-def notice_board(*, today: datetime.date | None = None) -> QuerySet[Meeting]:
-    """Return the announcements up today: posted, and not past the day they come down."""
+def notice_board(*, today: datetime.date | None = None, text: str = "") -> QuerySet[Meeting]:
+    """Return the announcements up today: posted, and not past the day they come down (those
+    of bodies whose name or organisation's name holds the text, if given)."""
     today = today or timezone.localdate()
+    announcements = Meeting.objects.filter(
+        body__kind__in=Body.STATUTORY_KINDS,
+        status__in=Meeting.LOCKED_STATUSES,
+        posted_on__lte=today,
+        posted_on__gte=_earliest_posting_up(today),
+    )
     return (
-        Meeting.objects.filter(
-            body__kind__in=Body.STATUTORY_KINDS,
-            status__in=Meeting.LOCKED_STATUSES,
-            posted_on__lte=today,
-            posted_on__gte=_earliest_posting_up(today),
-        )
+        _named(announcements, text)
         .select_related("body__organisation")
         .order_by("body__organisation__name", "-posted_on", "body__name", "pk")
     )
 
 
-def public_minutes_list() -> QuerySet[Meeting]:
-    """Return the checked minutes anyone may read, newest first."""
-    return public_meetings().select_related("body__organisation").order_by("-starts_at", "pk")
+def public_minutes_list(*, text: str = "") -> QuerySet[Meeting]:
+    """Return the checked minutes anyone may read, newest first (those of bodies whose name or
+    organisation's name holds the text, if given)."""
+    minutes = _named(public_meetings(), text)
+    return minutes.select_related("body__organisation").order_by("-starts_at", "pk")
+
+
+def _named(meetings: QuerySet[Meeting], text: str) -> QuerySet[Meeting]:
+    """Return the meetings of bodies whose name or organisation's name holds the text."""
+    if not text:
+        return meetings
+    return meetings.filter(
+        Q(body__name__icontains=text) | Q(body__organisation__name__icontains=text)
+    )
 
 
 def public_bodies() -> QuerySet[Body]:
@@ -1057,24 +1074,41 @@ class BodyNode:
     children: list["BodyNode"] = field(default_factory=list)
 
 
-def body_tree(*, user: AnyUser) -> list[BodyNode]:
-    """Return the bodies the user reads as a tree: councils with their groups below them.
+def body_tree_roots(*, user: AnyUser, text: str = "") -> QuerySet[Body]:
+    """Return the bodies at the top of her tree (no parent, or a parent she does not read),
+    by organisation and name, those whose name or organisation's name holds the text: page
+    them, then give the page to `body_tree`."""
+    bodies = readable_bodies(user)
+    roots = bodies.filter(Q(parent__isnull=True) | ~Q(parent__in=bodies.values("pk")))
+    if text:
+        roots = roots.filter(Q(name__icontains=text) | Q(organisation__name__icontains=text))
+    return roots.select_related("organisation").order_by(
+        "organisation__name", "organisation_id", "name", "pk"
+    )
+
+
+def body_tree(*, user: AnyUser, roots: Iterable[Body] | None = None) -> list[BodyNode]:
+    """Return the bodies the user reads as a tree: councils with their groups below them; only
+    the given roots (in their order) and the bodies below them, if given.
 
     One recursive query (django-tree-queries); a body whose parent she does not read stands
     at the top.
     """
-    bodies = (
-        readable_bodies(user)
-        .with_tree_fields()
-        .order_siblings_by("name")
-        .select_related("organisation")
-    )
+    bodies = readable_bodies(user)
+    order = None
+    if roots is not None:
+        order = {root.pk: number for number, root in enumerate(roots)}
+        bodies = bodies.below(list(order))
+    bodies = bodies.with_tree_fields().order_siblings_by("name").select_related("organisation")
     nodes = {body.pk: BodyNode(body) for body in bodies}
-    roots = []
+    tops = []
     for node in nodes.values():
         parent = nodes.get(node.body.parent_id)
-        (parent.children if parent else roots).append(node)
-    return roots
+        (parent.children if parent else tops).append(node)
+    if order is not None:
+        # A body below a root whose parent she does not read stands on its own page.
+        tops = sorted((n for n in tops if n.body.pk in order), key=lambda n: order[n.body.pk])
+    return tops
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The project's own records: what each person is told by e-mail (folkhalsa/notifications.py)."""
+"""The project's own records: what each person is told by e-mail (folkhalsa/notifications.py);
+the documents typeset in the background (folkhalsa/documents.py)."""
 
 from django.conf import settings
 from django.db import models
@@ -88,3 +89,61 @@ class NotificationDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.day}"
+
+
+class RenderedDocument(models.Model):
+    """A document typeset off the request path: what to render, how it went, and the file.
+
+    One row per kind and key, the key a digest of what the document shows and of its layout, so a
+    new version of the plan, the meeting or the minutes (or a new template) is a new row, and the
+    same content is typeset once however many ask (folkhalsa/documents.py).
+    """
+
+    class Kind(models.TextChoices):
+        PLAN_PDF = "plan_pdf", _("planen som pdf")
+        FOLLOW_UP_PREVIEW_PDF = "uppfoljning_utkast_pdf", _("uppföljningens utkast som pdf")
+        FOLLOW_UP_PREVIEW_DOCX = "uppfoljning_utkast_docx", _("uppföljningens utkast som Word")
+        PUBLISHED_PDF = "uppfoljning_pdf", _("publicerad uppföljning som pdf")
+        PUBLISHED_DOCX = "uppfoljning_docx", _("publicerad uppföljning som Word")
+        NOTICE_PDF = "kallelse_pdf", _("kallelse som pdf")
+        MINUTES_PDF = "protokoll_pdf", _("protokoll som pdf")
+        EXTRACT_PDF = "utdrag_pdf", _("protokollsutdrag som pdf")
+
+    class Status(models.TextChoices):
+        WAITING = "vantar", _("väntar")
+        RENDERING = "skapas", _("skapas")
+        READY = "klar", _("klar")
+        FAILED = "misslyckades", _("misslyckades")
+
+    kind = SingleLineCharField(_("slag"), max_length=40, choices=Kind.choices)
+    # SHA-256 of what the document shows and of the files that lay it out; for a published
+    # follow-up, its id (it is rendered once and kept with it).
+    key = SingleLineCharField(_("nyckel"), max_length=64)
+    # What the task renders from: the HTML where the request had to render it, else the content.
+    html = models.TextField(_("html"), blank=True)
+    content = models.JSONField(_("innehåll"), null=True, blank=True)
+    variant = SingleLineCharField(_("variant"), max_length=20, blank=True)
+    status = SingleLineCharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.WAITING
+    )
+    attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
+    file = models.BinaryField(_("fil"), blank=True, default=b"")
+    content_type = SingleLineCharField(_("filtyp"), max_length=100)
+    filename = SingleLineCharField(_("filnamn"), max_length=200)
+    error = models.TextField(_("fel"), blank=True)
+    created_at = models.DateTimeField(_("beställd"), auto_now_add=True)
+    # When the status last changed: a row waiting or rendering for long lost its task.
+    changed_at = models.DateTimeField(_("status ändrad"), auto_now_add=True)
+    # When someone last asked for it: rows nobody asks for are pruned.
+    asked_at = models.DateTimeField(_("senast efterfrågad"), auto_now_add=True, db_index=True)
+    rendered_at = models.DateTimeField(_("skapad"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("skapat dokument")
+        verbose_name_plural = _("skapade dokument")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="rendered_document_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key[:12]} ({self.get_status_display()})"

@@ -85,7 +85,7 @@ def organisation_page(
             public_follow_ups()
             .filter(plan__owner=organisation)
             .select_related("plan")
-            .defer("pdf", "content", "plan__vision", "plan__purpose")
+            .defer("pdf", "docx", "content", "plan__vision", "plan__purpose")
             .order_by("-year", "plan__title", "pk")
         ),
         bodies=_bodies_with_coming_meetings(organisation, now),

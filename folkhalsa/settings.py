@@ -41,6 +41,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that its line per request counts the whole request's time and queries.
+    "folkhalsa.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves the collected static files, so the app needs no web server in front for them.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -148,18 +150,7 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 DISPATCH_ATTACHMENT_MAX_BYTES = env_int("DISPATCH_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 DOWNLOAD_LINK_DAYS = env_int("DOWNLOAD_LINK_DAYS", 30)
 
-# Typeset documents (the plan's PDF), kept on disk by the digest of their HTML: a plan is typeset
-# once per content, however many visitors ask, in every worker process. Not backed up.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "documents": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": env_str("DOCUMENT_CACHE_DIR", str(BASE_DIR / "cache" / "documents")),
-        # A day: a new layout (template or stylesheet) shows within a day of a deploy at most.
-        "TIMEOUT": 24 * 60 * 60,
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    },
-}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # E-mail (notices and minutes): printed to the console unless SMTP is configured.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -193,6 +184,8 @@ REST_FRAMEWORK = {
 # Security. The production values are on unless DEBUG is on; each can be overridden.
 _SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _SECURE)
+# Load balancers probe the health check over plain HTTP, inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^halsa/$"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 )
@@ -232,10 +225,47 @@ TASKS = {
         }[TASKS_BACKEND]
     }
 }
+# Documents (PDFs, Word files) are typeset by a task (folkhalsa/documents.py), kept in the
+# database per content (a new version of what they show is a new one): a failed typesetting is
+# tried this many times in all, this many seconds apart; one waiting or being made for longer than
+# the timeout lost its worker and is asked for again; one nobody asked for in so many days is
+# deleted (a published follow-up keeps its files with it).
+DOCUMENT_RENDER_ATTEMPTS = env_int("DOCUMENT_RENDER_ATTEMPTS", 3)
+DOCUMENT_RENDER_RETRY_SECONDS = env_int("DOCUMENT_RENDER_RETRY_SECONDS", 30)
+DOCUMENT_RENDER_TIMEOUT = env_int("DOCUMENT_RENDER_TIMEOUT", 600)
+DOCUMENT_KEEP_DAYS = env_int("DOCUMENT_KEEP_DAYS", 30)
 
+# The health check (/halsa/, folkhalsa/health.py) counts the worker dead once a task has waited
+# this long to be run.
+HEALTH_WORKER_SECONDS = env_int("HEALTH_WORKER_SECONDS", 120)
+
+# Logs: one line per request on `folkhalsa.requests` (folkhalsa/middleware.py), on stdout, and
+# everything else on stderr; as JSON lines for a log collector, or as text to read.
+LOG_FORMAT = env_choice("LOG_FORMAT", "text" if DEBUG else "json", ("json", "text"))
+REQUEST_LOG_LEVEL = env_choice(
+    "REQUEST_LOG_LEVEL", "info", ("debug", "info", "warning", "error")
+).upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "folkhalsa.middleware.JsonLogFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        "requests": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "folkhalsa.requests": {
+            "handlers": ["requests"],
+            "level": REQUEST_LOG_LEVEL,
+            "propagate": False,
+        },
+    },
 }

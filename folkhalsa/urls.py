@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from folkhalsa import public_pages
+from folkhalsa.health import health
 from folkhalsa.my_work import my_work_view
 from folkhalsa.notifications import notification_settings
 from folkhalsa.views import accessibility_statement, favicon
@@ -17,6 +18,7 @@ urlpatterns = [
     path("sprak/", set_language, name="set_language"),
     path("tillganglighet/", accessibility_statement, name="accessibility_statement"),
     path("favicon.ico", favicon, name="favicon"),
+    path("halsa/", health, name="health"),  # for a load balancer
     path("mitt-arbete/", my_work_view, name="my_work"),
     path("mitt-arbete/aviseringar/", notification_settings, name="notification_settings"),
     # The public face (folkhalsa/public_pages.py): start page, organisations, public calendars.

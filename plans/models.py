@@ -1,5 +1,6 @@
 """Organisations, plans and everything a plan holds: focus areas, results, measures, budgets."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from tree_queries.query import TreeQuerySet
@@ -18,19 +20,64 @@ YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2200)]
 PATH_SEPARATOR = " › "
 
 
+# The nodes a tree read needs when it starts from given ones: every node below them (walking
+# down `parent_id`) and, for their paths, every node above them up to the top. Two recursive
+# CTEs seeded with the given ids, inside the one query: django-tree-queries' own recursion then
+# walks only these rows (its rank table, `tree_filter`), never the whole table. Quoted names and
+# UNION (which also stops at a cycle) read the same on SQLite and PostgreSQL.
+_DOWN = """__down(id) AS (
+    SELECT "{pk}" FROM "{table}" WHERE "{pk}" IN ({seeds})
+    UNION SELECT T."{pk}" FROM "{table}" T JOIN __down ON T."parent_id" = __down.id)"""
+_UP = """__up(id, parent_id) AS (
+    SELECT "{pk}", "parent_id" FROM "{table}" WHERE "{pk}" IN ({seeds})
+    UNION SELECT T."{pk}", T."parent_id" FROM "{table}" T JOIN __up ON T."{pk}" = __up.parent_id)"""
+
+
+def _reach(model: type[models.Model], ids: list[int], *, down: bool) -> RawSQL:
+    """Return a subquery of the ids of the given nodes, their ancestors and (`down`) their
+    descendants."""
+    names = {
+        "pk": model._meta.pk.column,
+        "table": model._meta.db_table,
+        "seeds": ", ".join(["%s"] * len(ids)),
+    }
+    if down:
+        ctes, select = [_DOWN, _UP], "SELECT id FROM __down UNION SELECT id FROM __up"
+        params = ids * 2
+    else:
+        ctes, select, params = [_UP], "SELECT id FROM __up", ids
+    sql = "WITH RECURSIVE " + ", ".join(cte.format(**names) for cte in ctes) + " " + select
+    return RawSQL(sql, params)
+
+
 class SubtreeQuerySet(TreeQuerySet):
     """A tree read through recursive queries (django-tree-queries), never a loop: the one
-    helper of every hierarchy (organisations, focus areas, bodies)."""
+    helper of every hierarchy (organisations, focus areas, bodies).
 
-    def below(self, root_ids: list[int]) -> "SubtreeQuerySet":
+    `below` and `at` start from the nodes they are given: the recursion visits those nodes, the
+    nodes below them (`below`) and the nodes above them, whatever the size of the tree. Their
+    tree fields (`tree_path`, `tree_depth`, `tree_names`, …) are as from the top of the tree.
+    """
+
+    def below(self, root_ids: Iterable[int]) -> "SubtreeQuerySet":
         """Return the nodes with one of the given ones at or above them."""
+        root_ids = sorted(set(root_ids))
         if not root_ids:
             # Still with the tree fields, so callers may read `tree_path` of no rows.
             return self.with_tree_fields().none()
         within = Q()
         for pk in root_ids:
             within |= Q(tree_path__contains=pk)
-        return self.with_tree_fields().filter(within)
+        reach = _reach(self.model, root_ids, down=True)
+        return self._chain().tree_filter(pk__in=reach).filter(within)
+
+    def at(self, ids: Iterable[int]) -> "SubtreeQuerySet":
+        """Return the given nodes with their tree fields; the recursion walks up from them only."""
+        ids = sorted(set(ids))
+        if not ids:
+            return self.with_tree_fields().none()
+        reach = _reach(self.model, ids, down=False)
+        return self._chain().tree_filter(pk__in=reach).filter(pk__in=ids)
 
 
 class OrganisationQuerySet(SubtreeQuerySet):
@@ -135,7 +182,7 @@ class Organisation(models.Model):
                 parent = self.parent.path if self.parent_id else ""
                 return f"{parent}{PATH_SEPARATOR}{self.name}" if parent else self.name
             # One recursive query, whatever the depth; lists annotate `tree_names` instead.
-            stored = Organisation.objects.with_paths().filter(pk=self.pk).first()
+            stored = Organisation.objects.with_paths().at([self.pk]).first()
             names = [*stored.tree_names[:-1], self.name] if stored else [self.name]
             self.tree_names = names
         return PATH_SEPARATOR.join(map(str, names))

@@ -101,7 +101,7 @@ def plan_owner_choices(user: AnyUser) -> QuerySet[Organisation]:
     organisations = Organisation.objects.with_paths()
     if user.is_authenticated and user.is_superuser:
         return organisations
-    return organisations.filter(pk__in=organisations_for(user, EDIT_PLANS))
+    return organisations.at(organisations_for(user, EDIT_PLANS))
 
 
 def can_report_on_measure(user: AnyUser, measure: Measure) -> bool:

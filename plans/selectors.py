@@ -24,6 +24,7 @@ from plans.models import (
     BudgetFunder,
     BudgetLine,
     FocusArea,
+    GlobalGoal,
     Measure,
     Organisation,
     Person,
@@ -31,6 +32,8 @@ from plans.models import (
     Responsibility,
     Result,
     Role,
+    Tag,
+    TargetArea,
 )
 from plans.permissions import EDIT_PLANS, READ, AnyUser, organisations_for
 from plans.services import editor_name, history_fields, stored_value
@@ -53,6 +56,11 @@ class FocusAreaNode:
     counts: Counter = field(default_factory=Counter)
     assessments: list[str] = field(default_factory=list)
     shown: int = 0
+    # In a plan too large to show at once (`open_on_demand`): a closed top area shows its
+    # counts and a link to open it, and holds the anchors of what is inside it.
+    closed: bool = False
+    anchors_inside: list[str] = field(default_factory=list)
+    toggle_url: str = ""  # the page with the area opened, or closed again
 
     @property
     def status_counts(self) -> list[tuple[str, int]]:
@@ -108,24 +116,35 @@ def plan_measures(*, plan: Plan, details: bool = True) -> list[Measure]:
     """
     measures = Measure.objects.filter(plan=plan).order_by("order", "code", "pk")
     responsibilities = Prefetch("responsibilities", queryset=Responsibility.objects.all())
-    if details:
-        measures = measures.prefetch_related(
-            responsibilities, "tags", "target_areas", "global_goals", "contacts"
-        )
-    else:
-        measures = measures.only(*FIGURE_FIELDS).prefetch_related(responsibilities)
-    measures = list(measures)
+    if not details:
+        measures = measures.only(*FIGURE_FIELDS)
+    measures = list(measures.prefetch_related(responsibilities))
+    for measure in measures:
+        measure.responsibility_list = list(measure.responsibilities.all())
     paths = organisation_paths(
-        ids={r.organisation_id for m in measures for r in m.responsibilities.all()}
+        ids={r.organisation_id for m in measures for r in m.responsibility_list}
     )
-    labels = _MeasureLabels() if details else None
+    labels = _MeasureLabels(plan=plan) if details and measures else None
     for measure in measures:
         measure.anchor = measure_anchor(measure)
-        for responsibility in measure.responsibilities.all():
+        for responsibility in measure.responsibility_list:
             responsibility.organisation_path = paths[responsibility.organisation_id]
+        measure.actor_paths = [r.organisation_path for r in measure.responsibility_list]
         if labels is not None:
             labels.attach(measure)
     return measures
+
+
+def _names_by_measure(queryset: QuerySet, name: Callable[..., str]) -> dict[int, list[str]]:
+    """Return the names of a measure relation's rows (measure id first), by measure."""
+    named: dict[int, list[str]] = {}
+    for measure_id, *values in queryset:
+        named.setdefault(measure_id, []).append(name(*values))
+    return named
+
+
+def _numbered(number: int, name: str) -> str:
+    return f"{number}. {name}"  # as TargetArea and GlobalGoal name themselves
 
 
 def _choice_labels(model: type, name: str) -> dict[str, str]:
@@ -136,11 +155,31 @@ def _choice_labels(model: type, name: str) -> dict[str, str]:
 class _MeasureLabels:
     """The texts the plan page shows for a measure, ready made: templates read them in loops."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, plan: Plan) -> None:
         self.status = _choice_labels(Measure, "status")
         self.approach = _choice_labels(Measure, "approach")
         self.role = _choice_labels(Responsibility, "role")
         self.cooperation = _choice_labels(Responsibility, "cooperation")
+        # One query a relation, joined by plan: neither a prefetch's list of every measure's id
+        # nor a related manager per measure, which cost more than the rows in a large plan.
+        self.tags = _names_by_measure(
+            Tag.objects.filter(measure__plan=plan).values_list("measure", "name"), str
+        )
+        self.target_areas = _names_by_measure(
+            TargetArea.objects.filter(measures__plan=plan).values_list(
+                "measures", "number", "name"
+            ),
+            _numbered,
+        )
+        self.global_goals = _names_by_measure(
+            GlobalGoal.objects.filter(measures__plan=plan).values_list(
+                "measures", "number", "name"
+            ),
+            _numbered,
+        )
+        self.contacts = _names_by_measure(
+            Person.objects.filter(measures__plan=plan).values_list("measures", "name"), str
+        )
 
     def attach(self, measure: Measure) -> None:
         """Give the measure its plan-state and approach labels, its actors, tags, goals and
@@ -149,14 +188,12 @@ class _MeasureLabels:
         measure.status_label = self.status.get(measure.status, measure.status)
         measure.assessment = None
         measure.approach_label = self.approach.get(measure.approach, measure.approach)
-        measure.actors = [
-            (r.organisation_path, self._part(r)) for r in measure.responsibilities.all()
-        ]
-        measure.tag_names = [tag.name for tag in measure.tags.all()]
-        measure.goal_names = [str(goal) for goal in measure.target_areas.all()] + [
-            str(goal) for goal in measure.global_goals.all()
-        ]
-        measure.contact_names = [person.name for person in measure.contacts.all()]
+        measure.actors = [(r.organisation_path, self._part(r)) for r in measure.responsibility_list]
+        measure.tag_names = self.tags.get(measure.pk, [])
+        measure.goal_names = self.target_areas.get(measure.pk, []) + self.global_goals.get(
+            measure.pk, []
+        )
+        measure.contact_names = self.contacts.get(measure.pk, [])
 
     def _part(self, responsibility: Responsibility) -> str:
         """Return the actor's part in lower case: "ansvarig; i samverkan"."""
@@ -191,6 +228,45 @@ def plan_tree(
         if by_result[result.pk] or shown is None:
             nodes[result.focus_area_id].results.append((result, by_result[result.pk]))
     return [nodes[a.pk] for a in areas if a.parent_id is None]
+
+
+# A plan page lists every measure up to this many; past it, each top focus area shows its counts
+# and opens on demand, so the page of a plan of thousands of measures stays quick and small.
+MEASURES_AT_ONCE = 150
+
+
+def open_on_demand(tree: list[FocusAreaNode], *, opened: int | None) -> bool:
+    """Close every top focus area but the `opened` one when the tree places more measures than
+    MEASURES_AT_ONCE; return whether it did."""
+    if sum(node.shown for node in tree) <= MEASURES_AT_ONCE:
+        return False
+    for node in tree:
+        node.closed = node.area.pk != opened
+        if node.closed:
+            node.anchors_inside = list(_anchors_inside(node))
+    return True
+
+
+def measures_shown(tree: list[FocusAreaNode]) -> Iterable[Measure]:
+    """Yield the measures the page lists: those placed in the top areas that are not closed."""
+    for node in tree:
+        if not node.closed:
+            yield from _measures_within(node)
+
+
+def _measures_within(node: FocusAreaNode) -> Iterable[Measure]:
+    for _result, measures in node.groups:
+        yield from measures
+    for child in node.children:
+        yield from _measures_within(child)
+
+
+def _anchors_inside(node: FocusAreaNode) -> Iterable[str]:
+    """Yield the anchors of the sub-areas and placed measures within the area."""
+    yield from (measure.anchor for measure in _measures_within(node))
+    for child in node.children:
+        yield child.anchor
+        yield from _anchors_inside(child)
 
 
 def _area_nodes(areas: list[FocusArea]) -> dict[int, FocusAreaNode]:
@@ -230,7 +306,7 @@ class MeasureFilter:
 
     def matches(self, measure: Measure) -> bool:
         """Return whether the measure passes every filter that is set."""
-        paths = [r.organisation_path for r in measure.responsibilities.all()]
+        paths = measure.actor_paths
         return (
             (self.status is None or measure.status == self.status)
             and (self.assessment is None or _assessed(measure) == self.assessment)
@@ -252,15 +328,12 @@ def _within(path: str, ancestor: str) -> bool:
 def _searchable(measure: Measure, paths: list[str]) -> str:
     """Return the text of a measure that free-text search looks in, case-folded."""
     fields = [measure.code, measure.title, measure.description, measure.target_group]
-    tags = [tag.name for tag in measure.tags.all()]
-    return " ".join([*fields, measure.expected_result, *paths, *tags]).casefold()
+    return " ".join([*fields, measure.expected_result, *paths, *measure.tag_names]).casefold()
 
 
 def measure_actors(measures: list[Measure]) -> dict[int, str]:
     """Return the organisations taking part in the measures, by id, with their full paths."""
-    return {
-        r.organisation_id: r.organisation_path for m in measures for r in m.responsibilities.all()
-    }
+    return {r.organisation_id: r.organisation_path for m in measures for r in m.responsibility_list}
 
 
 def organisation_paths(*, ids: Iterable[int]) -> dict[int, str]:
@@ -268,7 +341,7 @@ def organisation_paths(*, ids: Iterable[int]) -> dict[int, str]:
     wanted = set(ids)
     if not wanted:
         return {}
-    rows = Organisation.objects.with_paths().filter(pk__in=wanted).values_list("pk", "tree_names")
+    rows = Organisation.objects.with_paths().at(wanted).values_list("pk", "tree_names")
     return {pk: PATH_SEPARATOR.join(map(str, names)) for pk, names in rows}
 
 
@@ -807,9 +880,7 @@ def role_holders(*, organisation_ids: Iterable[int], kinds: Iterable[str]) -> di
     organisation above it (a role covers the units below); two queries."""
     ids = set(organisation_ids)
     # A role covers units below; one recursive query gives each organisation's ancestors.
-    paths = dict(
-        Organisation.objects.with_tree_fields().filter(pk__in=ids).values_list("pk", "tree_path")
-    )
+    paths = dict(Organisation.objects.at(ids).values_list("pk", "tree_path"))
     roles = Role.objects.filter(
         kind__in=list(kinds),
         organisation__in={pk for path in paths.values() for pk in path},

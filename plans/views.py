@@ -1,7 +1,7 @@
 """HTML pages for plans: read the plan, edit it, see its history; reporting leads to the
 follow-up (`plans.follow_up`)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 
 from django.contrib import messages
@@ -22,10 +22,13 @@ from plans.follow_up import follow_up
 from plans.forms import MeasureFilterForm, MeasureForm, PlanForm
 from plans.models import Measure, Organisation, Plan
 from plans.selectors import (
+    FocusAreaNode,
     deleted_plan,
     deleted_records,
     measure_actors,
     measure_anchor,
+    measures_shown,
+    open_on_demand,
     plan_budget_tables,
     plan_history,
     plan_measures,
@@ -65,6 +68,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a plan with a table of contents, filters, focus areas, measures and budgets.
 
     An htmx request from the filter form gets only the list of measures, to swap in place.
+    Past `MEASURES_AT_ONCE` measures, the top focus areas open one at a time (`?fokusomrade=`).
     """
     plan = _visible_plan(request, pk)
     measures = plan_measures(plan=plan)
@@ -80,14 +84,18 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     chosen = filters.measure_filter(mine=reportable)
     tree = plan_tree(plan=plan, measures=measures, shown=chosen.matches if chosen else None)
+    on_demand = open_on_demand(tree, opened=_opened_area(request))
+    if on_demand:
+        _area_links(request, tree)
     report_urls = follow_up().report_urls(user=request.user, plan=plan, measure_ids=reportable)
-    _link_measures(measures, can_edit=can_edit, report_urls=report_urls)
+    _link_measures(measures_shown(tree), can_edit=can_edit, report_urls=report_urls)
     context = {
         "plan": plan,
         "tree": tree,
         "filters": filters,
         "filtering": chosen is not None,
         "shown_count": sum(node.shown for node in tree),
+        "on_demand": on_demand,
         "can_edit": can_edit,
         "reportable": reportable,
         # Readers who do not work on the plan see the published follow-up: say which one.
@@ -104,7 +112,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/plan_detail.html", context)
 
 
-def _link_measures(measures: list[Measure], *, can_edit: bool, report_urls: dict[int, str]) -> None:
+def _link_measures(
+    measures: Iterable[Measure], *, can_edit: bool, report_urls: dict[int, str]
+) -> None:
     """Give each measure the links she may follow, made here: a template tag per row costs more.
 
     Reporting happens in the follow-up: the link leads to the open round's report."""
@@ -116,8 +126,33 @@ def _link_measures(measures: list[Measure], *, can_edit: bool, report_urls: dict
         if measure.pk in report_urls:
             text = _("Rapportera i uppföljningen %(code)s") % {"code": measure.code}
             measure.links.append((report_urls[measure.pk], text))
-        if measure.links:
-            measure.short_title = Truncator(measure.title).chars(80)
+        if measure.links:  # Truncator only where it cuts: it costs in a plan of thousands
+            title = measure.title
+            measure.short_title = title if len(title) <= 80 else Truncator(title).chars(80)
+
+
+# The plan page's parameter naming the top focus area opened in a plan shown on demand.
+OPENED_AREA = "fokusomrade"
+
+
+def _opened_area(request: HttpRequest) -> int | None:
+    """Return the id of the top focus area the visitor opened; none for anything else."""
+    value = request.GET.get(OPENED_AREA, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
+
+
+def _area_links(request: HttpRequest, tree: list[FocusAreaNode]) -> None:
+    """Give each top focus area the address of the page, with the same filters, that opens it
+    (or, for the open one, closes it), landing on the area."""
+    params = request.GET.copy()
+    params.pop(OPENED_AREA, None)
+    for node in tree:
+        if node.closed:
+            params[OPENED_AREA] = str(node.area.pk)
+        else:
+            params.pop(OPENED_AREA, None)
+        query = params.urlencode()
+        node.toggle_url = f"{request.path}{'?' if query else ''}{query}#{node.anchor}"
 
 
 def _visible_parent(request: HttpRequest, plan: Plan) -> Plan | None:

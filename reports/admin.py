@@ -2,20 +2,28 @@
 
 from django.contrib import admin
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from plans import permissions
-from plans.admin.rules import FormRules, ScopedAdmin
-from plans.forms import SafeInlineFormSet, is_id
+from plans.admin.rules import FormRules, RowChoicesFormSet, RowWidgets, ScopedAdmin
+from plans.forms import is_id
 from plans.models import FocusArea, Measure
 from reports.models import Indicator, IndicatorTarget, IndicatorValue
+
+# An indicator's values on its own page, as rows to edit, up to this many; a region's indicator
+# holds a value per municipality, year and sex, and those are read and changed in the list of
+# values, filtered on the indicator, a page at a time.
+VALUES_ON_INDICATOR_PAGE = 100
 
 
 class IndicatorRowInline(FormRules, admin.TabularInline):
     """Rows of an indicator: seen by its readers, changed by its editors."""
 
     extra = 0
-    formset = SafeInlineFormSet
+    formset = RowChoicesFormSet
 
     def _indicator_admin(self):
         return self.admin_site._registry[Indicator]
@@ -30,10 +38,11 @@ class IndicatorRowInline(FormRules, admin.TabularInline):
     has_delete_permission = has_change_permission
 
 
-class IndicatorValueInline(IndicatorRowInline):
+class IndicatorValueInline(RowWidgets, IndicatorRowInline):
+    """The values of an indicator with few of them; each row's organisation is named from the
+    row as read, not with a query per row."""
+
     model = IndicatorValue
-    # A region's indicator holds a value per municipality, year and sex.
-    max_rows = 1000
     fields = [
         "area_code",
         "area_name",
@@ -65,11 +74,13 @@ class IndicatorAdmin(ScopedAdmin):
     owner_path = "owner"
     list_display = ["name", "owner", "source", "kolada_kpi", "split_by_sex"]
     list_filter = ["source", "direction"]
-    list_select_related = ["owner"]
+    list_select_related = []
+    list_organisation_paths = ("owner",)
     search_fields = ["name", "kolada_kpi", "survey", "owner__name"]
-    autocomplete_fields = ["owner"]
-    filter_horizontal = ["focus_areas", "measures"]
+    # Searched, never listed whole: a country holds some 90 000 measures.
+    autocomplete_fields = ["owner", "focus_areas", "measures"]
     inlines = [IndicatorTargetInline, IndicatorValueInline]
+    readonly_fields = ["values_link"]
     fieldsets = [
         (None, {"fields": ["name", "owner", "description", "unit", "direction"]}),
         (
@@ -86,6 +97,7 @@ class IndicatorAdmin(ScopedAdmin):
             },
         ),
         (_("Följer upp"), {"fields": ["focus_areas", "measures"]}),
+        (_("Värden"), {"fields": ["values_link"]}),
     ]
 
     def get_actions(self, request):
@@ -94,20 +106,74 @@ class IndicatorAdmin(ScopedAdmin):
         actions.pop("delete_selected", None)
         return actions
 
+    def get_inlines(self, request, obj):
+        if obj is not None and _value_count(obj) > VALUES_ON_INDICATOR_PAGE:
+            return [IndicatorTargetInline]  # the values in their own list (`values_link`)
+        return self.inlines
+
+    @admin.display(description=_("värden"))
+    def values_link(self, obj: Indicator) -> str:
+        if obj.pk is None:
+            return _("Värdena läggs till när indikatorn är sparad.")
+        count = _value_count(obj)
+        text = ngettext(
+            "%(count)s värde, i listan över indikatorvärden",
+            "%(count)s värden, i listan över indikatorvärden",
+            count,
+        ) % {"count": count}
+        url = reverse("admin:reports_indicatorvalue_changelist")
+        return format_html('<a href="{}?indicator__id__exact={}">{}</a>', url, obj.pk, text)
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         """Offer focus areas and measures of plans she may edit, and those already linked
-        that she may read."""
-        if db_field.related_model in (FocusArea, Measure) and not request.user.is_superuser:
-            model = db_field.related_model
-            editable = self._orgs(request, self.edit_roles)
-            object_id = request.resolver_match.kwargs.get("object_id")
-            linked = model.objects.filter(
-                indicators__pk=object_id if is_id(object_id) else 0,
-                plan__in=permissions.visible_plans(request.user),
-            ).values("pk")
-            # Focus areas in document order, with their numbers read in the same query.
-            choices = (
-                FocusArea.objects.in_document_order() if model is FocusArea else Measure.objects
-            )
-            kwargs["queryset"] = choices.filter(Q(plan__owner__in=editable) | Q(pk__in=linked))
+        that she may read; each named without a query of its own."""
+        model = db_field.related_model
+        if model in (FocusArea, Measure):
+            # A focus area's number is read from its parents (three levels in one query).
+            choices = model.objects.select_related(*LABEL_RELATIONS[model])
+            if not request.user.is_superuser:
+                editable = self._orgs(request, self.edit_roles)
+                object_id = request.resolver_match.kwargs.get("object_id")
+                linked = model.objects.filter(
+                    indicators__pk=object_id if is_id(object_id) else 0,
+                    plan__in=permissions.visible_plans(request.user),
+                ).values("pk")
+                choices = choices.filter(Q(plan__owner__in=editable) | Q(pk__in=linked))
+            kwargs["queryset"] = choices
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+LABEL_RELATIONS = {FocusArea: ["parent__parent"], Measure: []}
+
+
+def _value_count(indicator: Indicator) -> int:
+    """Return how many values the indicator has, counted once per page."""
+    if not hasattr(indicator, "value_count"):
+        indicator.value_count = indicator.values.count()
+    return indicator.value_count
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(ScopedAdmin):
+    """Every indicator's values, a page at a time: on the indicators' rules (read by those
+    with a role in the indicator's owner, changed by its editors)."""
+
+    owner_path = "indicator__owner"
+    list_display = ["__str__", "indicator", "area_code", "year", "tertial", "sex", "value"]
+    list_display_links = ["__str__"]
+    # Bounded choices only: a filter on the indicator or organisation would list the country.
+    list_filter = ["year", "sex", "source"]
+    list_select_related = ["indicator"]
+    search_fields = ["indicator__name", "=area_code", "area_name"]
+    autocomplete_fields = ["indicator", "organisation"]
+    ordering = ["indicator_id", "area_code", "year", "tertial", "sex", "pk"]
+    # Counting some 120 000 values on every page tells nobody anything.
+    show_full_result_count = False
+    fields = ["indicator", *IndicatorValueInline.fields]
+    readonly_fields = ["imported_at"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "indicator" and not request.user.is_superuser:
+            editable = self._orgs(request, self.edit_roles)
+            kwargs["queryset"] = Indicator.objects.filter(owner__in=editable)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -46,7 +46,8 @@ class Dashboard:
 def dashboard(*, plan: Plan, editor: bool, year: int | None) -> Dashboard | None:
     """Return the plan's dashboard for the year (the latest there is by default): the working
     figures for its editors, the published follow-up for everyone else; None without any."""
-    published = PublishedFollowUp.objects.filter(plan=plan, replaced_by__isnull=True).defer("pdf")
+    published = PublishedFollowUp.objects.filter(plan=plan, replaced_by__isnull=True)
+    published = published.defer("pdf", "docx")
     if editor:
         years = sorted(
             set(FollowUpRound.objects.filter(plan=plan).values_list("year", flat=True))

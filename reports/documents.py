@@ -8,7 +8,7 @@ All queries happen here; the template and the renderer (folkhalsa/pdf.py) touch 
 import base64
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -296,6 +296,22 @@ def _outcome(table) -> dict:
     }
 
 
+def plan_agenda_items(*, plan: Plan) -> QuerySet:
+    """Return the ids of the agenda items linking the plan or one of its measures: a union of
+    two lookups on the links' indexed columns, not a join of every item to every measure."""
+    by_plan = AgendaItem.plans.through.objects.filter(plan=plan).values("agendaitem_id")
+    by_measure = AgendaItem.measures.through.objects.filter(measure__plan=plan)
+    return by_plan.union(by_measure.values("agendaitem_id"))
+
+
+def plan_indicators(*, plan: Plan) -> QuerySet:
+    """Return the ids of the indicators linked to the plan's focus areas or measures (a union
+    of two indexed lookups, as `plan_agenda_items`)."""
+    by_area = Indicator.focus_areas.through.objects.filter(focusarea__plan=plan)
+    by_measure = Indicator.measures.through.objects.filter(measure__plan=plan)
+    return by_area.values("indicator_id").union(by_measure.values("indicator_id"))
+
+
 def _meetings(*, plan: Plan, year: int) -> list[dict]:
     """Return the year's meetings that dealt with the plan or its measures, with those items.
 
@@ -305,12 +321,11 @@ def _meetings(*, plan: Plan, year: int) -> list[dict]:
     """
     owners = Organisation.objects.below([plan.owner_id]).values_list("pk", flat=True)
     items = (
-        AgendaItem.objects.filter(Q(plans=plan) | Q(measures__plan=plan))
+        AgendaItem.objects.filter(pk__in=plan_agenda_items(plan=plan))
         .filter(meeting__starts_at__year=year, meeting__status__in=Meeting.LOCKED_STATUSES)
         .filter(meeting__body__is_public=True, meeting__body__organisation__in=list(owners))
         .select_related("meeting__body")
         .order_by("meeting__starts_at", "order", "pk")
-        .distinct()
     )
     meetings: dict[int, dict] = {}
     for item in items:
@@ -424,8 +439,7 @@ def _figure(cell) -> str:
 def _indicators(*, plan: Plan, year: int, gap: Decimal) -> tuple[list[dict], list[dict]]:
     """Return the plan's indicators for the report, and the deviations their figures show."""
     indicators = list(
-        Indicator.objects.filter(Q(focus_areas__plan=plan) | Q(measures__plan=plan))
-        .distinct()
+        Indicator.objects.filter(pk__in=plan_indicators(plan=plan))
         .select_related("owner")
         .prefetch_related(
             Prefetch(

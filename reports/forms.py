@@ -143,3 +143,42 @@ class PublishForm(GapForm):
             "sparas i arkivet."
         ),
     )
+
+
+class FollowUpFilterForm(forms.Form):
+    """The filters above the plans whose follow-up she manages: a GET form, so they work
+    without JavaScript; an invalid filter is named and the list shown unfiltered."""
+
+    q = forms.CharField(
+        label=_("Sök på planens titel"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    organisation = forms.TypedChoiceField(
+        label=_("Organisation"), required=False, coerce=int, empty_value=None
+    )
+    year = AsciiIntegerField(
+        label=_("År"),
+        required=False,
+        min_value=1900,
+        max_value=2100,
+        help_text=_("Planer som löper det året, med årets omgångar."),
+    )
+
+    def __init__(self, data, *, owners: dict[int, str]) -> None:
+        super().__init__(data)
+        self.fields["organisation"].choices = [("", _("Alla")), *owners.items()]
+        if len(owners) < 2:
+            del self.fields["organisation"]
+
+    def chosen(self) -> dict:
+        """Return the filters she chose, as `follow_up_plans` takes them (none if invalid)."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "organisation": data.get("organisation"),
+            "year": data["year"],
+            "text": data["q"].strip(),
+        }

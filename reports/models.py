@@ -482,7 +482,10 @@ class PublishedFollowUp(models.Model):
     year = models.PositiveSmallIntegerField(_("år"), validators=YEAR_VALIDATORS)
     # Every figure the report shows, as the selector gathered it (reports/documents.py).
     content = models.JSONField(_("innehåll"))
-    pdf = models.BinaryField(_("pdf"))
+    # Typeset once from the content by a background task (folkhalsa/documents.py), then kept:
+    # empty until then.
+    pdf = models.BinaryField(_("pdf"), blank=True, default=b"")
+    docx = models.BinaryField(_("Word-fil"), blank=True, default=b"")
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("publicerad av"),
@@ -503,7 +506,7 @@ class PublishedFollowUp(models.Model):
         on_delete=models.PROTECT,
         related_name="replaces",
     )
-    history = HistoricalRecords(excluded_fields=["pdf", "content"])
+    history = HistoricalRecords(excluded_fields=["pdf", "docx", "content"])
 
     class Meta:
         verbose_name = _("publicerad uppföljning")

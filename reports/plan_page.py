@@ -29,8 +29,10 @@ class PlanPageFollowUp:
 
     def assessments(self, *, plan: Plan, user: AnyUser) -> dict[int, Assessment]:
         if works_on_plan(user, plan):
+            labels = dict(MeasureReport.Status.choices)  # once, not per report
+            rounds: dict[int, str] = {}
             return {
-                measure_id: _assessment(report)
+                measure_id: _assessment(report, labels=labels, rounds=rounds)
                 for measure_id, report in latest_reports(plan=plan, states=SHOWN_STATES).items()
                 if report.status
             }
@@ -110,12 +112,16 @@ def _mark(status: str) -> str:
     return ASSESSMENT_MARKS.get(status, ASSESSMENT_MARKS[""])[0]
 
 
-def _assessment(report: MeasureReport) -> Assessment:
+def _assessment(report: MeasureReport, *, labels: dict, rounds: dict[int, str]) -> Assessment:
+    """Return the report's assessment; `labels` and `rounds` name statuses and rounds once for
+    all the plan's reports (a plan of 2,000 measures has 2,000 reports and a handful of rounds)."""
     reviewed = report.reviewed_at or report.submitted_at
+    if report.round_id not in rounds:
+        rounds[report.round_id] = round_label(report.round)
     return Assessment(
         status=report.status,
-        label=report.get_status_display(),
-        round=round_label(report.round),
+        label=str(labels.get(report.status, report.status)),
+        round=rounds[report.round_id],
         on=timezone.localdate(reviewed) if reviewed else None,
         mark=_mark(report.status),
     )

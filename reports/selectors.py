@@ -7,7 +7,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.fields.json import KT
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +27,16 @@ from django.utils.translation import ngettext
 
 from folkhalsa.work_items import WorkItem
 from plans.measure_import import measure_budgets
-from plans.models import PATH_SEPARATOR, FocusArea, Measure, Plan, Responsibility, Role
-from plans.permissions import EDIT_PLANS, AnyUser, organisations_for, visible_plans
+from plans.models import (
+    PATH_SEPARATOR,
+    FocusArea,
+    Measure,
+    Organisation,
+    Plan,
+    Responsibility,
+    Role,
+)
+from plans.permissions import EDIT_PLANS, AnyUser, organisations_for
 from plans.selectors import organisation_paths, plan_measures, role_holders
 from reports.models import (
     COUNTRY_CODE,
@@ -205,18 +223,86 @@ def round_overview(*, round_: FollowUpRound) -> tuple[list[MeasureReport], list[
     return reports, sorted(owners.values(), key=lambda o: o.organisation)
 
 
-def managed_rounds(*, user: AnyUser) -> tuple[list[Plan], list[FollowUpRound]]:
-    """Return the plans whose follow-up the user manages, and their rounds, newest first."""
-    plans = visible_plans(user).select_related("owner")
-    if not user.is_superuser:
-        plans = plans.filter(owner__in=organisations_for(user, EDIT_PLANS))
-    plans = list(plans.order_by("owner__name", "-start_year", "title"))
-    rounds = list(
-        FollowUpRound.objects.filter(plan__in=plans)
-        .select_related("plan")
-        .order_by("-year", "period", "plan__title")
+def managed_plans(*, user: AnyUser) -> QuerySet[Plan]:
+    """Return the plans whose follow-up the user manages: those of the organisations where she
+    edits plans (every plan, for a superuser)."""
+    if user.is_superuser:
+        return Plan.objects.all()
+    return Plan.objects.filter(owner__in=organisations_for(user, EDIT_PLANS))
+
+
+def managed_owners(*, user: AnyUser) -> dict[int, str]:
+    """Return the organisations owning a plan whose follow-up she manages, each by its path
+    ("Region › Avdelning"), in the order of their paths (two queries)."""
+    owners = managed_plans(user=user).order_by().values_list("owner_id", flat=True).distinct()
+    paths = organisation_paths(ids=owners)
+    return dict(sorted(paths.items(), key=lambda item: (item[1], item[0])))
+
+
+def follow_up_plans(
+    *,
+    user: AnyUser,
+    today: datetime.date,
+    organisation: int | None = None,
+    year: int | None = None,
+    text: str = "",
+) -> QuerySet[Plan]:
+    """Return the plans whose follow-up she manages (those of the organisation and its units,
+    running in the year, with the text in the title), those with something to do first: an open
+    round to review, remind or close, then an adopted plan whose last year has no yearly round.
+
+    Each plan is annotated `has_open_round` and `round_to_open`; page it, then give the page
+    its rounds with `managed_rounds`.
+    """
+    plans = managed_plans(user=user)
+    if organisation is not None:
+        # The units' ids first: a recursive query inside IN is not portable.
+        units = Organisation.objects.below([organisation]).values_list("pk", flat=True)
+        plans = plans.filter(owner__in=list(units))
+    if year is not None:
+        plans = plans.filter(start_year__lte=year, end_year__gte=year)
+    if text:
+        plans = plans.filter(title__icontains=text)
+    last_year = today.year - 1
+    open_round = FollowUpRound.objects.filter(plan=OuterRef("pk"), status=FollowUpRound.Status.OPEN)
+    year_round = FollowUpRound.objects.filter(
+        plan=OuterRef("pk"), year=last_year, period=FollowUpRound.Period.YEAR
     )
-    return plans, rounds
+    running = Q(status=Plan.Status.ADOPTED, start_year__lte=last_year, end_year__gte=last_year)
+    return (
+        plans.annotate(
+            has_open_round=Exists(open_round),
+            round_to_open=ExpressionWrapper(
+                running & ~Exists(year_round), output_field=BooleanField()
+            ),
+        )
+        .select_related("owner")
+        .order_by("-has_open_round", "-round_to_open", "owner__name", "-start_year", "title", "pk")
+    )
+
+
+def managed_rounds(*, plans: Iterable[Plan], year: int | None = None) -> list[Plan]:
+    """Give each plan its rounds (of the year, if given), newest first, as `rounds`; each open
+    round gets `to_review`, its reports submitted and waiting for review (two queries)."""
+    plans = list(plans)
+    rounds = FollowUpRound.objects.filter(plan__in=plans)
+    if year is not None:
+        rounds = rounds.filter(year=year)
+    rounds = sorted(rounds, key=lambda r: (r.plan_id, -r.year, -PERIOD_ORDER[r.period]))
+    open_ids = [r.pk for r in rounds if r.is_open]
+    to_review = dict(
+        MeasureReport.objects.filter(round__in=open_ids, state=MeasureReport.State.SUBMITTED)
+        .values_list("round_id")
+        .annotate(number=Count("pk"))
+        .order_by()
+    )
+    by_plan = defaultdict(list)
+    for round_ in rounds:
+        round_.to_review = to_review.get(round_.pk, 0)
+        by_plan[round_.plan_id].append(round_)
+    for plan in plans:
+        plan.rounds = by_plan[plan.pk]
+    return plans
 
 
 # A year's periods in the order they end: the full year's report is the latest of its year.
@@ -536,7 +622,7 @@ def _published_of_period(plans, first, last) -> list[PublishedFollowUp]:
     since, until = _day_bounds(first, last)
     published = PublishedFollowUp.objects.filter(
         plan__in=plans, published_at__gte=since, published_at__lt=until
-    ).defer("pdf", "content")
+    ).defer("pdf", "docx", "content")
     return list(published.select_related("plan__owner").order_by("published_at", "pk"))
 
 
@@ -556,7 +642,7 @@ def _yearly_reports(user, plans, first, last) -> list[YearlyReport]:
             received_on=KT("content__decision__received_on"),
         )
         .exclude(received_on__isnull=True)
-        .defer("pdf", "content")
+        .defer("pdf", "docx", "content")
         .select_related("plan__owner")
     )
     for p in published:

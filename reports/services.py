@@ -2,13 +2,12 @@
 reporting, accepting or returning, reminding owners; rendering and publishing the yearly PDF."""
 
 import datetime
-import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, User
-from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -19,10 +18,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from folkhalsa.documents import DOCX, PDF, Kind, document_for
 from folkhalsa.mail import send_each
-from folkhalsa.models import NotificationKind
+from folkhalsa.models import NotificationKind, RenderedDocument
 from folkhalsa.notifications import record_sent, returned_event_key, wants
-from folkhalsa.pdf import STYLESHEET, html_to_pdf, render_html, render_pdf
+from folkhalsa.pdf import STATIC_DIR, STYLESHEET, html_to_pdf, render_html, render_pdf
 from folkhalsa.validators import single_line
 from plans.models import Measure, Organisation, Person, Plan, Responsibility
 from plans.services import local_time, locked, normalise_text, versioned_save
@@ -38,9 +38,21 @@ from reports.models import (
     Source,
 )
 from reports.selectors import measure_reporters
+from reports.word import follow_up_docx
 
 PLAN_DOCUMENT_TEMPLATE = "reports/pdf/plan_document.html"
 PLAN_DOCUMENT_VARIANT = "pdf/ua-1"
+FOLLOW_UP_TEMPLATE = "reports/pdf/follow_up.html"
+FOLLOW_UP_VARIANT = "pdf/ua-1"
+# What lays the follow-up out besides its content: a change to any of them is a new document.
+_APP = Path(__file__).resolve().parent
+FOLLOW_UP_PDF_LAYOUT = (
+    _APP / "templates" / "reports" / "pdf",
+    _APP / "templatetags" / "documents.py",
+    STATIC_DIR.parent / "templates" / "pdf",
+    STYLESHEET,
+)
+FOLLOW_UP_DOCX_LAYOUT = (_APP / "word.py",)
 
 # The fields an import sets on a value; a value whose fields are all equal is left alone.
 IMPORTED_FIELDS = ("organisation_id", "area_name", "value", "status", "source", "is_demo")
@@ -458,28 +470,92 @@ def _send_reminder_mails(
 
 def follow_up_render(*, content: dict) -> bytes:
     """Return the follow-up as a tagged, accessible PDF (PDF/UA-1) from its gathered content."""
-    return render_pdf(
-        template_name="reports/pdf/follow_up.html", context=content, variant="pdf/ua-1"
+    return render_pdf(template_name=FOLLOW_UP_TEMPLATE, context=content, variant=FOLLOW_UP_VARIANT)
+
+
+def follow_up_preview_document(
+    *, content: dict, year: int, word: bool, create: bool = True
+) -> RenderedDocument | None:
+    """Return the year's follow-up as it reads now, as PDF or Word, typeset in the background
+    once per content (folkhalsa/documents.py)."""
+    if word:
+        return document_for(
+            kind=Kind.FOLLOW_UP_PREVIEW_DOCX,
+            content=content,
+            layout=FOLLOW_UP_DOCX_LAYOUT,
+            filename=f"uppfoljning-{year}-utkast.docx",
+            content_type=DOCX,
+            create=create,
+        )
+    return document_for(
+        kind=Kind.FOLLOW_UP_PREVIEW_PDF,
+        content=content,
+        variant=FOLLOW_UP_VARIANT,
+        layout=FOLLOW_UP_PDF_LAYOUT,
+        filename=f"uppfoljning-{year}-utkast.pdf",
+        create=create,
     )
 
 
-def plan_document_render(*, plan: Plan) -> bytes:
-    """Return the whole plan as a tagged PDF, like the source document it was written from.
+def follow_up_pdf_from_document(document: RenderedDocument) -> bytes:
+    """Typeset a follow-up preview from its content (the background task's work)."""
+    return follow_up_render(content=document.content)
 
-    Typesetting takes seconds and anyone may ask for an adopted plan's PDF, so it is typeset
-    once per content: kept by the digest of its HTML and stylesheet, which change with anything
-    it shows.
+
+def follow_up_docx_from_document(document: RenderedDocument) -> bytes:
+    """Write a follow-up preview as Word from its content (the background task's work)."""
+    return follow_up_docx(content=document.content)
+
+
+def published_document(
+    *, published: PublishedFollowUp, word: bool, create: bool = True
+) -> RenderedDocument | None:
+    """Return the making of a published follow-up's PDF or Word file: rendered once from what
+    was published and kept with it (`published_files_store`)."""
+    extension = "docx" if word else "pdf"
+    return document_for(
+        kind=Kind.PUBLISHED_DOCX if word else Kind.PUBLISHED_PDF,
+        key=str(published.pk),
+        content={"published": published.pk},
+        filename=f"uppfoljning-{published.year}.{extension}",
+        content_type=DOCX if word else PDF,
+        create=create,
+    )
+
+
+def published_files_store(document: RenderedDocument) -> None:
+    """Render a published follow-up's PDF or Word file from its frozen content and keep it with
+    the published record, once (the background task's work)."""
+    field = "docx" if document.kind == Kind.PUBLISHED_DOCX else "pdf"
+    # A file stored is what was published, whatever a later layout would make of it.
+    unstored = PublishedFollowUp.objects.filter(pk=document.content["published"], **{field: b""})
+    published = unstored.only("content").first()
+    if published is None:
+        return
+    render = follow_up_docx if field == "docx" else follow_up_render
+    unstored.update(**{field: render(content=published.content)})
+
+
+def plan_document_render(*, plan: Plan) -> bytes:
+    """Return the whole plan as a tagged PDF, like the source document it was written from."""
+    html = render_html(template_name=PLAN_DOCUMENT_TEMPLATE, context=plan_document(plan=plan))
+    return html_to_pdf(html=html, variant=PLAN_DOCUMENT_VARIANT)
+
+
+def plan_pdf_document(*, plan: Plan, filename: str, create: bool = True) -> RenderedDocument | None:
+    """Return the whole plan's PDF, typeset in the background once per content.
+
+    Anyone may ask for an adopted plan's PDF and typesetting takes seconds, so it is made once
+    for what it shows: its HTML (rendered here, as its context holds records) and stylesheet.
     """
     html = render_html(template_name=PLAN_DOCUMENT_TEMPLATE, context=plan_document(plan=plan))
-    # The stylesheet is read from disk, not part of the HTML: a new layout is a new key too.
-    digest = hashlib.sha256(html.encode() + STYLESHEET.read_bytes()).hexdigest()
-    key = f"plan-pdf:{PLAN_DOCUMENT_VARIANT}:{digest}"
-    cache = caches["documents"]
-    pdf = cache.get(key)
-    if pdf is None:
-        pdf = html_to_pdf(html=html, variant=PLAN_DOCUMENT_VARIANT)
-        cache.set(key, pdf)
-    return pdf
+    return document_for(
+        kind=Kind.PLAN_PDF,
+        html=html,
+        variant=PLAN_DOCUMENT_VARIANT,
+        filename=filename,
+        create=create,
+    )
 
 
 def name_and_title(user: AbstractBaseUser) -> str:
@@ -530,7 +606,8 @@ def follow_up_publish(
     gap: Decimal = DEFAULT_GAP,
     reason: str = "",
 ) -> PublishedFollowUp:
-    """Freeze the follow-up as it reads now: its content and its PDF, stored together.
+    """Freeze the follow-up as it reads now: its content, and its PDF and Word file typeset
+    from it once by the task queue and stored with it.
 
     Refused (ValidationError, nothing written) where `publish_refusals` says so. A year
     published before gets a new version that replaces the earlier one publicly, which is kept
@@ -563,7 +640,6 @@ def follow_up_publish(
             plan=plan,
             year=year,
             content=content,
-            pdf=follow_up_render(content=content),
             published_by=user,
             published_at=now,
             publisher=publisher,
@@ -579,4 +655,8 @@ def follow_up_publish(
             current.replaced_by = published
             current._history_user = user
             current.save(update_fields=["replaced_by"])
-        return published
+        # Typeset by the task queue, not in this request: the pages show progress until then.
+        for word in (False, True):
+            published_document(published=published, word=word)
+    published.refresh_from_db(fields=["pdf", "docx"])  # filled already where tasks run inline
+    return published

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
+from folkhalsa.documents import DOCX, PDF, Status, asks, document_response, file_response
 from plans import permissions as plan_permissions
 from plans.services import StaleVersionError
 from reports import permissions
@@ -26,6 +27,7 @@ from reports.documents import (
     survey_credit,
 )
 from reports.forms import (
+    FollowUpFilterForm,
     GapForm,
     KoladaImportForm,
     MeasureReportForm,
@@ -44,7 +46,9 @@ from reports.models import (
 )
 from reports.permissions import can_edit_indicator, readable_indicators
 from reports.selectors import (
+    follow_up_plans,
     indicator_table,
+    managed_owners,
     managed_rounds,
     my_open_reports,
     plan_measure_rows,
@@ -53,12 +57,13 @@ from reports.selectors import (
     working_follow_up,
 )
 from reports.services import (
+    follow_up_preview_document,
     follow_up_publish,
-    follow_up_render,
     indicator_values_import_kolada,
     name_and_title,
-    plan_document_render,
+    plan_pdf_document,
     publish_refusals,
+    published_document,
     reminder_reach,
     report_review,
     report_save,
@@ -67,9 +72,9 @@ from reports.services import (
     round_send_reminders,
 )
 from reports.spreadsheets import measures_workbook
-from reports.word import follow_up_docx
 
 INDICATORS_PER_PAGE = 50
+FOLLOW_UP_PLANS_PER_PAGE = 20
 
 
 @require_safe
@@ -175,11 +180,23 @@ def _readable_report(request: HttpRequest, pk: int) -> MeasureReport:
 
 @login_required
 def followup_home(request: HttpRequest) -> HttpResponse:
-    """List the plans whose follow-up she manages, with their rounds."""
-    plans, rounds = managed_rounds(user=request.user)
-    if not plans:
+    """List the plans whose follow-up she manages with their rounds, those with something to
+    do first, a page at a time; filtered by organisation, year and title."""
+    owners = managed_owners(user=request.user)
+    if not owners:
         return redirect("reports:my_reports")
-    return render(request, "reports/followup_home.html", {"plans": plans, "rounds": rounds})
+    filters = FollowUpFilterForm(request.GET, owners=owners)
+    chosen = filters.chosen()
+    plans = follow_up_plans(user=request.user, today=timezone.localdate(), **chosen)
+    page = Paginator(plans, FOLLOW_UP_PLANS_PER_PAGE).get_page(request.GET.get("sida"))
+    managed_rounds(plans=page.object_list, year=chosen.get("year"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "filtering": any(chosen.values()),
+        "year": chosen.get("year"),
+    }
+    return render(request, "reports/followup_home.html", context)
 
 
 @login_required
@@ -371,13 +388,8 @@ def plan_measures_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-PDF = "application/pdf"
-
-
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=PDF)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+# A published follow-up's large fields: lists of them read neither.
+FROZEN = ("pdf", "docx", "content")
 
 
 def plan_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
@@ -387,7 +399,7 @@ def plan_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     every = list(
         PublishedFollowUp.objects.filter(plan=plan)
         .select_related("replaced_by")
-        .defer("pdf", "content", "replaced_by__pdf", "replaced_by__content")
+        .defer(*FROZEN, *(f"replaced_by__{name}" for name in FROZEN))
     )
     published = [p for p in every if p.replaced_by_id is None]
     archived = [p for p in every if p.replaced_by_id is not None]
@@ -419,11 +431,15 @@ def edited_plan(request: HttpRequest, pk: int, year: int):
 
 @login_required
 def follow_up_preview(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    """Render the year's follow-up as it reads now, without publishing it."""
+    """Return the year's follow-up as it reads now as a PDF, without publishing it (typeset in
+    the background; a page shows progress until it is ready)."""
     plan = edited_plan(request, pk, year)
     gap = GapForm(request.GET or None).gap()
     content = follow_up_document(plan=plan, year=year, gap=gap)
-    return _pdf_response(follow_up_render(content=content), f"uppfoljning-{year}-utkast.pdf")
+    document = follow_up_preview_document(
+        content=content, year=year, word=False, create=asks(request)
+    )
+    return document_response(request, document)
 
 
 @login_required
@@ -435,7 +451,7 @@ def follow_up_publish_view(request: HttpRequest, pk: int, year: int) -> HttpResp
     form = PublishForm(posted, initial={"skillnad": GapForm(request.GET).gap()})
     current = (
         PublishedFollowUp.objects.filter(plan=plan, year=year, replaced_by__isnull=True)
-        .defer("pdf", "content")
+        .defer("pdf", "docx", "content")
         .first()
     )
     if request.method == "POST" and form.is_valid():
@@ -481,34 +497,41 @@ def _published(request: HttpRequest, pk: int) -> PublishedFollowUp:
 
 
 def published_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """Return the PDF exactly as it was published."""
-    published = _published(request, pk)
-    return _pdf_response(bytes(published.pdf), f"uppfoljning-{published.year}.pdf")
+    """Return the PDF exactly as it was published (rendered once; progress until then)."""
+    return _published_file(request, pk, word=False)
 
 
 def published_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    """Return the published follow-up as a Word file, made from what was published."""
+    """Return the published follow-up as a Word file, made once from what was published."""
+    return _published_file(request, pk, word=True)
+
+
+def _published_file(request: HttpRequest, pk: int, *, word: bool) -> HttpResponse:
+    """Answer with a published follow-up's stored file, or with how its making goes."""
+    field = "docx" if word else "pdf"
     published = _published(request, pk)
-    return _docx_response(
-        follow_up_docx(content=published.content), f"uppfoljning-{published.year}.docx"
-    )
+    if not getattr(published, field):
+        document = published_document(published=published, word=word, create=asks(request))
+        if document is None or document.status != Status.READY or request.method == "POST":
+            return document_response(request, document)
+        published.refresh_from_db(fields=[field])  # stored by the task since it was read
+    elif request.method == "POST":
+        return redirect(request.get_full_path())  # stored: nothing to try again
+    extension, content_type = ("docx", DOCX) if word else ("pdf", PDF)
+    filename = f"uppfoljning-{published.year}.{extension}"
+    return file_response(bytes(getattr(published, field)), filename, content_type)
 
 
 @login_required
 def follow_up_preview_docx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    """Return the year's follow-up as it reads now as a Word file, without publishing it."""
+    """Return the year's follow-up as it reads now as a Word file, without publishing it (made
+    in the background; a page shows progress until it is ready)."""
     plan = edited_plan(request, pk, year)
     content = follow_up_document(plan=plan, year=year, gap=GapForm(request.GET or None).gap())
-    return _docx_response(follow_up_docx(content=content), f"uppfoljning-{year}-utkast.docx")
-
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _docx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    document = follow_up_preview_document(
+        content=content, year=year, word=True, create=asks(request)
+    )
+    return document_response(request, document)
 
 
 def published_compare(request: HttpRequest, pk: int) -> HttpResponse:
@@ -535,9 +558,11 @@ def published_compare(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """Return the whole plan as a PDF for whoever may read the plan."""
+    """Return the whole plan as a PDF for whoever may read the plan (typeset in the background
+    once per content; a page shows progress until it is ready)."""
     plan = get_object_or_404(
         plan_permissions.visible_plans(request.user).select_related("owner"), pk=pk
     )
     filename = f"{slugify(plan.title)[:80] or 'plan'}.pdf"
-    return _pdf_response(plan_document_render(plan=plan), filename)
+    document = plan_pdf_document(plan=plan, filename=filename, create=asks(request))
+    return document_response(request, document)

@@ -23,6 +23,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.test import Client, override_settings
+from django.utils.timezone import now
+from django_tasks_db.models import DBTaskResult
 from page import ValidationProfile, validate_pdf_bytes
 from pytest_django.plugin import blocking_manager_key
 from weasyprint.document import Document
@@ -90,7 +92,9 @@ DEMO_MEDIA = "demo-media"
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[None]:
+def django_db_setup(
+    django_db_setup, django_db_blocker, tmp_path_factory, _tasks_run_inline
+) -> Iterator[None]:
     """Load the demo (plans and councils) once, after the test database is created."""
     media = tmp_path_factory.getbasetemp() / DEMO_MEDIA
     with (
@@ -205,11 +209,18 @@ def _media_in_tmp(settings, tmp_path, tmp_path_factory) -> None:
         shutil.copytree(demo_media, settings.MEDIA_ROOT)
 
 
-@pytest.fixture(autouse=True)
-def _document_cache_in_tmp(settings, tmp_path) -> None:
-    """Keep typeset documents in the test's own folder, never in the project's cache/."""
-    documents = {**settings.CACHES["documents"], "LOCATION": str(tmp_path / "documents")}
-    settings.CACHES = {**settings.CACHES, "documents": documents}
+# Background tasks (documents typeset off the request path) run inside the request that asks for
+# them, so a first GET answers with the file; a test of the worker itself sets DATABASE_TASKS
+# (tests/test_documents_in_background.py).
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _tasks_run_inline() -> Iterator[None]:
+    """Run every task where it is enqueued, whatever TASKS_BACKEND says, the demo's too."""
+    with override_settings(TASKS=IMMEDIATE_TASKS):
+        yield
 
 
 # A PDF as small as one can be: enough for its type to be read from the content.
@@ -470,6 +481,11 @@ def objects(norberg, alice, bob, charlie, diana, superuser, measure, budget, mee
         "accesslog": AccessLog.objects.create(username="x"),
         "accessfailurelog": AccessFailureLog.objects.create(username="x"),
     }
+    records["indicatorvalue"] = records["indicator"].values.get()
+    # django-tasks-db's admin of task results, on our site for superusers only.
+    records["dbtaskresult"] = DBTaskResult.objects.create(
+        task_path="folkhalsa.tasks.x", args_kwargs={}, backend_name="default", run_after=now()
+    )
     users = {"alice": alice, "bob": bob, "charlie": charlie, "diana": diana, "root": superuser}
     return {"users": users, "records": records}
 

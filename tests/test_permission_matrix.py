@@ -23,8 +23,11 @@ USERS = ["anonymous", "alice", "bob", "charlie", "diana"]
 
 # Records of Norbergs kommun (or shared ones) used for each model's object URLs.
 OWNED = {"plan", "focusarea", "result", "measure", "budget", "person", "indicator"}
+OWNED |= {"indicatorvalue"}  # on the indicator's rules
 SHARED_READ_ONLY = {"targetarea", "globalgoal"}
-DJANGO_ONLY = {"accessattempt", "accesslog", "accessfailurelog"}
+# Libraries' admins on our site, for superusers only: django-axes' records of logins and
+# django-tasks-db's task results (folkhalsa/admin.py).
+DJANGO_ONLY = {"accessattempt", "accesslog", "accessfailurelog", "dbtaskresult"}
 EDITORS_OF_PLANS = {"alice", "diana"}
 
 
@@ -39,6 +42,8 @@ def _expected(route: Route, user: str) -> int:
         return 200  # for everyone, linked from every page
     if name == "favicon":
         return 301  # to the icon among the static files
+    if name == "health":
+        return 200  # for a load balancer: anyone, no login (a POST answers 405)
     if name in PUBLIC_PAGES:
         return PUBLIC_PAGES[name]
     if name in {"my_work", "notification_settings"}:
@@ -348,6 +353,10 @@ ADMIN_WRITES = {
     "password": {"user": {"diana"}},
 }
 ADMIN_WRITES["change"]["user"] = {"diana"}
+# An indicator value's first text field is its area code, made invalid by the added letter: its
+# change writes for nobody here; its list's bulk delete and its delete page are the editors'.
+ADMIN_WRITES["change"].pop("indicatorvalue")
+ADMIN_WRITES["changelist"]["indicatorvalue"] = EDITORS
 # council-admin: diana's saves. Not written: a seat holding (the changed field is a date, made
 # invalid), an amendment (never changed). Deletes refused: a body with meetings, a seat with
 # attendance, a meeting or item with dispatches, amendments or attachments (kept records).

@@ -37,8 +37,10 @@ from councils.selectors import (
     notice_deadline,
     notice_document,
 )
+from folkhalsa.documents import Kind, document_for
 from folkhalsa.mail import send_each
-from folkhalsa.pdf import render_pdf
+from folkhalsa.models import RenderedDocument
+from folkhalsa.pdf import html_to_pdf, render_html
 from folkhalsa.validators import single_line
 
 # The variants the documents are written as: the minutes are archived (PDF/A, tagged), the notice
@@ -68,30 +70,66 @@ def local_datetime_text(value: datetime.datetime) -> str:
 
 def render_notice_pdf(*, meeting: Meeting) -> bytes:
     """Return the notice with the agenda as a PDF."""
-    document = notice_document(meeting=meeting)
-    return render_pdf(
-        template_name="councils/pdf/notice.html",
-        context={"document": document},
-        variant=NOTICE_VARIANT,
-    )
+    return html_to_pdf(html=_notice_html(meeting), variant=NOTICE_VARIANT)
 
 
 def render_minutes_pdf(*, meeting: Meeting) -> bytes:
     """Return the minutes as an archival, tagged PDF."""
-    document = minutes_document(meeting=meeting)
-    return render_pdf(
-        template_name="councils/pdf/minutes.html",
-        context={"document": document},
-        variant=MINUTES_VARIANT,
-    )
+    return html_to_pdf(html=_minutes_html(meeting), variant=MINUTES_VARIANT)
 
 
 def render_extract_pdf(*, item: AgendaItem) -> bytes:
     """Return one paragraph of the minutes with the checking lines, as an archival PDF."""
-    return render_pdf(
-        template_name="councils/pdf/extract.html",
-        context={"document": extract_document(item=item)},
-        variant=EXTRACT_VARIANT,
+    return html_to_pdf(html=_extract_html(item), variant=EXTRACT_VARIANT)
+
+
+def _notice_html(meeting: Meeting) -> str:
+    document = notice_document(meeting=meeting)
+    return render_html(template_name="councils/pdf/notice.html", context={"document": document})
+
+
+def _minutes_html(meeting: Meeting) -> str:
+    document = minutes_document(meeting=meeting)
+    return render_html(template_name="councils/pdf/minutes.html", context={"document": document})
+
+
+def _extract_html(item: AgendaItem) -> str:
+    document = extract_document(item=item)
+    return render_html(template_name="councils/pdf/extract.html", context={"document": document})
+
+
+# The council's documents for a page, typeset in the background once per content (their HTML,
+# rendered here from the selectors' dataclasses, and the stylesheet): a new version of the
+# meeting or the minutes is a new document (folkhalsa/documents.py).
+
+
+def notice_pdf_document(
+    *, meeting: Meeting, filename: str, create: bool = True
+) -> RenderedDocument | None:
+    """Return the notice's PDF as made in the background."""
+    html = _notice_html(meeting)
+    return document_for(
+        kind=Kind.NOTICE_PDF, html=html, variant=NOTICE_VARIANT, filename=filename, create=create
+    )
+
+
+def minutes_pdf_document(
+    *, meeting: Meeting, filename: str, create: bool = True
+) -> RenderedDocument | None:
+    """Return the minutes' PDF as made in the background."""
+    html = _minutes_html(meeting)
+    return document_for(
+        kind=Kind.MINUTES_PDF, html=html, variant=MINUTES_VARIANT, filename=filename, create=create
+    )
+
+
+def extract_pdf_document(
+    *, item: AgendaItem, filename: str, create: bool = True
+) -> RenderedDocument | None:
+    """Return an extract's PDF as made in the background."""
+    html = _extract_html(item)
+    return document_for(
+        kind=Kind.EXTRACT_PDF, html=html, variant=EXTRACT_VARIANT, filename=filename, create=create
     )
 
 

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +18,7 @@ from councils.selectors import (
     COMING_MEETINGS_SHOWN,
     body_together,
     body_tree,
+    body_tree_roots,
     coming_meetings,
     seats_on,
     seats_with_holdings,
@@ -32,12 +34,21 @@ from councils.views.common import (
     saved_message,
 )
 
+# Top-level bodies a page (each with the groups below it).
+BODIES_PER_PAGE = 25
+
 
 @login_required
 def body_list(request: HttpRequest) -> HttpResponse:
-    """List the bodies she reads as a tree, councils with their groups below them."""
+    """List the bodies she reads as a tree, councils with their groups below them, a page of
+    top-level bodies at a time, found by their name or their organisation's."""
+    text = request.GET.get("q", "").strip()[:200]
+    roots = body_tree_roots(user=request.user, text=text)
+    page = Paginator(roots, BODIES_PER_PAGE).get_page(request.GET.get("sida"))
     context = {
-        "tree": body_tree(user=request.user),
+        "tree": body_tree(user=request.user, roots=page.object_list),
+        "page": page,
+        "query": text,
         "can_create": can_create_bodies(request.user),
     }
     return render(request, "councils/body_list.html", context)

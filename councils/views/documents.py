@@ -12,13 +12,11 @@ from councils import services
 from councils.forms import MinutesSendForm, NoticeSendForm
 from councils.models import AgendaItem, Dispatch, DispatchRecipient, Meeting
 from councils.selectors import dispatch_history, meeting_attachments, minutes_participants
-from councils.services import (
-    SendingFailed,
-    meeting_send_notice,
-    notice_plan,
-    render_extract_pdf,
-    render_minutes_pdf,
-    render_notice_pdf,
+from councils.services import SendingFailed, meeting_send_notice, notice_plan
+from councils.services.documents import (
+    extract_pdf_document,
+    minutes_pdf_document,
+    notice_pdf_document,
 )
 from councils.views.common import (
     document_file_name,
@@ -26,27 +24,26 @@ from councils.views.common import (
     managed_meeting,
     refusal_messages,
 )
+from folkhalsa.documents import asks, document_response
 
-
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+# Each PDF is typeset in the background once per content; its address shows progress until then
+# (folkhalsa/documents.py), behind the same rules on who may read it.
 
 
 def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Return the notice with the agenda as a PDF, for readers of the meeting."""
     meeting = document_meeting(request, pk)
-    return _pdf_response(
-        render_notice_pdf(meeting=meeting), document_file_name("kallelse", meeting, "pdf")
-    )
+    filename = document_file_name("kallelse", meeting, "pdf")
+    document = notice_pdf_document(meeting=meeting, filename=filename, create=asks(request))
+    return document_response(request, document)
 
 
 def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Return the minutes as a PDF: for readers, and for anyone once public and checked."""
     meeting = document_meeting(request, pk, public=True)
-    content = render_minutes_pdf(meeting=meeting)
-    return _pdf_response(content, document_file_name("protokoll", meeting, "pdf"))
+    filename = document_file_name("protokoll", meeting, "pdf")
+    document = minutes_pdf_document(meeting=meeting, filename=filename, create=asks(request))
+    return document_response(request, document)
 
 
 def extract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
@@ -54,9 +51,10 @@ def extract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(AgendaItem.objects.only("pk", "meeting_id", "paragraph"), pk=pk)
     meeting = document_meeting(request, item.meeting_id, public=True)
     item.meeting = meeting
-    content = render_extract_pdf(item=item)
     stem = "utdrag" + (f"-{item.paragraph}" if item.paragraph else "")
-    return _pdf_response(content, document_file_name(stem, meeting, "pdf"))
+    filename = document_file_name(stem, meeting, "pdf")
+    document = extract_pdf_document(item=item, filename=filename, create=asks(request))
+    return document_response(request, document)
 
 
 def _warn_unreached(request: HttpRequest, dispatch: Dispatch) -> None:

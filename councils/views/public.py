@@ -12,10 +12,16 @@ from councils import selectors
 from councils.models import CalendarFeed
 from councils.views.minutes import minutes_context
 
+NOTICES_PER_PAGE = 50
+
 
 def notice_board(request: HttpRequest) -> HttpResponse:
-    """Show the announcements of checked minutes that are up today (public)."""
-    context = {"announcements": selectors.notice_board(), "today": timezone.localdate()}
+    """Show the announcements of checked minutes that are up today, a page at a time, found by
+    the organisation's or the body's name (public)."""
+    text = _search_text(request)
+    announcements = selectors.notice_board(text=text)
+    page = Paginator(announcements, NOTICES_PER_PAGE).get_page(request.GET.get("sida"))
+    context = {"page": page, "query": text, "today": timezone.localdate()}
     return render(request, "councils/notice_board.html", context)
 
 
@@ -23,10 +29,17 @@ PUBLIC_MINUTES_PER_PAGE = 25
 
 
 def public_minutes_list(request: HttpRequest) -> HttpResponse:
-    """List the checked minutes of public bodies, newest first (public)."""
-    minutes = selectors.public_minutes_list()
+    """List the checked minutes of public bodies, newest first, found by the organisation's or
+    the body's name (public)."""
+    text = _search_text(request)
+    minutes = selectors.public_minutes_list(text=text)
     page = Paginator(minutes, PUBLIC_MINUTES_PER_PAGE).get_page(request.GET.get("sida"))
-    return render(request, "councils/public_minutes_list.html", {"page": page})
+    return render(request, "councils/public_minutes_list.html", {"page": page, "query": text})
+
+
+def _search_text(request: HttpRequest) -> str:
+    """Return what she searched for (`q`), as far as a search takes it."""
+    return request.GET.get("q", "").strip()[:200]
 
 
 @require_safe

@@ -4,11 +4,13 @@ from decimal import Decimal
 
 from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import OuterRef, Prefetch, Subquery, Sum
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from plans.admin.rules import (
+    RowChoicesFormSet,
+    RowWidgets,
     ScopedInline,
     VersionedAdmin,
     chosen_plan,
@@ -25,12 +27,14 @@ from plans.models import (
     BudgetLine,
     FocusArea,
     Measure,
+    Organisation,
 )
 from plans.selectors import budget_table
 
 
-class BudgetFunderInline(ScopedInline):
+class BudgetFunderInline(RowWidgets, ScopedInline):
     model = BudgetFunder
+    formset = RowChoicesFormSet  # each funder named from its row, not with a query per row
     fields = ["organisation", "order", "rate_per_inhabitant", "population", "share", "grant"]
     readonly_fields = ["grant"]
 
@@ -40,10 +44,16 @@ class BudgetFunderInline(ScopedInline):
 
     autocomplete_fields = ["organisation"]
 
+    def get_queryset(self, request):
+        # Each row names its organisation by path: read all of them in one recursive query.
+        with_paths = Prefetch("organisation", queryset=Organisation.objects.with_paths())
+        return super().get_queryset(request).prefetch_related(with_paths)
+
 
 class BudgetLineInline(ScopedInline):
     model = BudgetLine
     form = BudgetLineForm
+    formset = RowChoicesFormSet  # the plan's focus areas and measures read once, not per line
     readonly_fields = ["line_total", "line_difference"]
 
     def get_queryset(self, request):

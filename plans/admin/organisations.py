@@ -14,6 +14,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from plans import permissions
 from plans.admin.rules import (
     ManagedOrganisationChoices,
+    RowChoicesFormSet,
+    RowWidgets,
     SafeInlineFormSet,
     ScopedAdmin,
     ScopedInline,
@@ -64,10 +66,11 @@ class PersonInline(ScopedInline):
         return obj is not None and obj.pk in readable
 
 
-class OrganisationRoleInline(ScopedInline):
+class OrganisationRoleInline(RowWidgets, ScopedInline):
     """Users' roles in the organisation: seen and handed out by its administrators only."""
 
     model = Role
+    formset = RowChoicesFormSet  # each user named from the row, not with a query per row
     fields = ["user", "kind"]
     autocomplete_fields = ["user"]
 
@@ -79,7 +82,7 @@ class OrganisationRoleInline(ScopedInline):
     def get_queryset(self, request):
         # Only the roles of accounts she manages: another organisation's user she could not
         # choose again, and so could not save the row.
-        roles = super().get_queryset(request)
+        roles = super().get_queryset(request).select_related("user")
         if request.user.is_superuser:
             return roles
         return roles.filter(user__in=permissions.manageable_users(request.user))
@@ -198,6 +201,8 @@ class OrganisationAdmin(ScopedAdmin, TreeOrderAdmin):
 class PersonAdmin(ScopedAdmin):
     owner_path = "organisation"
     list_display = ["name", "title", "organisation", "email"]
+    list_select_related = []
+    list_organisation_paths = ("organisation",)
     search_fields = ["name", "title", "email", "organisation__name"]
     autocomplete_fields = ["organisation", "user"]
 
@@ -230,6 +235,8 @@ class RoleAdmin(ManagedOrganisationChoices, ScopedAdmin):
     owner_path = "organisation"
     edit_roles = permissions.MANAGE_USERS
     list_display = ["user", "kind", "organisation"]
+    list_select_related = ["user"]
+    list_organisation_paths = ("organisation",)
     list_filter = ["kind"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]

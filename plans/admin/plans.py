@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from plans import permissions
 from plans.admin.rules import (
+    RowChoicesOnce,
+    RowWidgets,
     SafeInlineFormSet,
     ScopedInline,
     TreeOrderAdmin,
@@ -72,6 +74,8 @@ class FocusAreaInline(VersionedInline):
 class PlanAdmin(VersionedAdmin):
     owner_path = "owner"
     list_display = ["title", "kind", "owner", "start_year", "end_year", "status"]
+    list_select_related = []
+    list_organisation_paths = ("owner",)
     list_filter = ["kind", "status", "start_year"]
     search_fields = ["title", "owner__name", "vision", "purpose"]
     autocomplete_fields = ["owner", "parent"]
@@ -144,11 +148,11 @@ class ResultAdmin(VersionedAdmin):
         return f"{obj.focus_area.plan.title}: {obj.focus_area.number} › {obj}"
 
 
-class ResponsibilityFormSet(OneLeadActor, SafeInlineFormSet):
+class ResponsibilityFormSet(OneLeadActor, RowChoicesOnce, SafeInlineFormSet):
     """A measure's organisations, as on the site's measure page: at most one lead actor."""
 
 
-class ResponsibilityInline(ScopedInline):
+class ResponsibilityInline(RowWidgets, ScopedInline):
     model = Responsibility
     formset = ResponsibilityFormSet
     fields = ["organisation", "role", "cooperation"]
@@ -191,6 +195,7 @@ class MeasureAdmin(VersionedAdmin):
     # An index covers this order, so a page of 87 000 measures needs no sort.
     ordering = ["plan_id", "order", "code", "pk"]
     autocomplete_fields = ["plan", "focus_area", "result", "tags"]
+    autocomplete_select_related = ["plan"]  # for `autocomplete_label`
     # Once the plan is known (the measure's own, or ?plan= on the add page, or the plan
     # posted), the focus area and result are chosen among that plan's only, in the document's
     # order; before, the search names each with its plan.
@@ -205,6 +210,10 @@ class MeasureAdmin(VersionedAdmin):
             {"fields": [("target_year", "start_year", "end_year"), "status", "approach", "tags"]},
         ),
     ]
+
+    def autocomplete_label(self, obj: Measure) -> str:
+        """Name a measure found by search with its plan: "1A1 Läsombud" is in many."""
+        return f"{obj.plan.title}: {obj}"
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         request.measure_plan_id = obj.plan_id if obj else chosen_plan(request)

@@ -15,7 +15,7 @@ from django.core.exceptions import (
 )
 from django.core.paginator import Paginator
 from django.db import models, router
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -161,8 +161,26 @@ class RulesAdmin(FormRules):
     """What every admin of ours shares, so the views Django and its add-ons bring obey our rules.
 
     Object pages of records outside the user's reach answer 404; history pages only read;
-    changelist filters go only through the filters the page offers.
+    changelist filters go only through the filters the page offers. Lists are paged without
+    counting every row the user may read (a country's measures, values and meetings), and
+    organisations a row names by their paths are read for the page in one query.
     """
+
+    show_full_result_count = False
+    # Relations to organisations each row of the list names by its path (`Organisation.path`):
+    # read for the whole page in one recursive query, not one per row. Leave them out of
+    # `list_select_related`, which would read them without their paths.
+    list_organisation_paths: tuple[str, ...] = ()
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        paths = [
+            Prefetch(relation, queryset=Organisation.objects.with_paths())
+            for relation in self.list_organisation_paths
+        ]
+        if paths:
+            changelist.result_list = changelist.result_list.prefetch_related(*paths)
+        return changelist
 
     def _object_or_404(self, request, object_id) -> None:
         if self.get_object(request, admin.utils.unquote(object_id)) is None:
@@ -331,6 +349,62 @@ class ScopedInline(FormRules, admin.TabularInline):
 
     has_add_permission = has_change_permission
     has_delete_permission = has_change_permission
+
+
+# --- Rows of an inline: choices read once for the page, not once per row -------------
+
+
+class RowAutocompleteSelect(SafeAutocompleteSelect):
+    """An autocomplete in an inline's row that names its chosen record from the row as read
+    for the page (`known`), not with a query per row."""
+
+    known: dict[str, str] | None = None
+
+    def optgroups(self, name, value, attr=None):
+        chosen = [str(v) for v in value if is_id(v)]
+        if self.known is None or not all(v in self.known for v in chosen):
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for pk in chosen:
+            options.append(self.create_option(name, pk, self.known[pk], True, len(options)))
+        return [(None, options, 0)]
+
+
+class RowChoicesOnce:
+    """Read the choices of an inline's rows once for the page: a select's options are shared
+    by the rows, and an autocomplete names the record its row already holds."""
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        for name, field in form.fields.items():
+            if not isinstance(field, forms.ModelChoiceField) or field.widget.is_hidden:
+                continue  # the row's own id is a hidden choice among the page's rows
+            widget = getattr(field.widget, "widget", field.widget)  # inside the "+" wrapper
+            if isinstance(widget, RowAutocompleteSelect):
+                chosen = getattr(form.instance, name, None) if form.instance.pk else None
+                widget.known = {str(chosen.pk): field.label_from_instance(chosen)} if chosen else {}
+            else:
+                field.choices = widget.choices = self._shared_choices(name, field)
+
+    def _shared_choices(self, name: str, field: forms.ModelChoiceField) -> list:
+        shared = self.__dict__.setdefault("_row_choices", {})
+        if name not in shared:
+            shared[name] = list(field.choices)
+        return shared[name]
+
+
+class RowWidgets:
+    """An inline whose autocompletes name their records without a query per row."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            using = kwargs.get("using")
+            kwargs["widget"] = RowAutocompleteSelect(db_field, self.admin_site, using=using)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class RowChoicesFormSet(RowChoicesOnce, SafeInlineFormSet):
+    """Rows of an inline whose choices are read once for the page."""
 
 
 class VersionedAdmin(ScopedAdmin):

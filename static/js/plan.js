@@ -20,3 +20,30 @@ document.body.addEventListener("fokusera", (event) => {
   }
   target.focus();
 });
+
+// A plan too large to show at once opens one top focus area at a time (plans/views.py
+// `_area_links`). Opened or closed in place, the keyboard lands on the area's heading.
+let landing = null;
+document.body.addEventListener("htmx:beforeRequest", (event) => {
+  const link = event.target;
+  landing = link.matches("a.area-toggle") ? new URL(link.href).hash.slice(1) : null;
+});
+document.body.addEventListener("htmx:afterSettle", () => {
+  const heading = landing === null ? null : document.getElementById(`${landing}-rubrik`);
+  landing = null;
+  if (heading === null) return;
+  heading.setAttribute("tabindex", "-1");
+  heading.focus();
+});
+
+// A link to a measure or sub-area inside a closed area lands on the area (its anchors are
+// there); with JavaScript the area opens, landing on the measure itself.
+function openAreaHolding() {
+  const id = decodeURIComponent(window.location.hash.slice(1));
+  const inside = id ? document.getElementById(id) : null;
+  if (inside === null || !inside.matches(".anchor-inside")) return;
+  const toggle = inside.closest("section").querySelector("a.area-toggle");
+  window.location.replace(toggle.href.split("#")[0] + window.location.hash);
+}
+openAreaHolding();
+window.addEventListener("hashchange", openAreaHolding);
