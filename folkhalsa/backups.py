@@ -53,6 +53,15 @@ def backup_create(*, output: Path) -> dict[str, Any]:
     output = output.resolve()
     if not output.parent.is_dir():
         raise BackupError(_("Mappen %(folder)s finns inte.") % {"folder": output.parent})
+    if output.is_relative_to(Path(settings.MEDIA_ROOT).resolve()):
+        # It would hold its own half-written self, and each backup every earlier one.
+        raise BackupError(
+            _(
+                "Säkerhetskopian kan inte skrivas i mappen för uppladdade filer (%(folder)s), "
+                "som den kopierar: välj en annan mapp."
+            )
+            % {"folder": settings.MEDIA_ROOT}
+        )
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".backup-") as work:
         work_dir = Path(work)
         if connection.vendor == "postgresql":
@@ -61,6 +70,8 @@ def backup_create(*, output: Path) -> dict[str, Any]:
             database_file, database = _copy_sqlite(work_dir / SQLITE_COPY)
         partial = work_dir / "archive.tar"
         manifest = _write_archive(partial, database_file, database)
+        # Every password hash and person of the service: for the owner's eyes only.
+        partial.chmod(0o600)
         os.replace(partial, output)  # the same folder: the archive appears whole
     return manifest
 
@@ -414,14 +425,24 @@ def _swap_media(media_root: Path, staging: Path) -> None:
     """Put the staged files in MEDIA_ROOT's place: the old entries are moved aside, the new ones
     moved in (renames within one folder, so MEDIA_ROOT may be a mount point), the old removed."""
     replaced = Path(tempfile.mkdtemp(dir=media_root, prefix=STAGING_PREFIXES[1]))
+    old = [e for e in media_root.iterdir() if not e.name.startswith(STAGING_PREFIXES)]
+    moved_out, moved_in = [], []
     try:
-        for entry in media_root.iterdir():
-            if not entry.name.startswith(STAGING_PREFIXES):
-                entry.rename(replaced / entry.name)
-        for entry in staging.iterdir():
+        for entry in old:
+            entry.rename(replaced / entry.name)
+            moved_out.append(entry.name)
+        for entry in list(staging.iterdir()):
             entry.rename(media_root / entry.name)
-    finally:
-        shutil.rmtree(replaced, ignore_errors=True)
+            moved_in.append(entry.name)
+    except OSError:
+        # Put the old files back as they were: a failed swap loses none of them.
+        for name in moved_in:
+            (media_root / name).rename(staging / name)
+        for name in moved_out:
+            (replaced / name).rename(media_root / name)
+        replaced.rmdir()
+        raise
+    shutil.rmtree(replaced, ignore_errors=True)
 
 
 # --- Verification -----------------------------------------------------------------------------

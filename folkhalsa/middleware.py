@@ -10,7 +10,7 @@ from collections.abc import Callable
 from importlib import import_module
 
 from django.conf import settings
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import translation
@@ -70,6 +70,24 @@ request_logger = logging.getLogger("folkhalsa.requests")
 # replaced, so a client cannot write line breaks or megabytes into the log.
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,99}")
 _SECRET_URL_ARGUMENTS = ("token",)
+# The addresses whose segment after these is a token (a download link, a calendar feed): masked
+# also where the path did not resolve (a redirect adding a dropped slash, a 404 for an added one).
+_SECRET_PATH = re.compile(r"^(/(?:hamta|kalender)/)[^/]+?(?=(?:\.ics)?(?:/|$))")
+
+
+class SecretPathFilter(logging.Filter):
+    """Mask the tokens in paths that other loggers write (Django's "Not Found: /kalender/…"),
+    as the request log masks them: on every handler, so no log line carries a working link."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _SECRET_PATH.sub(r"\1***", arg) if isinstance(arg, str) else arg
+                for arg in record.args
+            )
+        if isinstance(record.msg, str):
+            record.msg = _SECRET_PATH.sub(r"\1***", record.msg)
+        return True
 
 
 class RequestLogMiddleware:
@@ -105,7 +123,7 @@ class RequestLogMiddleware:
         fields = {
             "method": request.method,
             "path": _logged_path(request),
-            "query_keys": sorted({key[:50] for key in request.GET})[:20],
+            "query_keys": _query_keys(request),
             "status": response.status_code,
             "duration_ms": duration_ms,
             "queries": queries,
@@ -145,7 +163,16 @@ def _logged_path(request: HttpRequest) -> str:
     )
     for secret in filter(None, secrets):
         path = path.replace(secret, "***")
-    return path
+    return _SECRET_PATH.sub(r"\1***", path)
+
+
+def _query_keys(request: HttpRequest) -> list[str]:
+    """Return the query string's keys (at most 20, each cut at 50 characters); none where the
+    query string could not be read (too many fields: the request was answered with 400)."""
+    try:
+        return sorted({key[:50] for key in request.GET})[:20]
+    except SuspiciousOperation:
+        return []
 
 
 def _user_id(request: HttpRequest) -> int | None:

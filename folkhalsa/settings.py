@@ -252,8 +252,13 @@ LOGGING = {
         "json": {"()": "folkhalsa.middleware.JsonLogFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {"secret_paths": {"()": "folkhalsa.middleware.SecretPathFilter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["secret_paths"],
+        },
         "requests": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",

@@ -15,8 +15,9 @@ from reports.models import Indicator, IndicatorTarget, IndicatorValue
 
 # An indicator's values on its own page, as rows to edit, up to this many; a region's indicator
 # holds a value per municipality, year and sex, and those are read and changed in the list of
-# values, filtered on the indicator, a page at a time.
-VALUES_ON_INDICATOR_PAGE = 100
+# values, filtered on the indicator, a page at a time. Forty rows of seven fields keep the page
+# (the admin's templates draw every field of every row) under half a second.
+VALUES_ON_INDICATOR_PAGE = 40
 
 
 class IndicatorRowInline(FormRules, admin.TabularInline):

@@ -219,7 +219,7 @@ def test_an_indicator_with_many_values_links_to_them_instead_of_listing_them(obj
     assert f"{link}{indicator.pk}" in text and f"{VALUES_ON_INDICATOR_PAGE + 1} värden" in text
     listed = client.get(f"{link}{indicator.pk}")
     assert listed.context["cl"].result_count == VALUES_ON_INDICATOR_PAGE + 1
-    assert len(listed.context["cl"].result_list) == 100  # a page at a time
+    assert len(listed.context["cl"].result_list) == min(100, VALUES_ON_INDICATOR_PAGE + 1)
     # The targets stay on the indicator's page, and it still saves.
     assert 'name="targets-TOTAL_FORMS"' in text
 

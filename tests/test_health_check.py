@@ -158,3 +158,12 @@ def test_enqueuing_the_heartbeat_adds_one_query(django_assert_num_queries):
     with django_assert_num_queries(queries):
         Client().get(URL)
     assert DBTaskResult.objects.count() == 1
+
+
+def test_the_heartbeat_deletes_tasks_finished_more_than_a_week_ago():
+    old = _task(waited=8 * 86400, finished=8 * 86400 - 5)
+    recent = _task(waited=6 * 86400, finished=6 * 86400 - 5)
+    waiting = _task(waited=30)
+    heartbeat.call()
+    assert set(DBTaskResult.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
+    assert not DBTaskResult.objects.filter(pk=old.pk).exists()

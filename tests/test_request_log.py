@@ -80,3 +80,28 @@ def test_other_records_keep_their_message_as_json():
         {"name": "x", "levelname": "ERROR", "msg": "%s fel", "args": (1,)}
     )
     assert json.loads(JsonLogFormatter().format(record))["message"] == "1 fel"
+
+
+def test_djangos_own_not_found_line_masks_a_token_in_the_path():
+    """The console handler's filter masks tokens in what other loggers write (Django's 404)."""
+    import logging
+
+    from folkhalsa.middleware import SecretPathFilter
+
+    handler = next(
+        h
+        for h in logging.getLogger().handlers
+        if any(isinstance(f, SecretPathFilter) for f in h.filters)
+    )
+    record = logging.LogRecord(
+        "django.request",
+        logging.WARNING,
+        __file__,
+        1,
+        "Not Found: %s",
+        ("/kalender/hemligNyckel123/arshjul.ics/",),
+        None,
+    )
+    assert handler.filter(record)
+    message = record.getMessage()
+    assert "hemligNyckel123" not in message and message == "Not Found: /kalender/***/arshjul.ics/"
