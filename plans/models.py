@@ -154,6 +154,9 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisationer")
         ordering = ["name"]
+        # Lists of bodies, meetings and their rows, plans and indicators are ordered by their
+        # organisation's name: a page is read through this index, not sorted over a country.
+        indexes = [models.Index(fields=["name"], name="organisation_name")]
         constraints = [
             models.UniqueConstraint(
                 fields=["parent", "name"],
@@ -553,6 +556,8 @@ class Result(Versioned):
         verbose_name = _("långsiktigt förväntat resultat")
         verbose_name_plural = _("långsiktigt förväntade resultat")
         ordering = ["number"]
+        # The admin's list order (`ResultAdmin.ordering`): a page is read from the index.
+        indexes = [models.Index(fields=["number", "id"], name="result_list_order")]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"

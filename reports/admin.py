@@ -1,7 +1,8 @@
 """The admin for indicators, with their values and targets, on the rules of plans/admin/rules.py."""
 
 from django.contrib import admin
-from django.db.models import Q
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.db.models import Max, Min, Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -154,6 +155,28 @@ def _value_count(indicator: Indicator) -> int:
     return indicator.value_count
 
 
+class YearFilter(admin.SimpleListFilter):
+    """The values of a year: every year from the first to the last, read at the two ends of
+    an index (listing the distinct years would read every value of the country)."""
+
+    title = _("år")
+    parameter_name = "year__exact"  # as the field's own filter named it
+
+    def lookups(self, request, model_admin) -> list[tuple[int, str]]:
+        span = model_admin.get_queryset(request).aggregate(first=Min("year"), last=Max("year"))
+        if span["first"] is None:
+            return []
+        return [(year, str(year)) for year in range(span["first"], span["last"] + 1)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if not (value.isascii() and value.isdigit() and len(value) <= 4):
+            raise IncorrectLookupParameters(value)
+        return queryset.filter(year=int(value))
+
+
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(ScopedAdmin):
     """Every indicator's values, a page at a time: on the indicators' rules (read by those
@@ -163,7 +186,7 @@ class IndicatorValueAdmin(ScopedAdmin):
     list_display = ["__str__", "indicator", "area_code", "year", "tertial", "sex", "value"]
     list_display_links = ["__str__"]
     # Bounded choices only: a filter on the indicator or organisation would list the country.
-    list_filter = ["year", "sex", "source"]
+    list_filter = [YearFilter, "sex", "source"]
     list_select_related = ["indicator"]
     search_fields = ["indicator__name", "=area_code", "area_name"]
     autocomplete_fields = ["indicator", "organisation"]

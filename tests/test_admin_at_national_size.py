@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from bench.national import NationalSize, generate_national
 from councils.models import Body, Seat
-from plans.models import FocusArea, Measure, Organisation, Person, Plan, Role
+from plans.models import PATH_SEPARATOR, FocusArea, Measure, Organisation, Person, Plan, Role
 from reports.admin import VALUES_ON_INDICATOR_PAGE
 from reports.models import Indicator, IndicatorValue, Sex, Source
 from tests.conftest import client_for
@@ -245,6 +245,20 @@ def test_values_list_shows_what_she_may_read_with_bounded_filters(objects):
     assert IndicatorValue.objects.count() > 1
 
 
+def test_values_list_offers_every_year_from_the_first_to_the_last_and_filters_on_one(objects):
+    indicator = objects["records"]["indicator"]
+    _values(indicator, 3, start=2019)
+    url = reverse("admin:reports_indicatorvalue_changelist")
+    root = client_for(objects["users"]["root"])
+    years = {v.year for v in IndicatorValue.objects.all()}
+    text = root.get(url).content.decode()
+    offered = {int(y) for y in re.findall(r"year__exact=(\d+)", text)}
+    assert offered == set(range(min(years), max(years) + 1))
+    listed = root.get(url, {"year__exact": "2020"}).context["cl"].result_list
+    assert {v.year for v in listed} == {2020} and len(listed) == 1
+    assert root.get(url, {"year__exact": "tjugo"}).url.endswith("?e=1")
+
+
 def test_a_strategist_cannot_add_a_value_to_another_organisations_indicator(objects, alingsas):
     theirs = Indicator.objects.create(owner=alingsas, name="Alingsås ohälsotal", source="manuell")
     form = {
@@ -364,3 +378,49 @@ def test_task_results_are_for_superusers_only(objects):
     assert listed.status_code == 200 and root.get(change).status_code == 200
     assert "delete_selected" not in listed.content.decode()
     assert not re.search(r'href="[^"]*dbtaskresult/add/', listed.content.decode())
+
+
+# --- Lists in a tree's order, a page at a time -------------------------------------------
+
+
+def test_focus_area_list_pages_through_every_plan_in_the_documents_order(superuser):
+    generate_national(size=COUNTRY, today=TODAY)
+    whole = FocusArea.objects.in_document_order().order_by("plan_id", "tree_ordering", "-pk")
+    expected = [(a.pk, a.tree_numbers) for a in whole]
+    cl = client_for(superuser).get(reverse("admin:plans_focusarea_changelist")).context["cl"]
+    assert [(a.pk, a.tree_numbers) for a in cl.result_list] == expected[:100]
+    paginator = type(cl.paginator)(cl.queryset, 7)  # pages that start and end inside plans
+    listed = [
+        (a.pk, a.tree_numbers)
+        for number in paginator.page_range
+        for a in paginator.page(number).object_list
+    ]
+    assert listed == expected and len({a.plan_id for a in whole}) > 5
+
+
+def test_focus_area_list_reads_the_tree_of_the_pages_plans_only(superuser):
+    generate_national(size=COUNTRY, today=TODAY)
+    url = reverse("admin:plans_focusarea_changelist")
+    client = client_for(superuser)
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    tree = next(q["sql"] for q in captured if "RECURSIVE" in q["sql"])
+    ranked = tree.split("__tree", 1)[0]  # the rank table the recursion starts from
+    assert '"plan_id" IN' in ranked
+
+
+def test_lists_name_units_by_their_paths_walking_up_from_the_pages_organisations(
+    superuser, library, alingsas
+):
+    Person.objects.create(name="Lena Bok", organisation=library)
+    Person.objects.create(name="Per Alm", organisation=alingsas)
+    client = client_for(superuser)
+    url = reverse("admin:plans_person_changelist")
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        text = client.get(url).content.decode()
+    assert PATH_SEPARATOR.join(["Norbergs kommun", "Biblioteket"]) in text
+    assert "Alingsås kommun" in text
+    paths = [q["sql"] for q in captured if "RECURSIVE" in q["sql"]]
+    assert len(paths) == 1 and "__up" in paths[0]  # seeded with the page's organisations

@@ -2,7 +2,8 @@
 the strategist's tool; this is the administrators')."""
 
 from django.contrib import admin
-from django.db.models import Prefetch
+from django.core.paginator import Page
+from django.db.models import Count, Prefetch
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,7 @@ from plans.admin.rules import (
     SafeInlineFormSet,
     ScopedInline,
     TreeOrderAdmin,
+    TreePaginator,
     VersionedAdmin,
     VersionedInline,
     VersionedInlineFormSet,
@@ -115,6 +117,48 @@ class DocumentOrderAdmin(TreeOrderAdmin):
     def get_queryset(self, request):
         return FocusArea.objects.in_document_order().select_related("plan")
 
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return PlanPagePaginator(queryset, per_page, orphans, allow_empty_first_page)
+
+
+class PlanPagePaginator(TreePaginator):
+    """Page focus areas listed plan by plan, walking the tree of the page's plans only.
+
+    The rows of each plan are counted in one query; the plans those counts place on the page
+    are the only ones the recursive query reads, not the focus areas of a whole country.
+    """
+
+    @cached_property
+    def plan_counts(self) -> list[tuple[int, int]]:
+        rows = self.object_list.order_by().without_tree_fields().values_list("plan_id")
+        return list(rows.annotate(rows=Count("pk")).order_by("plan_id"))
+
+    @cached_property
+    def count(self) -> int:
+        return sum(rows for _, rows in self.plan_counts)
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self._rows(bottom, top), number, self)
+
+    def _rows(self, bottom: int, top: int):
+        """Return the rows from bottom to top, reading the tree of their plans only."""
+        listed = self.object_list
+        if tuple(listed.query.order_by[:2]) != ("plan_id", "tree_ordering"):
+            return listed[bottom:top]  # sorted by a column: the whole tree, as Django would
+        plans, before, seen = [], 0, 0
+        for plan_id, rows in self.plan_counts:
+            if seen + rows > bottom and seen < top:
+                before = before if plans else seen
+                plans.append(plan_id)
+            seen += rows
+        within = listed.all().tree_filter(plan_id__in=plans)
+        return within[bottom - before : top - before]
+
 
 @admin.register(FocusArea)
 class FocusAreaAdmin(VersionedAdmin, DocumentOrderAdmin):
@@ -135,6 +179,9 @@ class ResultAdmin(VersionedAdmin):
     owner_path = "focus_area__plan__owner"
     list_display = ["number", "title", "focus_area"]
     list_select_related = ["focus_area__parent__parent", "focus_area__plan"]
+    # An index covers this order (`result_list_order`), so a page of a country's results
+    # needs no sort.
+    ordering = ["number", "pk"]
     search_fields = ["title", "focus_area__title", "focus_area__plan__title"]
     autocomplete_fields = ["focus_area"]
 

@@ -15,7 +15,7 @@ from django.core.exceptions import (
 )
 from django.core.paginator import Paginator
 from django.db import models, router
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -157,6 +157,17 @@ def _refuse_secret_lookups(request) -> None:
         raise BadRequest(_("Listan kan inte filtreras på ett hemligt fält."))
 
 
+def with_organisation_paths(rows: list[models.Model], relations: tuple[str, ...]) -> list:
+    """Give the rows the organisations they name through the relations, with their paths, read
+    in one query that walks up from those organisations only (not the country's tree)."""
+    ids = {getattr(row, f"{relation}_id") for row in rows for relation in relations}
+    found = {o.pk: o for o in Organisation.objects.with_paths().at(ids - {None})}
+    for row in rows:
+        for relation in relations:
+            setattr(row, relation, found.get(getattr(row, f"{relation}_id")))
+    return rows
+
+
 class RulesAdmin(FormRules):
     """What every admin of ours shares, so the views Django and its add-ons bring obey our rules.
 
@@ -174,12 +185,10 @@ class RulesAdmin(FormRules):
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
-        paths = [
-            Prefetch(relation, queryset=Organisation.objects.with_paths())
-            for relation in self.list_organisation_paths
-        ]
-        if paths:
-            changelist.result_list = changelist.result_list.prefetch_related(*paths)
+        if self.list_organisation_paths:
+            changelist.result_list = with_organisation_paths(
+                list(changelist.result_list), self.list_organisation_paths
+            )
         return changelist
 
     def _object_or_404(self, request, object_id) -> None:
