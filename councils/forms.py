@@ -319,7 +319,7 @@ class BodyForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         organisations = Organisation.objects.with_paths()
         if not user.is_superuser:
-            organisations = organisations.filter(pk__in=organisations_for(user, MANAGE_COUNCILS))
+            organisations = organisations.at(organisations_for(user, MANAGE_COUNCILS))
         self.fields["organisation"].queryset = organisations.order_by("name")
         parents = manageable_bodies(user).select_related("organisation")
         if self.instance.pk:

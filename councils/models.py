@@ -1,6 +1,7 @@
 """Councils and other bodies: seats and who holds them, meetings, agendas, attendance, minutes."""
 
 import datetime
+import functools
 import secrets
 
 import holidays
@@ -33,15 +34,20 @@ def appeal_last_day(posted_on: datetime.date) -> datetime.date:
 
 
 def _working_day(day: datetime.date) -> bool:
-    if day.weekday() >= 5:
-        return False
-    public = holidays.country_holidays("SE", years=day.year)
-    # The lag (1930:173) 2 § treats these eves as public holidays.
-    eves = {(12, 24), (12, 31)}
+    return day.weekday() < 5 and day not in _days_off(day.year)
+
+
+@functools.cache
+def _days_off(year: int) -> frozenset[datetime.date]:
+    """Return the year's public holidays with the eves lag (1930:173) 2 § treats as such:
+    midsummer, Christmas and New Year's Eve. Computed once a year per process: the notice board
+    asks for each announcement it shows, and the library builds its calendar afresh each time."""
+    public = holidays.country_holidays("SE", years=year)
+    eves = {datetime.date(year, 12, 24), datetime.date(year, 12, 31)}
     midsummer = next((d for d, name in public.items() if name == "Midsummer Day"), None)
-    if midsummer is not None and day == midsummer - datetime.timedelta(days=1):
-        return False
-    return day not in public and (day.month, day.day) not in eves
+    if midsummer is not None:
+        eves.add(midsummer - datetime.timedelta(days=1))
+    return frozenset(public) | eves
 
 
 # The announcement is to be posted no later than the second day after the checking (8 kap. 12 §).

@@ -154,8 +154,9 @@ def seat_organisation_choices(user: AnyUser) -> QuerySet[Organisation]:
     organisations = Organisation.objects.with_paths()
     if user.is_authenticated and user.is_superuser:
         return organisations
-    managed = organisations_for(user, MANAGE_COUNCILS)
-    return organisations.filter(Q(parent__isnull=True) | Q(pk__in=managed))
+    # Seeded with the ones she may choose: the tree walk visits those and their ancestors.
+    tops = Organisation.objects.filter(parent__isnull=True).values_list("pk", flat=True)
+    return organisations.at([*tops, *organisations_for(user, MANAGE_COUNCILS)])
 
 
 def linkable_plans(user: AnyUser, body: Body | None = None) -> QuerySet[Plan]:

@@ -1221,14 +1221,11 @@ def seat_organisations(*, body: Body) -> QuerySet[Organisation]:
     """Return the organisations a seat may be held on behalf of, with their paths.
 
     Every top-level organisation (a municipality, a region, the police) and every unit of the
-    body's own organisation: one recursive query, not the whole country's units.
+    body's own organisation; the tree walked from these only, not the whole country's.
     """
-    own = list(Organisation.objects.below([body.organisation_id]).values_list("pk", flat=True))
-    return (
-        Organisation.objects.with_paths()
-        .filter(Q(parent__isnull=True) | Q(pk__in=own))
-        .order_by("name")
-    )
+    own = Organisation.objects.below([body.organisation_id]).values_list("pk", flat=True)
+    tops = Organisation.objects.filter(parent__isnull=True).values_list("pk", flat=True)
+    return Organisation.objects.with_paths().at([*tops, *own]).order_by("name")
 
 
 # --- Mitt arbete: what councils ask of the secretary and of members (folkhalsa/my_work.py) ---

@@ -29,17 +29,17 @@ ORGANISATIONS_PER_PAGE = 50
 @require_safe
 def start(request: HttpRequest) -> HttpResponse:
     """Say what the site is and whose it is, and list the organisations that publish."""
-    organisations = Paginator(publishing_organisations(), ORGANISATIONS_PER_PAGE)
-    context = {
-        "operator": settings.SITE_OPERATOR,
-        "page": organisations.get_page(request.GET.get("sida")),
-    }
+    ids = publishing_organisations().values_list("pk", flat=True)
+    page = Paginator(ids, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("sida"))
+    # The page's organisations with their paths, the tree walked up from these only.
+    organisations = Organisation.objects.with_paths().at(page).order_by("name", "pk")
+    context = {"operator": settings.SITE_OPERATOR, "page": page, "organisations": organisations}
     return render(request, "public/start.html", context)
 
 
 def _public_organisation(request: HttpRequest, pk: int) -> Organisation:
     """Return the organisation if it publishes something or the user works there; else 404."""
-    organisation = get_object_or_404(Organisation.objects.with_paths(), pk=pk)
+    organisation = get_object_or_404(Organisation.objects.with_paths().at([pk]))
     if _works_there(request, organisation):
         return organisation
     if not publishing_organisations().filter(pk=pk).exists():

@@ -45,15 +45,17 @@ def public_bodies() -> QuerySet[Body]:
 
 def publishing_organisations() -> QuerySet[Organisation]:
     """Return the organisations with something public: an adopted plan, a published follow-up
-    or a public body; by name, one query (EXISTS, so one row per organisation)."""
+    or a public body; by name, one query (EXISTS, so one row per organisation).
+
+    Without their paths: a page of them reads its paths with `with_paths().at(ids)`, so no
+    count or test of one organisation walks the tree of every organisation.
+    """
     plans = public_plans().filter(owner=OuterRef("pk"))
     follow_ups = public_follow_ups().filter(plan__owner=OuterRef("pk"))
     bodies = public_bodies().filter(organisation=OuterRef("pk"))
-    return (
-        Organisation.objects.with_paths()
-        .filter(Exists(plans) | Exists(follow_ups) | Exists(bodies))
-        .order_by("name", "pk")
-    )
+    return Organisation.objects.filter(
+        Exists(plans) | Exists(follow_ups) | Exists(bodies)
+    ).order_by("name", "pk")
 
 
 @dataclass

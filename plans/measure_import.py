@@ -440,10 +440,11 @@ class _Organisations:
 
     def __init__(self, plan: Plan, names: set[str]) -> None:
         wanted = {_key(n.rsplit(PATH_SEPARATOR.strip(), 1)[-1]) for n in names}
-        rows = Organisation.objects.with_paths().values_list(
-            "pk", "name", "tree_names", "tree_path"
-        )
-        self.found = [r for r in rows if _key(r[1]) in wanted] if wanted else []
+        # The names first, then the paths of those named only: the tree walk starts from them.
+        named = Organisation.objects.values_list("pk", "name") if wanted else []
+        ids = [pk for pk, name in named if _key(name) in wanted]
+        rows = Organisation.objects.with_paths().at(ids)
+        self.found = list(rows.values_list("pk", "name", "tree_names", "tree_path"))
         owner_path = Organisation.objects.below([plan.owner_id]).filter(pk=plan.owner_id)
         self.root = owner_path.values_list("tree_path", flat=True).first()[0]
         self.owner = plan.owner
@@ -748,9 +749,7 @@ class _Context:
 
     def _actors_text(self, row: RowPlan) -> str:
         ids = [org for org in row.actors if isinstance(org, int)]
-        paths = dict(
-            Organisation.objects.with_paths().filter(pk__in=ids).values_list("pk", "tree_names")
-        )
+        paths = dict(Organisation.objects.with_paths().at(ids).values_list("pk", "tree_names"))
         parts = []
         for org, role in row.actors.items():
             name = PATH_SEPARATOR.join(map(str, paths[org])) if isinstance(org, int) else org[1]

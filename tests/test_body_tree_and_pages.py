@@ -6,8 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from councils.forms import BodyForm
 from councils.models import Body
-from plans.models import Role
+from plans.models import Organisation, Role
+from plans.permissions import MANAGE_COUNCILS, organisations_for
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +109,18 @@ def test_the_body_page_shows_rules_seats_meetings_and_groups(meeting, alice, nor
     assert "färre än organets minsta antal (4)" in text
     assert "Styrgrupp" in text
     assert reverse("councils:body_edit", args=[meeting.body_id]) not in text  # alice reads
+
+
+def test_a_body_is_offered_the_organisations_she_manages_walking_only_those(
+    norberg, library, alingsas, alice
+):
+    Role.objects.create(user=alice, organisation=library, kind=Role.Kind.SECRETARY)
+    for n in range(3):  # not hers: neither offered nor visited
+        alingsas.children.create(name=f"Alingsås enhet {n}")
+    offered = BodyForm(user=alice).fields["organisation"].queryset
+    assert [o.path for o in offered] == ["Norbergs kommun › Biblioteket"]
+    managed = organisations_for(alice, MANAGE_COUNCILS)
+    whole_walk = Organisation.objects.with_paths().filter(pk__in=managed).order_by("name")
+    assert [(o.pk, o.tree_names) for o in offered] == [(o.pk, o.tree_names) for o in whole_walk]
+    # The walk starts from the library: the library and Norberg above it, of six organisations.
+    assert offered.query.rank_table_query.count() == 2

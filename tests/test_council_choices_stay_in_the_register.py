@@ -7,9 +7,13 @@ import datetime
 import re
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 
 from councils.models import Attendance, Seat, SeatHolding
+from councils.permissions import seat_organisation_choices
+from councils.selectors import seat_organisations
+from plans import permissions
 from plans.models import Organisation, Person
 from tests.conftest import client_for
 from tests.html_forms import main_form
@@ -154,3 +158,25 @@ def test_norbergs_secretary_never_reaches_norsjos_register_in_the_demo(demo):
     new = {"name": "Nils Nyberg", "email": "nils@example.se", "starts_on": "2025-01-01"}
     assert client.post(holder, new).status_code == 302
     assert Person.objects.get(name="Nils Nyberg").organisation == norberg
+
+
+def test_seat_organisation_choices_walk_only_the_choosable_and_their_ancestors(
+    diana, council, library, alingsas, outsiders
+):
+    for n in range(3):  # Alingsås' units: not choosable, nor visited
+        outsiders[1].organisation.children.create(name=f"Alingsås enhet {n}")
+    managed = permissions.organisations_for(diana, permissions.MANAGE_COUNCILS)
+    whole_walk = Organisation.objects.with_paths().filter(
+        Q(parent__isnull=True) | Q(pk__in=managed)
+    )
+    choices = seat_organisation_choices(diana)
+    rows = [(o.pk, o.tree_path, o.tree_names) for o in choices]
+    assert rows == [(o.pk, o.tree_path, o.tree_names) for o in whole_walk]
+    assert [o.name for o in choices] == ["Alingsås kommun", "Norbergs kommun", "Biblioteket"]
+    assert Organisation.objects.count() == 7
+    assert choices.query.rank_table_query.count() == 3  # the tree walk starts from them
+    site = seat_organisations(body=council)  # the site's seat form: the same choices
+    assert [(o.pk, o.tree_names) for o in site] == sorted(
+        [(o.pk, o.tree_names) for o in whole_walk], key=lambda row: row[1][-1]
+    )
+    assert site.query.rank_table_query.count() == 3

@@ -10,6 +10,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook
 
@@ -491,3 +493,28 @@ def test_a_budget_spread_over_several_lines_is_changed_in_the_budget_only(alice,
         "Rad 2: Insatsens budget för 2025 står på 2 poster; ändra beloppen i budgeten, eller "
         "lämna Budget som den är (300)."
     )
+
+
+def test_actors_are_found_and_named_by_paths_read_from_them_only(measure, norberg, library):
+    for n in range(5):  # the rest of the country, which the tree reads have no business in
+        Organisation.objects.create(name=f"Kommun {n}").children.create(name=f"Enhet {n}")
+    content = xlsx(
+        [
+            ["Nr", "Insats", "Ansvarig", "Samverkan"],
+            ["1A", "Läsfrämjande insatser", "Biblioteket", "Norbergs kommun"],
+        ]
+    )
+    with CaptureQueriesContext(connection) as captured:
+        preview = _preview(measure.plan, content)
+    assert preview.changed[0].changes == [
+        "Aktörer: Norbergs kommun › Biblioteket (ansvarig); Norbergs kommun (samverkanspart)"
+    ]
+    trees = [q["sql"] for q in captured.captured_queries if _organisation_tree(q["sql"])]
+    assert trees and all("__up" in sql for sql in trees)  # none walks every organisation
+    seeded = f'WHERE "id" IN ({norberg.pk}, {library.pk})'
+    assert any(seeded in sql or seeded.replace(", ", ",") in sql for sql in trees)
+
+
+def _organisation_tree(sql: str) -> bool:
+    """Return whether the query is a tree read of organisations."""
+    return "__tree" in sql and 'FROM "plans_organisation"' in sql

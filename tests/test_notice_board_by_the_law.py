@@ -10,12 +10,13 @@ import email
 import re
 from email import policy
 
+import holidays
 import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from councils.models import Body, Meeting, appeal_last_day
+from councils.models import Body, Meeting, _days_off, appeal_last_day
 from councils.selectors import notice_board, secretary_work
 from councils.services import minutes_post_announcement, minutes_record_create
 from folkhalsa.notifications import send_notifications
@@ -221,3 +222,23 @@ def test_the_announcement_stays_up_to_a_moved_last_day(norberg):
     )
     for day, up in [("2026-12-24", True), ("2026-12-28", True), ("2026-12-29", False)]:
         assert (meeting in notice_board(today=datetime.date.fromisoformat(day))) is up, day
+
+
+def test_the_notice_board_reads_the_holiday_calendar_once_a_year_not_per_announcement(
+    norberg, monkeypatch
+):
+    body = Body.objects.create(organisation=norberg, name="Socialnämnden", kind=Body.Kind.BOARD)
+    for day in range(1, 13):  # twelve announcements up on 20 December 2026
+        meeting = new_meeting(body, stockholm(2026, 11, day, 13, 0), status="justerat")
+        Meeting.objects.filter(pk=meeting.pk).update(
+            checked_on=datetime.date(2026, 12, 1), posted_on=datetime.date(2026, 12, day)
+        )
+    built = []
+    real = holidays.country_holidays
+    monkeypatch.setattr(
+        holidays, "country_holidays", lambda *a, **kw: built.append(kw["years"]) or real(*a, **kw)
+    )
+    _days_off.cache_clear()
+    board = list(notice_board(today=datetime.date(2026, 12, 20)))
+    assert datetime.date(2027, 1, 4) in {m.takes_down_on for m in board}  # posted 11 December
+    assert len(board) == 12 and sorted(built) == [2026, 2027]  # not once per announcement

@@ -185,3 +185,27 @@ def test_an_adopted_plan_names_its_owner_with_a_link_to_the_owners_page(
     # A draft's owner may publish nothing: no link to a page that may not exist.
     draft = client_for(alice).get(reverse("plans:plan_detail", args=[draft_plan.pk]))
     assert reverse("organisation", args=[norberg.pk]) not in draft.content.decode()
+
+
+def test_the_organisation_and_its_path_are_read_from_it_upwards_only(publishing_norberg, alice):
+    unit = publishing_norberg.children.create(name="Folkhälsoenheten")
+    for user, organisation in (
+        (None, publishing_norberg),
+        (alice, publishing_norberg),
+        (alice, unit),
+    ):
+        client = client_for(user)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("organisation", args=[organisation.pk]))
+        assert response.status_code == 200
+        trees = [q["sql"] for q in captured.captured_queries if _organisation_tree(q["sql"])]
+        # Every tree read starts from given organisations (her roles', the page's): none walks
+        # every organisation of the country.
+        assert all("__up" in sql for sql in trees)
+        assert any(f'WHERE "id" IN ({organisation.pk})' in sql for sql in trees)
+    assert "Norbergs kommun › Folkhälsoenheten" in response.content.decode()
+
+
+def _organisation_tree(sql: str) -> bool:
+    """Return whether the query is a tree read of organisations."""
+    return "__tree" in sql and 'FROM "plans_organisation"' in sql

@@ -75,7 +75,11 @@ def test_the_list_is_paged_and_its_query_count_does_not_grow_with_the_country(ad
     after = {who: _start(who)[0] for who in (None, alice)}
     assert after == before
     # 15 municipalities with adopted plans, 2 regions with public bodies, Norberg.
-    _, first = _start()
+    with CaptureQueriesContext(connection) as captured:
+        _, first = _start()
+    trees = [q["sql"] for q in captured.captured_queries if "__tree" in q["sql"]]
+    # One tree read, up from the page's organisations: no count walks every organisation.
+    assert len(trees) == 1 and "__up" in trees[0]
     assert first.count('class="plan-facts"') == min(18, ORGANISATIONS_PER_PAGE)
     assert "Gen region 001" in first and "18 organisationer" in first
 
