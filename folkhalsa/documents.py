@@ -7,6 +7,12 @@ the files that lay it out, so the same plan is typeset once however many ask, an
 of the plan, the meeting or the minutes, or a new layout, makes a new document. The document's
 own address answers with the file once it is ready and, until then, with a page saying it is
 being made (status 202), so every rule on who may read it stays where it was: in the view.
+
+That page asks whether the document is ready at an address of its own (`document_status`),
+which reads the row alone: gathering a large follow-up again to find its key takes most of a
+second, asking the row a few milliseconds. The address carries the row's id signed for the user
+the view let read it, and lapses after a while, so no one else learns how its making goes.
+A user may have only DOCUMENT_PENDING_PER_USER documents waiting at once.
 """
 
 import datetime
@@ -18,13 +24,17 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core import signing
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.views.decorators.http import require_GET
 
 from folkhalsa import pdf
 from folkhalsa.models import RenderedDocument
@@ -38,6 +48,10 @@ PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # How often the page of a document being made asks whether it is ready.
 PROGRESS_SECONDS = 3
+# How long the address that page asks stays good: after that the page goes back to the
+# document's own address, which decides again whether she may read it.
+PROGRESS_TOKEN_SECONDS = 600
+_PROGRESS_SALT = "folkhalsa.documents.progress"
 
 # What typesets each kind: a function of the document returning its bytes, or None where it
 # stores the file itself (a published follow-up keeps its files with it). Named by path, so the
@@ -95,9 +109,11 @@ def document_for(
     layout: Iterable[Path] = (pdf.STYLESHEET,),
     key: str = "",
     create: bool = True,
+    user: AbstractBaseUser | AnonymousUser | None = None,
 ) -> RenderedDocument | None:
-    """Return the document of this content: ready, or asked of the task queue (once); without
-    `create` (a POST asking to try again) only one already asked for, else None.
+    """Return the document of this content: ready, or asked of the task queue (once) for
+    `user`; without `create` (a POST asking to try again) only one already asked for, and None
+    where there is none or `user` already has DOCUMENT_PENDING_PER_USER documents waiting.
 
     Two requests for the same new document may arrive together: the unique kind and key let one
     of them create the row and enqueue its task in one transaction; the other waits for that
@@ -107,7 +123,8 @@ def document_for(
         kind=kind, variant=variant, shown=html if content is None else content, layout=layout
     )
     document = _found(kind, key)
-    if document is None and not create:
+    asker = user if user is not None and user.is_authenticated else None
+    if document is None and (not create or _queue_full(asker)):
         return None
     if document is None:
         with transaction.atomic():
@@ -120,6 +137,7 @@ def document_for(
                     "variant": variant,
                     "filename": filename,
                     "content_type": content_type,
+                    "asked_by": asker,
                 },
             )
             if created:
@@ -135,6 +153,19 @@ def document_for(
 def _found(kind: str, key: str) -> RenderedDocument | None:
     """Return the row without its source (which may be large); the file comes with it."""
     return RenderedDocument.objects.defer("html", "content").filter(kind=kind, key=key).first()
+
+
+def _queue_full(user: AbstractBaseUser | None) -> bool:
+    """Return whether the user already has as many documents waiting as she may; anonymous
+    visitors ask only for public records, which are typeset once each whoever asks."""
+    if user is None:
+        return False
+    waiting = RenderedDocument.objects.filter(
+        asked_by=user,
+        status__in=(Status.WAITING, Status.RENDERING),
+        changed_at__gte=_stale(),  # a lost one is asked for again by whoever asks next
+    )
+    return waiting.count() >= settings.DOCUMENT_PENDING_PER_USER
 
 
 def _enqueue(document_id: int, *, delay: float = 0) -> None:
@@ -156,6 +187,8 @@ def _requeue_if_lost(document: RenderedDocument) -> None:
     its task was lost (a worker stopped mid-way). Only one request asks (a conditional update)."""
     if document.status not in (Status.WAITING, Status.RENDERING):
         return
+    if document.changed_at >= _stale():
+        return  # the usual case, decided without asking the database
     lost = RenderedDocument.objects.filter(
         pk=document.pk, status__in=(Status.WAITING, Status.RENDERING), changed_at__lt=_stale()
     )
@@ -265,11 +298,14 @@ def asks(request: HttpRequest) -> bool:
 
 def document_response(request: HttpRequest, document: RenderedDocument | None) -> HttpResponse:
     """Answer at the document's own address: the file when ready, else a page saying how it goes
-    (a POST asks again for one that failed)."""
+    (a POST asks again for one that failed); a GET without a document was refused because she
+    has too many waiting."""
     if request.method == "POST":
         if document is not None and document.status == Status.FAILED:
             document_retry(document)
         return redirect(request.get_full_path())
+    if document is None:
+        return queue_full_response(request)
     if document.status == Status.READY:
         return file_response(bytes(document.file), document.filename, document.content_type)
     return progress_response(request, document)
@@ -286,9 +322,51 @@ def file_response(data: bytes, filename: str, content_type: str) -> HttpResponse
 def progress_response(request: HttpRequest, document: RenderedDocument) -> HttpResponse:
     """Return the page of a document not ready: 202 while it is made, 500 once it failed."""
     failed = document.status == Status.FAILED
-    context = {"document": document, "failed": failed, "url": request.get_full_path()}
+    context = {
+        "document": document,
+        "failed": failed,
+        "url": request.get_full_path(),
+        "status_url": reverse("document_status", args=[progress_token(document, request.user)]),
+        "seconds": PROGRESS_SECONDS,
+    }
     response = render(request, "documents/progress.html", context, status=500 if failed else 202)
     response["Cache-Control"] = "no-store"
     if not failed:
         response["Retry-After"] = str(PROGRESS_SECONDS)
+    return response
+
+
+def queue_full_response(request: HttpRequest) -> HttpResponse:
+    """Return the page saying she has too many documents waiting to ask for another (429)."""
+    context = {"pending": settings.DOCUMENT_PENDING_PER_USER}
+    response = render(request, "documents/queue_full.html", context, status=429)
+    response["Retry-After"] = str(PROGRESS_SECONDS * 10)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def progress_token(document: RenderedDocument, user: AbstractBaseUser | AnonymousUser) -> str:
+    """Return the signed id of the document for this user (None for a visitor)."""
+    return signing.dumps([document.pk, user.pk], salt=_PROGRESS_SALT)
+
+
+@require_GET
+def document_status(request: HttpRequest, token: str) -> JsonResponse:
+    """Say how the making of a document goes (202 while it is made, 200 once ready or failed),
+    to the user its page was shown to; 404 for anyone else and once the address lapsed."""
+    try:
+        document_id, user_id = signing.loads(
+            token, salt=_PROGRESS_SALT, max_age=PROGRESS_TOKEN_SECONDS
+        )
+    except (signing.BadSignature, ValueError, TypeError):
+        raise Http404 from None
+    if user_id != request.user.pk:
+        raise Http404
+    document = RenderedDocument.objects.only("status", "changed_at").filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    _requeue_if_lost(document)
+    making = document.status in (Status.WAITING, Status.RENDERING)
+    response = JsonResponse({"status": document.status}, status=202 if making else 200)
+    response["Cache-Control"] = "no-store"
     return response

@@ -137,6 +137,15 @@ class RenderedDocument(models.Model):
     # When someone last asked for it: rows nobody asks for are pruned.
     asked_at = models.DateTimeField(_("senast efterfrågad"), auto_now_add=True, db_index=True)
     rendered_at = models.DateTimeField(_("skapad"), null=True, blank=True)
+    # Who asked for it first: a user may have only so many documents waiting at once.
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("beställd av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("skapat dokument")

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from folkhalsa import public_pages
+from folkhalsa.documents import document_status
 from folkhalsa.health import health
 from folkhalsa.my_work import my_work_view
 from folkhalsa.notifications import notification_settings
@@ -19,6 +20,8 @@ urlpatterns = [
     path("tillganglighet/", accessibility_statement, name="accessibility_statement"),
     path("favicon.ico", favicon, name="favicon"),
     path("halsa/", health, name="health"),  # for a load balancer
+    # Whether a document being made is ready: what its progress page asks (folkhalsa/documents.py).
+    path("dokument/<str:token>/status/", document_status, name="document_status"),
     path("mitt-arbete/", my_work_view, name="my_work"),
     path("mitt-arbete/aviseringar/", notification_settings, name="notification_settings"),
     # The public face (folkhalsa/public_pages.py): start page, organisations, public calendars.

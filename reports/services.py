@@ -474,10 +474,10 @@ def follow_up_render(*, content: dict) -> bytes:
 
 
 def follow_up_preview_document(
-    *, content: dict, year: int, word: bool, create: bool = True
+    *, content: dict, year: int, word: bool, create: bool = True, user: User | None = None
 ) -> RenderedDocument | None:
     """Return the year's follow-up as it reads now, as PDF or Word, typeset in the background
-    once per content (folkhalsa/documents.py)."""
+    once per content for `user` (folkhalsa/documents.py)."""
     if word:
         return document_for(
             kind=Kind.FOLLOW_UP_PREVIEW_DOCX,
@@ -486,6 +486,7 @@ def follow_up_preview_document(
             filename=f"uppfoljning-{year}-utkast.docx",
             content_type=DOCX,
             create=create,
+            user=user,
         )
     return document_for(
         kind=Kind.FOLLOW_UP_PREVIEW_PDF,
@@ -494,6 +495,7 @@ def follow_up_preview_document(
         layout=FOLLOW_UP_PDF_LAYOUT,
         filename=f"uppfoljning-{year}-utkast.pdf",
         create=create,
+        user=user,
     )
 
 
@@ -542,8 +544,10 @@ def plan_document_render(*, plan: Plan) -> bytes:
     return html_to_pdf(html=html, variant=PLAN_DOCUMENT_VARIANT)
 
 
-def plan_pdf_document(*, plan: Plan, filename: str, create: bool = True) -> RenderedDocument | None:
-    """Return the whole plan's PDF, typeset in the background once per content.
+def plan_pdf_document(
+    *, plan: Plan, filename: str, create: bool = True, user: User | None = None
+) -> RenderedDocument | None:
+    """Return the whole plan's PDF, typeset in the background once per content for `user`.
 
     Anyone may ask for an adopted plan's PDF and typesetting takes seconds, so it is made once
     for what it shows: its HTML (rendered here, as its context holds records) and stylesheet.
@@ -555,6 +559,7 @@ def plan_pdf_document(*, plan: Plan, filename: str, create: bool = True) -> Rend
         variant=PLAN_DOCUMENT_VARIANT,
         filename=filename,
         create=create,
+        user=user,
     )
 
 

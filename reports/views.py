@@ -1,6 +1,8 @@
 """Pages of the follow-up: indicators and their Kolada import; rounds, the owners' reports, the
 strategist's review; the yearly PDF, its publishing, and the exports."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
@@ -434,12 +436,24 @@ def follow_up_preview(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """Return the year's follow-up as it reads now as a PDF, without publishing it (typeset in
     the background; a page shows progress until it is ready)."""
     plan = edited_plan(request, pk, year)
-    gap = GapForm(request.GET or None).gap()
+    gap = preview_gap(request)
     content = follow_up_document(plan=plan, year=year, gap=gap)
     document = follow_up_preview_document(
-        content=content, year=year, word=False, create=asks(request)
+        content=content, year=year, word=False, create=asks(request), user=request.user
     )
     return document_response(request, document)
+
+
+def preview_gap(request: HttpRequest) -> Decimal:
+    """Return the gap a preview is asked for, written one way (5, 5.0 and 5.00 are one document);
+    400 for a gap the form refuses, rather than another document of the default."""
+    form = GapForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        raise BadRequest(
+            _("Skillnaden mellan kvinnor och män ska vara ett tal från 0 med högst två decimaler.")
+        )
+    gap = form.gap().normalize()
+    return gap.quantize(Decimal(1)) if gap == gap.to_integral_value() else gap
 
 
 @login_required
@@ -527,9 +541,9 @@ def follow_up_preview_docx(request: HttpRequest, pk: int, year: int) -> HttpResp
     """Return the year's follow-up as it reads now as a Word file, without publishing it (made
     in the background; a page shows progress until it is ready)."""
     plan = edited_plan(request, pk, year)
-    content = follow_up_document(plan=plan, year=year, gap=GapForm(request.GET or None).gap())
+    content = follow_up_document(plan=plan, year=year, gap=preview_gap(request))
     document = follow_up_preview_document(
-        content=content, year=year, word=True, create=asks(request)
+        content=content, year=year, word=True, create=asks(request), user=request.user
     )
     return document_response(request, document)
 
@@ -564,5 +578,7 @@ def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         plan_permissions.visible_plans(request.user).select_related("owner"), pk=pk
     )
     filename = f"{slugify(plan.title)[:80] or 'plan'}.pdf"
-    document = plan_pdf_document(plan=plan, filename=filename, create=asks(request))
+    document = plan_pdf_document(
+        plan=plan, filename=filename, create=asks(request), user=request.user
+    )
     return document_response(request, document)

@@ -196,6 +196,20 @@ def _every_pdf_passes_its_profiles(monkeypatch) -> None:
     monkeypatch.setattr(Document, "write_pdf", validated)
 
 
+@pytest.fixture
+def typesettings(monkeypatch) -> list[str]:
+    """Count what WeasyPrint typesets: the title of each PDF (its entry point, wrapped: the PDF
+    is still validated)."""
+    typeset, write_pdf = [], Document.write_pdf
+
+    def counting(document: Document, *args, **options) -> bytes | None:
+        typeset.append(document.metadata.title)
+        return write_pdf(document, *args, **options)
+
+    monkeypatch.setattr(Document, "write_pdf", counting)
+    return typeset
+
+
 # --- Council attachments (wt-meetings) ---
 
 

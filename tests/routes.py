@@ -88,9 +88,16 @@ def url_for(route: Route, records: dict) -> str | None:
             return reverse(route.name, args=[obj.pk, history.pk])
         key = "id" if "id" in route.params else "object_id"
         return reverse(route.name, kwargs={key: obj.pk})
-    if route.name in {"councils:calendar_feed", "year_wheel:feed", "councils:download_link"}:
-        # A person's private calendar address, a recipient's download link: a secret, not an id
-        # (tests/test_calendar_feeds_per_person.py, tests/test_dispatch_attachments.py).
+    secrets = {
+        "councils:calendar_feed",
+        "year_wheel:feed",
+        "councils:download_link",
+        "document_status",
+    }
+    if route.name in secrets:
+        # A person's private calendar address, a recipient's download link, a document's status
+        # for its reader: a secret, not an id (tests/test_calendar_feeds_per_person.py,
+        # tests/test_dispatch_attachments.py, tests/test_document_progress.py).
         return None
     site_page = route.name.startswith(SITE_NAMESPACES) or route.name in PROJECT_RECORD_ROUTES
     if site_page and route.params:

@@ -20,12 +20,12 @@ from django.urls import reverse
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
-from weasyprint.document import Document
 
 from folkhalsa import documents, pdf
 from folkhalsa.models import RenderedDocument
 from plans.models import FocusArea, Measure, Plan
 from plans.services import versioned_save
+from reports import services
 from reports.models import PublishedFollowUp
 from reports.services import follow_up_publish
 from tests.conftest import DATABASE_TASKS, client_for, publishable
@@ -56,19 +56,6 @@ def run_worker(monkeypatch) -> None:
         worker_id="test",
         excluded_queue_names=[],
     ).run()
-
-
-@pytest.fixture
-def typesettings(monkeypatch) -> list[str]:
-    """Count what WeasyPrint typesets (its entry point, wrapped: the PDF is still validated)."""
-    typeset, write_pdf = [], Document.write_pdf
-
-    def counting(document: Document, *args, **options) -> bytes | None:
-        typeset.append(document.metadata.title)
-        return write_pdf(document, *args, **options)
-
-    monkeypatch.setattr(Document, "write_pdf", counting)
-    return typeset
 
 
 def _plan_pdf_url(plan: Plan) -> str:
@@ -320,3 +307,76 @@ def test_publishing_on_postgresql_stores_the_pdf_once_the_worker_ran(
     assert "Uppföljning 2025" in _pdf_text(bytes(published.pdf))
     assert bytes(published.docx).startswith(b"PK")
     assert set(RenderedDocument.objects.values_list("status", flat=True)) == {Status.READY}
+
+
+def _at_once(*asks) -> list:
+    """Run each request in a thread of its own, with its own connection; return the answers."""
+    answers, errors = [None] * len(asks), []
+
+    def run(index: int) -> None:
+        try:
+            answers[index] = asks[index]()
+        except BaseException as error:  # raised in the test, not lost in the thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(asks))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+    return answers
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_publishing_at_once_publish_one_version(
+    postgresql_only, alice, diana, measure, queued, monkeypatch
+):
+    plan = publishable(measure.plan, 2025)
+    barrier = threading.Barrier(2)
+    lock = services.locked
+
+    def locked_together(*args, **kwargs):
+        barrier.wait(timeout=10)  # both have read the page and ask to lock the plan
+        return lock(*args, **kwargs)
+
+    monkeypatch.setattr(services, "locked", locked_together)
+    url = reverse("reports:follow_up_publish", args=[plan.pk, 2025])
+    answers = _at_once(
+        lambda: client_for(alice).post(url).status_code,
+        lambda: client_for(diana).post(url).status_code,
+    )
+    # One publishes; the other finds the year published and is asked why she publishes again.
+    assert sorted(answers) == [302, 400]
+    assert PublishedFollowUp.objects.count() == 1
+    assert RenderedDocument.objects.count() == 2  # its PDF and Word file, once each
+    assert DBTaskResult.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_readers_trying_a_failed_document_again_at_once_enqueue_one_task(
+    postgresql_only, adopted_plan, queued, monkeypatch
+):
+    url = _plan_pdf_url(adopted_plan)
+    assert Client().get(url).status_code == 202
+    RenderedDocument.objects.update(status=Status.FAILED, attempts=3, error="OSError")
+    DBTaskResult.objects.all().delete()
+    barrier = threading.Barrier(2)
+    retry = documents.document_retry
+
+    def retry_together(document: RenderedDocument) -> bool:
+        barrier.wait(timeout=10)  # both have found it failed
+        return retry(document)
+
+    monkeypatch.setattr(documents, "document_retry", retry_together)
+    answers = _at_once(
+        lambda: Client().post(url).status_code, lambda: Client().post(url).status_code
+    )
+    assert answers == [302, 302]
+    assert DBTaskResult.objects.count() == 1
+    document = RenderedDocument.objects.get()
+    assert document.status == Status.WAITING and document.attempts == 0
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert Client().get(url).status_code == 200

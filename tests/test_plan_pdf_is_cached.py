@@ -3,26 +3,12 @@ document (folkhalsa/documents.py), and any change to what it shows typesets it a
 
 import pytest
 from django.urls import reverse
-from weasyprint.document import Document
 
 from plans.models import FocusArea, Measure, Plan
 from plans.services import versioned_save
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def typesettings(monkeypatch) -> list[str]:
-    """Count the PDFs WeasyPrint typesets (its entry point, wrapped: the PDF is still validated)."""
-    typeset, write_pdf = [], Document.write_pdf
-
-    def counting(document: Document, *args, **options) -> bytes | None:
-        typeset.append(document.metadata.title)
-        return write_pdf(document, *args, **options)
-
-    monkeypatch.setattr(Document, "write_pdf", counting)
-    return typeset
 
 
 def _get_pdf(plan: Plan) -> bytes:

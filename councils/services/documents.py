@@ -104,32 +104,47 @@ def _extract_html(item: AgendaItem) -> str:
 
 
 def notice_pdf_document(
-    *, meeting: Meeting, filename: str, create: bool = True
+    *, meeting: Meeting, filename: str, create: bool = True, user: User | None = None
 ) -> RenderedDocument | None:
     """Return the notice's PDF as made in the background."""
     html = _notice_html(meeting)
     return document_for(
-        kind=Kind.NOTICE_PDF, html=html, variant=NOTICE_VARIANT, filename=filename, create=create
+        kind=Kind.NOTICE_PDF,
+        html=html,
+        variant=NOTICE_VARIANT,
+        filename=filename,
+        create=create,
+        user=user,
     )
 
 
 def minutes_pdf_document(
-    *, meeting: Meeting, filename: str, create: bool = True
+    *, meeting: Meeting, filename: str, create: bool = True, user: User | None = None
 ) -> RenderedDocument | None:
     """Return the minutes' PDF as made in the background."""
     html = _minutes_html(meeting)
     return document_for(
-        kind=Kind.MINUTES_PDF, html=html, variant=MINUTES_VARIANT, filename=filename, create=create
+        kind=Kind.MINUTES_PDF,
+        html=html,
+        variant=MINUTES_VARIANT,
+        filename=filename,
+        create=create,
+        user=user,
     )
 
 
 def extract_pdf_document(
-    *, item: AgendaItem, filename: str, create: bool = True
+    *, item: AgendaItem, filename: str, create: bool = True, user: User | None = None
 ) -> RenderedDocument | None:
     """Return an extract's PDF as made in the background."""
     html = _extract_html(item)
     return document_for(
-        kind=Kind.EXTRACT_PDF, html=html, variant=EXTRACT_VARIANT, filename=filename, create=create
+        kind=Kind.EXTRACT_PDF,
+        html=html,
+        variant=EXTRACT_VARIANT,
+        filename=filename,
+        create=create,
+        user=user,
     )
 
 

@@ -34,7 +34,9 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Return the notice with the agenda as a PDF, for readers of the meeting."""
     meeting = document_meeting(request, pk)
     filename = document_file_name("kallelse", meeting, "pdf")
-    document = notice_pdf_document(meeting=meeting, filename=filename, create=asks(request))
+    document = notice_pdf_document(
+        meeting=meeting, filename=filename, create=asks(request), user=request.user
+    )
     return document_response(request, document)
 
 
@@ -42,7 +44,9 @@ def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Return the minutes as a PDF: for readers, and for anyone once public and checked."""
     meeting = document_meeting(request, pk, public=True)
     filename = document_file_name("protokoll", meeting, "pdf")
-    document = minutes_pdf_document(meeting=meeting, filename=filename, create=asks(request))
+    document = minutes_pdf_document(
+        meeting=meeting, filename=filename, create=asks(request), user=request.user
+    )
     return document_response(request, document)
 
 
@@ -53,7 +57,9 @@ def extract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     item.meeting = meeting
     stem = "utdrag" + (f"-{item.paragraph}" if item.paragraph else "")
     filename = document_file_name(stem, meeting, "pdf")
-    document = extract_pdf_document(item=item, filename=filename, create=asks(request))
+    document = extract_pdf_document(
+        item=item, filename=filename, create=asks(request), user=request.user
+    )
     return document_response(request, document)
 
 
