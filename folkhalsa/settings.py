@@ -86,6 +86,19 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+# Behind PgBouncer in transaction pooling a cursor must not outlive its transaction.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+    "DATABASE_DISABLE_SERVER_SIDE_CURSORS", False
+)
+# PostgreSQL's JIT compiler pays off for long analytical queries; for a web page's short ones its
+# compile time can cost more than the query (up to 0.9 s measured at national size), so it is off
+# on our connections unless DATABASE_JIT=true. PgBouncer forwards no startup options: behind it,
+# turn JIT off for the role instead (docs/DEPLOYMENT.md).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool(
+    "DATABASE_JIT", False
+):
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -234,6 +247,9 @@ DOCUMENT_RENDER_ATTEMPTS = env_int("DOCUMENT_RENDER_ATTEMPTS", 3)
 DOCUMENT_RENDER_RETRY_SECONDS = env_int("DOCUMENT_RENDER_RETRY_SECONDS", 30)
 DOCUMENT_RENDER_TIMEOUT = env_int("DOCUMENT_RENDER_TIMEOUT", 600)
 DOCUMENT_KEEP_DAYS = env_int("DOCUMENT_KEEP_DAYS", 30)
+# A user with this many documents waiting is asked to wait for them before asking for another,
+# so no one fills the task queue.
+DOCUMENT_PENDING_PER_USER = env_int("DOCUMENT_PENDING_PER_USER", 3)
 
 # The health check (/halsa/, folkhalsa/health.py) counts the worker dead once a task has waited
 # this long to be run.

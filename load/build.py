@@ -103,13 +103,13 @@ def strategist(user) -> dict:
 
 def reporter(user) -> dict:
     """His pages: Mitt arbete, his measures, a few of his reports in open rounds."""
-    from plans.models import Organisation
-    from reports.models import FollowUpRound, MeasureReport
+    from reports.models import FollowUpRound
+    from reports.permissions import writable_reports
 
-    below = Organisation.objects.below(list(user.roles.values_list("organisation_id", flat=True)))
-    reports = MeasureReport.objects.filter(
-        round__status=FollowUpRound.Status.OPEN, measure__responsibilities__organisation__in=below
-    ).order_by("pk")[:4]
+    # The reports he writes (a partner organisation reads a measure but does not report on it).
+    reports = (
+        writable_reports(user).filter(round__status=FollowUpRound.Status.OPEN).order_by("pk")[:4]
+    )
     pages = ["/mitt-arbete/", "/uppfoljning/mina-insatser/", "/planer/"]
     pages += [f"/rapporter/{report.pk}/" for report in reports]
     return {"username": user.username, "pages": pages, "downloads": []}

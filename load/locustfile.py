@@ -13,6 +13,7 @@ appended to `LOAD_SAMPLES` (one JSON line: kind, start, milliseconds, ok), from 
 load/report.py computes the percentiles.
 """
 
+import html
 import itertools
 import json
 import os
@@ -36,6 +37,8 @@ DOCUMENT_DEADLINE_S = float(os.environ.get("LOAD_DOCUMENT_DEADLINE", "180"))
 BIG_DELAY_S = float(os.environ.get("LOAD_BIG_DELAY", "30"))
 CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 PROGRESS_SECONDS = re.compile(r'data-seconds="(\d+)"')
+# The progress page's own address for polling: the document's state, not its content.
+STATUS_URL = re.compile(r'data-status-url="([^"]+)"')
 DOCUMENT_TYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -56,7 +59,9 @@ def flush(environment, **kwargs) -> None:
 
 
 class Visitor(HttpUser):
-    """What every simulated user does: pages, documents; logged in if she has an account."""
+    """What every simulated user can do: log in if she has an account, post a form, follow a
+    document through its progress page. Her tasks are her class's own: locust adds a base
+    class's tasks to every subclass, so those of the browsing users are on `Browsing`."""
 
     abstract = True
     wait_time = between(0.5, 2)
@@ -74,48 +79,43 @@ class Visitor(HttpUser):
         return next(TARGETS_CYCLES[self.group])
 
     def log_in(self, username: str) -> None:
-        """Log in through the form as a browser does: its CSRF token, the Referer of HTTPS."""
-        form = self.client.get("/konto/logga-in/", name="login")
+        """Log in through the form."""
+        data = {"username": username, "password": TARGETS["password"]}
+        self.submit(
+            "/konto/logga-in/", data, names=("login", "login"), failure=f"{username} not logged in"
+        )
+
+    def submit(self, url: str, data: dict, *, names: tuple[str, str], failure: str) -> None:
+        """Get the form and post it as a browser does: its CSRF token, the Referer of HTTPS;
+        anything but a redirect is recorded as the failure. `names`: the GET's and the POST's."""
+        form = self.client.get(url, name=names[0])
         token = CSRF_TOKEN.search(form.text)
         with self.client.post(
-            "/konto/logga-in/",
-            data={
-                "username": username,
-                "password": TARGETS["password"],
-                "csrfmiddlewaretoken": token.group(1) if token else "",
-            },
-            headers={"Referer": f"{self.host}/konto/logga-in/"},
-            name="login",
+            url,
+            data={**data, "csrfmiddlewaretoken": token.group(1) if token else ""},
+            headers={"Referer": f"{self.host}{url}"},
+            name=names[1],
             allow_redirects=False,
             catch_response=True,
         ) as response:
-            if response.status_code != 302:
-                response.failure(f"{username} not logged in: {response.status_code}")
-
-    @task(5)
-    def page(self) -> None:
-        if self.target["pages"]:
-            self.client.get(random.choice(self.target["pages"]), name=f"page: {self.kind}")
-
-    @task(1)
-    def document(self) -> None:
-        if self.target["downloads"]:
-            url = random.choice(self.target["downloads"])
-            self.download(url, kind=url.rsplit(".", 1)[1])
+            if response.status_code not in (302, 303):
+                response.failure(f"{failure}: {response.status_code}")
 
     def download(self, url: str, *, kind: str) -> bool:
         """Ask for a document as a browser with the progress page does: while it answers 202,
-        ask again with HEAD every few seconds (the page's data-seconds), then GET the file;
-        record the whole wait as `<kind> until file`."""
+        ask its status address (data-status-url) every few seconds (data-seconds), then GET
+        the file; record the whole wait as `<kind> until file`."""
         started = time.time()
         response = self.client.get(url, name=kind)
         if response.status_code == 202:
             delay = self.delay(response.text)
+            found = STATUS_URL.search(response.text)
+            status_url = html.unescape(found.group(1)) if found else url
             while True:
                 if time.time() - started + delay > DOCUMENT_DEADLINE_S:
                     return self.waited(kind, started, f"no file after {DOCUMENT_DEADLINE_S:.0f} s")
                 time.sleep(delay)
-                if self.client.head(url, name=f"{kind} progress").status_code != 202:
+                if self.client.get(status_url, name=f"{kind} progress").status_code != 202:
                     break
             response = self.client.get(url, name=f"{kind} when ready")
         content_type = response.headers.get("Content-Type", "")
@@ -146,66 +146,76 @@ class Visitor(HttpUser):
         return float(found.group(1)) if found else 3.0
 
 
-class Strategist(Visitor):
+class Browsing(Visitor):
+    """A user of a group's accounts: her pages, now and then one of her documents."""
+
+    abstract = True
+
+    @task(5)
+    def page(self) -> None:
+        if self.target["pages"]:
+            self.client.get(random.choice(self.target["pages"]), name=f"page: {self.kind}")
+
+    @task(1)
+    def document(self) -> None:
+        if self.target["downloads"]:
+            url = random.choice(self.target["downloads"])
+            self.download(url, kind=url.rsplit(".", 1)[1])
+
+
+class Strategist(Browsing):
     weight = 4
     group = kind = "strategist"
 
 
-class Reporter(Visitor):
+class Reporter(Browsing):
     weight = 3
     group = kind = "rapportör"
 
 
-class Secretary(Visitor):
+class Secretary(Browsing):
     weight = 2
     group = kind = "secretary"
 
 
-class Anonymous(Visitor):
+class Anonymous(Browsing):
     weight = 4
     group = kind = "anonymous"
 
 
-class Publisher(Visitor):
-    """Norberg's strategist, who publishes a new version of a follow-up every little while."""
+class OneAccount(Visitor):
+    """A single user of the account TARGETS[account] names, doing only her own task."""
 
+    abstract = True
     fixed_count = 1
-    wait_time = between(10, 20)
-    group = "publisher"
+    account = ""
 
     def next_target(self) -> dict:
-        return {"username": TARGETS["publish"]["username"], "pages": [], "downloads": []}
+        return {"username": TARGETS[self.account]["username"], "pages": [], "downloads": []}
+
+
+class Publisher(OneAccount):
+    """Norberg's strategist, who publishes a new version of a follow-up every little while."""
+
+    wait_time = between(10, 20)
+    group = "publisher"
+    account = "publish"
 
     @task
     def publish(self) -> None:
-        url = TARGETS["publish"]["url"]
-        form = self.client.get(url, name="publish form")
-        token = CSRF_TOKEN.search(form.text)
-        with self.client.post(
-            url,
-            data={
-                "csrfmiddlewaretoken": token.group(1) if token else "",
-                "skillnad": "",
-                "reason": "Lasttest: en ny version med samma innehåll.",
-            },
-            headers={"Referer": f"{self.host}{url}"},
-            name="publish",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            if response.status_code not in (302, 303):
-                response.failure(f"not published: {response.status_code}")
+        self.submit(
+            TARGETS["publish"]["url"],
+            {"skillnad": "", "reason": "Lasttest: en ny version med samma innehåll."},
+            names=("publish form", "publish"),
+            failure="not published",
+        )
 
 
-class BigFollowUp(Visitor):
+class BigFollowUp(OneAccount):
     """The strategist of the 2,000-measure plan: asks once for its preview, then ends the run."""
 
-    fixed_count = 1
     wait_time = between(1, 1)
-    group = "big"
-
-    def next_target(self) -> dict:
-        return {"username": TARGETS["big"]["username"], "pages": [], "downloads": []}
+    group = account = "big"
 
     @task
     def big_document(self) -> None:

@@ -67,6 +67,9 @@ export STATIC_ROOT=$work/static MEDIA_ROOT=$work/media
 export EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend LOG_LEVEL=WARNING
 # The logins of a run all come from 127.0.0.1; none fails, but the limit is not what is tested.
 export AXES_ADDRESS_FAILURE_LIMIT=100000
+# The simulated users share a few accounts each: a person's cap on waiting documents would refuse
+# them (the cap itself is tested in tests/test_document_progress.py).
+export DOCUMENT_PENDING_PER_USER=1000
 
 echo "== the database: migrate, collectstatic, the demo, a country ($SIZE)"
 $PY manage.py migrate --noinput --verbosity 0

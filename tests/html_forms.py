@@ -111,6 +111,13 @@ class _FormParser(HTMLParser):
             self._textarea = None
 
 
+def all_forms(html: str) -> list[HtmlForm]:
+    """Return every form of the page, GET forms too."""
+    parser = _FormParser()
+    parser.feed(html)
+    return parser.forms
+
+
 def main_form(html: str) -> HtmlForm | None:
     """Return the page's main POST form: of those posting to the page itself (not the header's
     logout and language forms), the one with the most fields."""

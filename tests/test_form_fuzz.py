@@ -2,12 +2,15 @@
 and nothing written when the input is refused."""
 
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.urls import reverse
 
 from plans.models import Plan
 from tests.conftest import client_for
-from tests.html_forms import page_form, post_and_undo
+from tests.html_forms import all_forms, page_form, post_and_undo
 from tests.routes import Route, all_routes, url_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sweep]
@@ -134,3 +137,102 @@ def _try(client, url: str, data: dict) -> str | None:
     if written and response.status_code != 302:
         return f"refused with {response.status_code} but wrote {written}"
     return None
+
+
+# The lists shown a page at a time (templates/includes/pager.html): the page number (`sida`) and
+# the filters of their GET forms come in the address, from links anyone can edit.
+PAGED_LISTS = (
+    "start",
+    "reports:followup_home",
+    "reports:indicator_list",
+    "councils:body_list",
+    "councils:notice_board",
+    "councils:public_minutes_list",
+)
+
+# Filters a page shows only to some: the organisation to whoever manages two or more.
+HIDDEN_FILTERS = {"reports:followup_home": ["organisation"]}
+
+
+def _hostile_query_values(outsider_ids: list[str]) -> list[str]:
+    return [
+        "abc",
+        "-1",
+        "0",
+        str(10**9),
+        "9" * 26,
+        "x" * 10_000,
+        "a\x00b",
+        "١٢",
+        "<script>alert('tolv')</script>",
+        *outsider_ids,
+    ]
+
+
+def _query_fields(client, url: str) -> list[str]:
+    """Return the fields of the page's own GET forms (shown once she filters) and `sida`."""
+    fields = ["sida"]
+    for response in (client.get(url), client.get(url, {"q": "a"})):
+        forms = all_forms(response.content.decode())
+        for form in (f for f in forms if f.method == "get" and f.action in ("", url)):
+            fields += [name for name in form.all_fields if name not in fields]
+    return fields
+
+
+def _get_failure(client, url: str, query: dict[str, str]) -> str | None:
+    """GET the list with the query; return what went wrong: a 500, an answer other than the
+    page, a Swedish 404 or (for a NUL) a Swedish 400, or hostile markup shown unescaped."""
+    response = client.get(url, query)
+    page = response.content.decode()
+    nul = any("\x00" in value for value in query.values())
+    if response.status_code == 404 and "Sidan finns inte" in page:
+        return None
+    if response.status_code == 400 and nul and "Felaktig begäran" in page:
+        return None
+    if response.status_code != 200:
+        return f"answered {response.status_code}"
+    if "<script>alert(" in page:
+        return "showed the markup unescaped"
+    return None
+
+
+@pytest.mark.parametrize("name", PAGED_LISTS)
+def test_hostile_page_numbers_and_filters_never_break_a_paged_list(name, objects, charlie):
+    url = reverse(name)
+    outsider_ids = [str(charlie.roles.get().organisation_id), str(objects["records"]["plan"].pk)]
+    values = _hostile_query_values(outsider_ids)
+    failures, tried = [], 0
+    for who in (None, "diana", "root"):
+        client = client_for(objects["users"][who] if who else None)
+        client.raise_request_exception = False
+        if client.get(url).status_code != 200:
+            continue  # not hers (a login page or a redirect to her own list)
+        fields = _query_fields(client, url) + HIDDEN_FILTERS.get(name, [])
+        queries = [dict.fromkeys(fields, value) for value in values]
+        queries += [{field: value} for field in fields for value in values]
+        for query in queries:
+            tried += 1
+            if failure := _get_failure(client, url, query):
+                shown = {field: value[:20] for field, value in query.items()}
+                failures.append(f"{who} {url} {shown}: {failure}")
+    assert tried, f"nobody reads {url}"
+    assert not failures, "\n".join(failures[:40])
+
+
+def test_every_list_with_pages_is_in_the_fuzz(objects):
+    """A template that includes the pager is rendered by one of PAGED_LISTS, so a new paged
+    list fails here until it is added."""
+    paged = {
+        str(path.relative_to(folder))
+        for folder in [
+            Path(settings.BASE_DIR) / "templates",
+            *Path(settings.BASE_DIR).glob("*/templates"),
+        ]
+        for path in folder.rglob("*.html")
+        if "includes/pager.html" in path.read_text()
+    }
+    rendered = set()
+    for name in PAGED_LISTS:
+        client = client_for(objects["users"]["root"])
+        rendered |= {t.name for t in client.get(reverse(name)).templates if t.name}
+    assert paged and paged <= rendered, f"paged lists not fuzzed: {paged - rendered}"
