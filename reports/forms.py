@@ -145,6 +145,11 @@ class PublishForm(GapForm):
     )
 
 
+# Past this many organisations a list to choose from is too long to read (a region's or the
+# country's superuser: hundreds); she types a part of the name instead.
+OWNER_CHOICES_AT_ONCE = 40
+
+
 class FollowUpFilterForm(forms.Form):
     """The filters above the plans whose follow-up she manages: a GET form, so they work
     without JavaScript; an invalid filter is named and the list shown unfiltered."""
@@ -167,8 +172,19 @@ class FollowUpFilterForm(forms.Form):
     )
 
     def __init__(self, data, *, owners: dict[int, str]) -> None:
+        """`owners`: the organisations to choose among, at most OWNER_CHOICES_AT_ONCE and one
+        more (`managed_owners`); past that many she types a part of the name instead."""
         super().__init__(data)
-        self.fields["organisation"].choices = [("", _("Alla")), *owners.items()]
+        if len(owners) > OWNER_CHOICES_AT_ONCE:
+            self.fields["organisation"] = forms.CharField(
+                label=_("Organisation"),
+                required=False,
+                max_length=200,
+                help_text=_("En del av namnet; organisationens enheter räknas med."),
+                widget=forms.TextInput(attrs={"type": "search"}),
+            )
+        else:
+            self.fields["organisation"].choices = [("", _("Alla")), *owners.items()]
         if len(owners) < 2:
             del self.fields["organisation"]
 
@@ -177,8 +193,11 @@ class FollowUpFilterForm(forms.Form):
         if not self.is_valid():
             return {}
         data = self.cleaned_data
+        organisation = data.get("organisation")
+        named = isinstance(organisation, str)
         return {
-            "organisation": data.get("organisation"),
+            "organisation": None if named else organisation,
+            "owner_name": organisation.strip() if named else "",
             "year": data["year"],
             "text": data["q"].strip(),
         }

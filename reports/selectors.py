@@ -231,11 +231,12 @@ def managed_plans(*, user: AnyUser) -> QuerySet[Plan]:
     return Plan.objects.filter(owner__in=organisations_for(user, EDIT_PLANS))
 
 
-def managed_owners(*, user: AnyUser) -> dict[int, str]:
+def managed_owners(*, user: AnyUser, limit: int) -> dict[int, str]:
     """Return the organisations owning a plan whose follow-up she manages, each by its path
-    ("Region › Avdelning"), in the order of their paths (two queries)."""
+    ("Region › Avdelning"), in the order of their paths; at most `limit` and one more, which
+    says there are more than `limit` (two queries)."""
     owners = managed_plans(user=user).order_by().values_list("owner_id", flat=True).distinct()
-    paths = organisation_paths(ids=owners)
+    paths = organisation_paths(ids=list(owners[: limit + 1]))
     return dict(sorted(paths.items(), key=lambda item: (item[1], item[0])))
 
 
@@ -244,6 +245,7 @@ def follow_up_plans(
     user: AnyUser,
     today: datetime.date,
     organisation: int | None = None,
+    owner_name: str = "",
     year: int | None = None,
     text: str = "",
 ) -> QuerySet[Plan]:
@@ -255,6 +257,10 @@ def follow_up_plans(
     its rounds with `managed_rounds`.
     """
     plans = managed_plans(user=user)
+    if owner_name:
+        named = Organisation.objects.filter(name__icontains=owner_name).values_list("pk", flat=True)
+        units = Organisation.objects.below(list(named)).values_list("pk", flat=True)
+        plans = plans.filter(owner__in=list(units))
     if organisation is not None:
         # The units' ids first: a recursive query inside IN is not portable.
         units = Organisation.objects.below([organisation]).values_list("pk", flat=True)

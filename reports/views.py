@@ -29,6 +29,7 @@ from reports.documents import (
     survey_credit,
 )
 from reports.forms import (
+    OWNER_CHOICES_AT_ONCE,
     FollowUpFilterForm,
     GapForm,
     KoladaImportForm,
@@ -184,7 +185,7 @@ def _readable_report(request: HttpRequest, pk: int) -> MeasureReport:
 def followup_home(request: HttpRequest) -> HttpResponse:
     """List the plans whose follow-up she manages with their rounds, those with something to
     do first, a page at a time; filtered by organisation, year and title."""
-    owners = managed_owners(user=request.user)
+    owners = managed_owners(user=request.user, limit=OWNER_CHOICES_AT_ONCE)
     if not owners:
         return redirect("reports:my_reports")
     filters = FollowUpFilterForm(request.GET, owners=owners)

@@ -122,6 +122,38 @@ def test_a_backup_of_the_demo_restores_identical_into_an_empty_database(
     assert files and media_hashes(restored_media) == files
 
 
+def test_restore_with_force_puts_back_a_database_and_folder_that_have_changed(
+    demo, settings, tmp_path, empty_database
+):
+    """As DEPLOYMENT.md's restore step runs it: `restore --force` over a database that has data
+    (rows changed, deleted and added since the backup) and a media folder with a stray file
+    brings back exactly what the backup holds."""
+    import psycopg
+
+    archive = tmp_path / "folkhalsa.tar"
+    call_command("backup", output=archive, stdout=io.StringIO())
+    media = tmp_path / "restored-media"
+    env = {"DATABASE_URL": empty_database, "MEDIA_ROOT": str(media)}
+    assert _manage("restore", str(archive), env=env).returncode == 0
+    address = empty_database.replace("postgres://", "postgresql://")
+    with psycopg.connect(address) as since:
+        since.execute("UPDATE plans_measure SET title = 'Ändrad efter säkerhetskopian'")
+        since.execute("DELETE FROM plans_tag")
+        since.execute("INSERT INTO auth_group (name) VALUES ('Skapad efter säkerhetskopian')")
+    (media / "efteråt.txt").write_text("en fil som inte fanns i säkerhetskopian")
+
+    refused = _manage("restore", str(archive), env=env)
+    assert refused.returncode != 0 and "--force" in refused.stdout + refused.stderr
+    done = _manage("restore", str(archive), "--force", env=env)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    with connection.cursor() as cursor:
+        original = _postgres_tables(cursor)
+    with psycopg.connect(address) as restored:
+        assert _postgres_tables(restored.cursor()) == original
+    assert media_hashes(media) == media_hashes(Path(settings.MEDIA_ROOT))
+
+
 def test_an_sqlite_backup_restores_identical_into_an_empty_file(demo, settings, tmp_path, sqlite):
     archive = tmp_path / "folkhalsa.tar"
     call_command("backup", output=archive, stdout=io.StringIO())

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plans.models import FocusArea, Measure, Organisation, Plan
+from reports.forms import OWNER_CHOICES_AT_ONCE
 from reports.models import FollowUpRound, MeasureReport
 from reports.views import FOLLOW_UP_PLANS_PER_PAGE
 from tests.conftest import client_for
@@ -158,6 +159,35 @@ def test_the_organisation_filter_offers_only_owners_of_her_plans(alice, norberg,
     _plans_with_rounds(1, owner=alingsas, prefix="Annan")
     _, text = _home(alice)
     assert "Alingsås" not in text and "Annan" not in text
+
+
+def test_past_40_organisations_she_types_a_part_of_the_name_and_its_units_count(superuser, norberg):
+    """A region's or the country's superuser manages hundreds of organisations' plans: instead
+    of a list she cannot read, a search box; a name's part finds the organisation, its units'
+    plans with it, and no one else's; the page asks the same queries as with a list."""
+    municipalities = Organisation.objects.bulk_create(
+        Organisation(name=f"Ort {n:02} kommun", kind="kommun") for n in range(OWNER_CHOICES_AT_ONCE)
+    )
+    unit = Organisation.objects.create(name="Skolförvaltningen", kind="enhet", parent=norberg)
+    # More plans than a page holds, so the filters show.
+    for owner in [*municipalities[:30], norberg, unit]:
+        _plans_with_rounds(1, owner=owner, prefix=owner.name)
+    queries_with_list, listed = _home(superuser)
+    assert '<select name="organisation"' in listed and "Ort 00 kommun</option>" in listed
+
+    for owner in municipalities[30:]:
+        _plans_with_rounds(1, owner=owner, prefix=owner.name)
+    queries_with_box, boxed = _home(superuser)
+    assert '<select name="organisation"' not in boxed
+    assert 'type="search" name="organisation"' in boxed and "enheter räknas med" in boxed
+    assert queries_with_box == queries_with_list
+
+    _, found = _home(superuser, organisation="  NORBERG ")
+    assert "handlingsplan 1 för Norbergs kommun" in found
+    assert "handlingsplan 1 för Skolförvaltningen" in found
+    assert "Ort 00 kommun" not in found
+    _, none = _home(superuser, organisation="Ingen sådan")
+    assert "handlingsplan 1 för" not in none
 
 
 def test_someone_managing_no_plan_is_sent_to_her_measures(bob):
