@@ -24,6 +24,7 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.utils.timezone import now
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 from page import ValidationProfile, validate_pdf_bytes
 from pytest_django.plugin import blocking_manager_key
@@ -228,6 +229,21 @@ def _media_in_tmp(settings, tmp_path, tmp_path_factory) -> None:
 # (tests/test_documents_in_background.py).
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def task_worker(*, worker_id: str, batch: bool, interval: float) -> db_worker.Worker:
+    """Return a worker of the database's task queue as `manage.py db_worker` makes it: with
+    `batch`, it runs what is ready and stops; else it polls every `interval` seconds."""
+    return db_worker.Worker(
+        queue_names=["default"],
+        interval=interval,
+        batch=batch,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
 
 
 @pytest.fixture(scope="session", autouse=True)

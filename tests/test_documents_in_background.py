@@ -28,7 +28,7 @@ from plans.services import versioned_save
 from reports import services
 from reports.models import PublishedFollowUp
 from reports.services import follow_up_publish
-from tests.conftest import DATABASE_TASKS, client_for, publishable
+from tests.conftest import DATABASE_TASKS, client_for, publishable, task_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -46,16 +46,7 @@ def run_worker(monkeypatch) -> None:
     """Run every task ready, as `manage.py db_worker --batch` does, inside the test's transaction
     (the command's own reconnecting would drop it)."""
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-    db_worker.Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test",
-        excluded_queue_names=[],
-    ).run()
+    task_worker(worker_id="test", batch=True, interval=0).run()
 
 
 def _plan_pdf_url(plan: Plan) -> str:

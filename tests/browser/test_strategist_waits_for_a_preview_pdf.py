@@ -12,7 +12,7 @@ from django_tasks_db.management.commands import db_worker
 
 from plans.models import Plan
 from tests.browser.conftest import check_page
-from tests.conftest import DATABASE_TASKS
+from tests.conftest import DATABASE_TASKS, task_worker
 
 PLAN = "Region Norrbottens handlingsplan 2018–2022"
 
@@ -22,16 +22,7 @@ def worker(settings) -> Iterator[db_worker.Worker]:
     """Queue tasks on the database and return a worker to start in a thread of its own, as
     `manage.py db_worker` runs beside the web server; stopped after the test."""
     settings.TASKS = DATABASE_TASKS
-    worker = db_worker.Worker(
-        queue_names=["default"],
-        interval=0.2,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="journey",
-        excluded_queue_names=[],
-    )
+    worker = task_worker(worker_id="journey", batch=False, interval=0.2)
 
     def run() -> None:
         try:
