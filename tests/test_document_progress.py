@@ -83,8 +83,11 @@ def test_no_one_but_the_reader_learns_how_a_document_goes(
     page = client_for(alice).get(_preview_url(plan)).content.decode()
     status_url = _status_url(page)
     assert client_for(alice).get(status_url).status_code == 202
+    before = list(RenderedDocument.objects.values("pk", "status", "changed_at", "asked_by"))
     for other in (None, bob, charlie, diana):  # hers alone, also among readers of the plan
         assert client_for(other).get(status_url).status_code == 404
+        assert client_for(other).post(status_url).status_code in (404, 405)
+    assert list(RenderedDocument.objects.values("pk", "status", "changed_at", "asked_by")) == before
     token = status_url.split("/")[2]
     forged = reverse("document_status", args=[token[:-2] + ("AA" if token[-2:] != "AA" else "BB")])
     assert client_for(alice).get(forged).status_code == 404
