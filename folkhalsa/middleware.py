@@ -12,7 +12,7 @@ from importlib import import_module
 from django.conf import settings
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -52,7 +52,10 @@ class RefuseNulCharactersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _holds_nul(request.GET) or (request.method == "POST" and _holds_nul(request.POST)):
-            raise BadRequest(_("Förfrågan innehåller ett otillåtet tecken (NUL)."))
+            message = _("Förfrågan innehåller ett otillåtet tecken (NUL).")
+            if request.path.startswith("/api/"):  # the API answers in JSON (folkhalsa/api.py)
+                return JsonResponse({"detail": str(message)}, status=400)
+            raise BadRequest(message)
         if "\x00" in request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""):
             # Replaced before anything reads it: the session is loaded lazily, on first use.
             request.session = import_module(settings.SESSION_ENGINE).SessionStore()

@@ -156,3 +156,31 @@ class RenderedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.key[:12]} ({self.get_status_display()})"
+
+
+class ApiToken(models.Model):
+    """A personal key to the REST API (folkhalsa/api.py): she creates, names and revokes it on
+    her account page; it acts as her, with her roles. Only its SHA-256 is stored: the key is
+    shown once, when made."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("användare"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = SingleLineCharField(
+        _("namn"), max_length=100, help_text=_("Vad nyckeln används till, t.ex. ”Power BI”.")
+    )
+    key_hash = models.CharField(_("nyckelns kontrollsumma"), max_length=64, unique=True)
+    prefix = models.CharField(_("nyckelns början"), max_length=12)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("senast använd"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API-nyckel")
+        verbose_name_plural = _("API-nycklar")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "csp",
     "axes",
@@ -189,9 +191,61 @@ ACCESSIBILITY_UPDATED_ON = env_date("ACCESSIBILITY_UPDATED_ON", datetime.date(20
 # Follow-up (reports): Kolada's open API, for indicator values by municipality, region and sex.
 KOLADA_API_URL = env_str("KOLADA_API_URL", "https://api.kolada.se/v3")
 
+# The REST API (/api/v1/, folkhalsa/api.py): personal keys or the site's session; anonymous
+# visitors read what is published. Requests are counted per key (or session user) and per
+# address; the counts live in the cache (CACHES), per process unless the cache is shared.
+API_THROTTLE_ANON = env_str("API_THROTTLE_ANON", "120/min")
+API_THROTTLE_USER = env_str("API_THROTTLE_USER", "1200/min")
 REST_FRAMEWORK = {
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "folkhalsa.api.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "folkhalsa.api.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["folkhalsa.api.AddressThrottle", "folkhalsa.api.TokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_THROTTLE_ANON, "user": API_THROTTLE_USER},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "folkhalsa.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "folkhalsa.api_schema.ApiSchema",
+    "ORDERING_PARAM": "ordering",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Folkhälsa API",
+    "DESCRIPTION": (
+        "Planer, insatser, uppföljning, indikatorer och folkhälsoråd, att läsa och skriva under "
+        "samma regler som på webbplatsen. Logga in med en personlig API-nyckel "
+        "(`Authorization: Bearer <nyckel>`), som du skapar under Mitt konto. Utan nyckel läser "
+        "du det som är publicerat. Ändringar görs mot postens version: har någon annan sparat "
+        "sedan du läste posten svarar API:et 409 med posten som den är nu."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status" or "kind": each scale gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "PlanKindEnum": "plans.models.Plan.Kind",
+        "PlanStatusEnum": "plans.models.Plan.Status",
+        "MeasurePlanStatusEnum": "plans.models.Measure.Status",
+        "AssessmentEnum": "reports.models.MeasureReport.Status",
+        "IndicatorValueStatusEnum": "reports.models.IndicatorValue.Status",
+        "MeetingStatusEnum": "councils.models.Meeting.Status",
+        "BodyKindEnum": "councils.models.Body.Kind",
+        "BodyRecordEnum": "councils.models.Body.Record",
+        "AgendaKindEnum": "councils.models.AgendaKind",
+        "SeatRoleEnum": "councils.models.Seat.Role",
+    },
 }
 
 # Security. The production values are on unless DEBUG is on; each can be overridden.

@@ -5,7 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from folkhalsa import public_pages
+from folkhalsa import api_urls, public_pages
+from folkhalsa.account import account, api_token_revoke
 from folkhalsa.documents import document_status
 from folkhalsa.health import health
 from folkhalsa.my_work import my_work_view
@@ -20,8 +21,15 @@ urlpatterns = [
     path("tillganglighet/", accessibility_statement, name="accessibility_statement"),
     path("favicon.ico", favicon, name="favicon"),
     path("halsa/", health, name="health"),  # for a load balancer
+    # Open data (folkhalsa/open_data_urls.py): the DCAT-AP-SE catalogues and the CSV files.
+    path("oppna-data/", include("folkhalsa.open_data_urls")),
     # Whether a document being made is ready: what its progress page asks (folkhalsa/documents.py).
     path("dokument/<str:token>/status/", document_status, name="document_status"),
+    # The REST API and its description (folkhalsa/api_urls.py).
+    path("api/", include("folkhalsa.api_urls", namespace="api")),
+    *api_urls.schema_urlpatterns,
+    path("konto/", account, name="account"),
+    path("konto/api-nycklar/<int:pk>/aterkalla/", api_token_revoke, name="api_token_revoke"),
     path("mitt-arbete/", my_work_view, name="my_work"),
     path("mitt-arbete/aviseringar/", notification_settings, name="notification_settings"),
     # The public face (folkhalsa/public_pages.py): start page, organisations, public calendars.

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from django.db.models import CharField, Expression, Value
+
 from plans.models import Plan
 from plans.permissions import AnyUser
 
@@ -49,6 +51,10 @@ class FollowUpProvider(Protocol):
     def report_urls(self, *, user, plan: Plan, measure_ids: set[int]) -> dict[int, str]:
         """Return where the user reports on each of the measures: the open round's report."""
 
+    def latest_assessment(self, *, user: AnyUser) -> Expression:
+        """Return an expression for a queryset of measures: the latest accepted report's
+        assessment of each, where the user works on its plan; NULL elsewhere (the API)."""
+
 
 class _NoFollowUp:
     """What the plan page asks when no app follows plans up: nothing to show."""
@@ -64,6 +70,9 @@ class _NoFollowUp:
 
     def report_urls(self, *, user, plan: Plan, measure_ids: set[int]) -> dict[int, str]:
         return {}
+
+    def latest_assessment(self, *, user: AnyUser) -> Expression:
+        return Value(None, output_field=CharField())
 
 
 _provider: FollowUpProvider = _NoFollowUp()

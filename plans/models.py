@@ -102,6 +102,10 @@ class Organisation(models.Model):
         ANNAN = "annan", _("Annan")
         ENHET = "enhet", _("Förvaltning eller enhet")
 
+    class DataLicence(models.TextChoices):
+        CC_BY = "cc-by-4.0", _("CC BY 4.0: fritt att använda med angivande av källa")
+        CC0 = "cc0-1.0", _("CC0 1.0: fritt att använda utan villkor")
+
     name = SingleLineCharField(_("namn"), max_length=200)
     kind = SingleLineCharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.ANNAN)
     parent = models.ForeignKey(
@@ -144,6 +148,30 @@ class Organisation(models.Model):
         help_text=_(
             "Visas på kontaktsidan: hur organisationen behandlar personuppgifter på webbplatsen, "
             "rättslig grund, hur länge uppgifterna sparas och vem som är dataskyddsombud."
+        ),
+    )
+    # Open data (folkhalsa/open_data.py): the licence of everything the organisation publishes
+    # in the catalogue. CC BY 4.0 by default, though DIGG recommends CC0: a licence cannot be
+    # taken back once data has been released under it, so the default must be the one an
+    # organisation can later loosen to CC0, never rights given away that nobody chose to give.
+    data_licence = SingleLineCharField(
+        _("licens för öppna data"),
+        max_length=20,
+        choices=DataLicence.choices,
+        default=DataLicence.CC_BY,
+        help_text=_(
+            "Gäller planerna, uppföljningarna och indikatorerna organisationen publicerar som "
+            "öppna data. Digg rekommenderar CC0. En licens kan inte dras tillbaka för data som "
+            "redan har hämtats, så byt bara från CC BY 4.0 till CC0, inte tvärtom."
+        ),
+    )
+    data_contact_email = models.EmailField(
+        _("e-post för frågor om öppna data"),
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_(
+            "Står som kontaktpunkt i organisationens datakatalog, till exempel "
+            "oppnadata@kommun.se. Lämnas den tom anges webbplatsens kontaktadress."
         ),
     )
     history = HistoricalRecords()

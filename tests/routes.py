@@ -67,12 +67,23 @@ SITE_RECORDS = {
     "/innehav/": "seatholding",
     "/staende-punkter/": "standingitem",
     "/utskick/": "dispatch",
+    # Open data (folkhalsa/open_data_urls.py).
+    "/oppna-data/organisationer/": "organisation",
+    "/oppna-data/planer/": "plan",
+    "/oppna-data/indikatorer/": "indicator",
 }
 # The year in addresses that take one (a plan's yearly follow-up): within the standing plan.
 YEAR = 2025
 SITE_NAMESPACES = ("plans:", "councils:", "reports:", "year_wheel:")
 # The project's own pages on a record (folkhalsa/public_pages.py), addressed as the apps' are.
 PROJECT_RECORD_ROUTES = {"organisation", "organisation_contact", "body_calendar"}
+PROJECT_RECORD_ROUTES |= {
+    "organisation_open_data",
+    "organisation_catalogue_jsonld",
+    "organisation_catalogue_rdf",
+    "open_data_plan_measures",
+    "open_data_indicator_values",
+}
 
 
 def url_for(route: Route, records: dict) -> str | None:
@@ -88,7 +99,11 @@ def url_for(route: Route, records: dict) -> str | None:
             return reverse(route.name, args=[obj.pk, history.pk])
         key = "id" if "id" in route.params else "object_id"
         return reverse(route.name, kwargs={key: obj.pk})
+    if route.name.startswith("api:"):
+        # The REST API: every endpoint and method is tried in tests/test_api_matrix.py.
+        return None
     secrets = {
+        "api_token_revoke",  # her own key's id (tests/test_account.py tries another's)
         "councils:calendar_feed",
         "year_wheel:feed",
         "councils:download_link",

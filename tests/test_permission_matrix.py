@@ -46,7 +46,9 @@ def _expected(route: Route, user: str) -> int:
         return 200  # for a load balancer: anyone, no login (a POST answers 405)
     if name in PUBLIC_PAGES:
         return PUBLIC_PAGES[name]
-    if name in {"my_work", "notification_settings"}:
+    if name in {"api-schema", "api-docs"}:
+        return 200  # the API's description, for everyone (tests/test_api_matrix.py: the API)
+    if name in {"my_work", "notification_settings", "account"}:
         return 302 if user == "anonymous" else 200  # each her own: what her roles give her
     if name.startswith("year_wheel:"):
         return _expected_year_wheel(name, user)
@@ -67,6 +69,16 @@ PUBLIC_PAGES = {
     "organisation_contact": 200,
     "body_calendar": 404,
     "councils:public_body_meetings": 404,
+    # Open data (folkhalsa/open_data*.py): the catalogues and Norberg's page are public; the
+    # standing plan is a draft and the standing indicator belongs to it, so no CSV of either.
+    "open_data": 200,
+    "open_data_catalogue_jsonld": 200,
+    "open_data_catalogue_rdf": 200,
+    "organisation_open_data": 200,
+    "organisation_catalogue_jsonld": 200,
+    "organisation_catalogue_rdf": 200,
+    "open_data_plan_measures": 404,
+    "open_data_indicator_values": 404,
 }
 
 
@@ -370,6 +382,8 @@ ADMIN_WRITES["delete"].update(
     dict.fromkeys(["seatholding", "standingitem", "attendance", "minutescheck"], {"diana"})
 )
 SITE_WRITES = {
+    # Mitt konto: a new API key, named by the changed text, for everyone signed in.
+    "account": {"alice", "bob", "charlie", "diana"},
     "plans:plan_edit": EDITORS,
     "plans:measure_edit": EDITORS,
     "plans:focus_area_edit": EDITORS,

@@ -118,6 +118,17 @@ class OrganisationAdmin(ScopedAdmin, TreeOrderAdmin):
                 ),
             },
         ),
+        (
+            _("Öppna data"),
+            {
+                "fields": ["data_licence", "data_contact_email"],
+                "description": _(
+                    "Antagna planer, publicerade uppföljningar och offentliga indikatorer finns "
+                    "i organisationens datakatalog (DCAT-AP-SE), som kan registreras hos "
+                    "Sveriges dataportal. Hur det går till står på sidan Öppna data."
+                ),
+            },
+        ),
     ]
 
     @admin.display(description=_("organisation"), ordering="tree_ordering")

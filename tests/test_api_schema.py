@@ -1,0 +1,69 @@
+"""The REST API against its own OpenAPI description (schemathesis): for every operation, a
+bounded number of generated requests, as anonymous and as a strategist with a key. No request
+may get a server error, and every answer (status, content type, body) must be as described."""
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from folkhalsa.api import token_create
+
+pytestmark = [pytest.mark.django_db, pytest.mark.sweep]
+
+# Enough to reach each operation's filters, bodies and error answers, few enough to stay fast.
+EXAMPLES = 6
+CHECKS = [
+    schemathesis.checks.not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+# Read through the WSGI application at collection (the schema view reads no database); each
+# request below goes through it too, inside the test's transaction.
+schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def _any_host(settings):
+    settings.ALLOWED_HOSTS = ["*"]
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_anonymous_requests_get_what_the_schema_says(case, objects):
+    case.call_and_validate(checks=CHECKS)
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_a_strategists_requests_get_what_the_schema_says(case, objects):
+    key = _key(objects["users"]["alice"])
+    case.call_and_validate(checks=CHECKS, headers={"Authorization": f"Bearer {key}"})
+
+
+def _key(user) -> str:
+    token = user.api_tokens.filter(name="Schemathesis").first()
+    if token is None:
+        _key.keys[user.pk] = token_create(user=user, name="Schemathesis")[1]
+    return _key.keys[user.pk]
+
+
+_key.keys = {}
