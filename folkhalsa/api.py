@@ -174,7 +174,7 @@ def _form_errors(error: DjangoValidationError) -> dict:
 class ErrorSerializer(serializers.Serializer):
     """What every error answers (described in the schema)."""
 
-    detail = serializers.CharField(help_text=_("Vad som gick fel, på svenska."))
+    detail = serializers.CharField(help_text=_("Vad som gick fel."))
     fields = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
