@@ -1,6 +1,7 @@
 """Settings for Folkhälsa, read from environment variables (see .env.example)."""
 
 import datetime
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -29,7 +30,6 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "simple_history",
     "csp",
     "axes",
@@ -196,6 +196,14 @@ KOLADA_API_URL = env_str("KOLADA_API_URL", "https://api.kolada.se/v3")
 # address; the counts live in the cache (CACHES), per process unless the cache is shared.
 API_THROTTLE_ANON = env_str("API_THROTTLE_ANON", "120/min")
 API_THROTTLE_USER = env_str("API_THROTTLE_USER", "1200/min")
+for _name, _rate in (
+    ("API_THROTTLE_ANON", API_THROTTLE_ANON),
+    ("API_THROTTLE_USER", API_THROTTLE_USER),
+):
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", _rate):
+        raise ImproperlyConfigured(
+            f"{_name} is a number of requests per s, min, hour or day (120/min)"
+        )
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "folkhalsa.api.TokenAuthentication",
@@ -229,9 +237,6 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a "status" or "kind": each scale gets its own name.
     "ENUM_NAME_OVERRIDES": {

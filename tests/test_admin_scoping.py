@@ -73,6 +73,7 @@ def test_administrator_cannot_create_a_unit_inside_another_municipality(norberg,
     admin = User.objects.create_user("nora", password="x" * 12, is_staff=True)
     Role.objects.create(user=admin, organisation=norberg, kind=Role.Kind.ADMINISTRATOR)
     form = {"name": "Inkräktare", "kind": "enhet", "parent": alingsas.pk, "municipality_code": ""}
+    form |= {"data_licence": "cc-by-4.0"}  # preselected on the page
     form |= {f"{p}-TOTAL_FORMS": 0 for p in ("people", "roles")}
     form |= {f"{p}-INITIAL_FORMS": 0 for p in ("people", "roles")}
     client_for(admin).post(reverse("admin:plans_organisation_add"), form)

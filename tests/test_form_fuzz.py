@@ -148,6 +148,7 @@ PAGED_LISTS = (
     "councils:body_list",
     "councils:notice_board",
     "councils:public_minutes_list",
+    "open_data",
 )
 
 # Filters a page shows only to some: the organisation to whoever manages two or more.
