@@ -314,6 +314,21 @@ def _plain_json(value: object) -> object:
     return json.loads(json.dumps(value, default=str))
 
 
+def formset_data(formset) -> dict[str, object]:
+    """Return a formset's rows as the page posts them unchanged: its management form and each
+    row's stored values (for a write that changes some cells of a grid)."""
+    data = {
+        formset.add_prefix("TOTAL_FORMS"): formset.total_form_count(),
+        formset.add_prefix("INITIAL_FORMS"): formset.initial_form_count(),
+    }
+    for form in formset.forms[: formset.initial_form_count()]:
+        for name in form.fields:
+            value = form[name].value()
+            data[form.add_prefix(name)] = _plain(value) if not isinstance(value, list) else value
+    data[formset.add_prefix("TOTAL_FORMS")] = formset.initial_form_count()
+    return data
+
+
 def _holds_nul(value: object) -> bool:
     """Return whether a JSON value holds a NUL character anywhere (PostgreSQL stores none)."""
     if isinstance(value, str):

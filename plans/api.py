@@ -6,6 +6,8 @@ forms and services (`plan_item_add`, the edit forms with `versioned_save_with_ro
 `plan_item_delete`, `plan_start`), under the record's version.
 """
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -26,11 +28,12 @@ from folkhalsa.api import (
     form_data,
     form_serializer,
     form_write,
+    formset_data,
     refuse_stale,
 )
 from plans import permissions
 from plans.follow_up import follow_up
-from plans.forms import FocusAreaForm, MeasureForm, PlanForm, ResultForm
+from plans.forms import FocusAreaForm, MeasureForm, PlanForm, ResultForm, format_kronor
 from plans.models import (
     Budget,
     BudgetAmount,
@@ -48,12 +51,15 @@ from plans.models import (
     TargetArea,
 )
 from plans.services import (
+    budget_grid_save,
     plan_item_add,
     plan_item_delete,
     plan_start,
     versioned_delete,
     versioned_save_with_rows,
 )
+from plans.workbench.actors import actor_data, actor_rows
+from plans.workbench.budget import budget_grid
 from plans.workbench.new_plan import NewPlanForm
 from plans.workbench.plan_editor import AreaAddForm, MeasureAddForm, ResultAddForm
 
@@ -236,16 +242,28 @@ class PlanItemWrites:
         """Save the edit form filled from the JSON (inside the caller's transaction)."""
         user = self.request.user
         fresh = type(instance).objects.get(pk=instance.pk)
+        payload = dict(payload)
+        rows = self.rows(fresh, payload)  # takes the rows' field out of the payload
         unbound = self.edit_form(instance=fresh, **self.form_kwargs())
         data = form_data(unbound, payload, partial=partial)
         data["loaded_version"] = str(version)
         form = self.edit_form(data, instance=fresh, **self.form_kwargs())
 
         def save(form):
+            invalid = [formset for formset in rows if not formset.is_valid()]
+            if invalid:
+                raise exceptions.ValidationError(_rows_errors(invalid))
             form.save(commit=False)
-            return versioned_save_with_rows(form=form, formsets=[], user=user)
+            written = versioned_save_with_rows(form=form, formsets=rows, user=user)
+            for formset in rows:
+                formset.save()
+            return written
 
         form_write(form=form, save=save)
+
+    def rows(self, instance, payload: dict) -> list:
+        """Return the formsets of rows saved with the record (its actors), bound to the JSON."""
+        return []
 
     def form_kwargs(self) -> dict:
         return {}
@@ -295,6 +313,19 @@ class PlanItemWrites:
                 save=lambda _form: plan_item_delete(item=instance, expected_version=version),
             )
         return Response(status=http_status.HTTP_204_NO_CONTENT)
+
+
+def _rows_errors(formsets: list) -> dict:
+    """Return the rows' errors as the API answers them: per row, per field."""
+    errors: dict[str, list] = {}
+    for formset in formsets:
+        name = formset.api_field
+        messages = [str(m) for m in formset.non_form_errors()]
+        for index, row in enumerate(formset.errors):
+            for field, texts in row.items():
+                messages += [f"{index + 1}. {field}: {text}" for text in texts]
+        errors[name] = messages
+    return errors
 
 
 class _AlwaysValid:
@@ -712,10 +743,29 @@ class MeasureFilter(filters.FilterSet):
         )
 
 
+class ActorWriteSerializer(serializers.Serializer):
+    """An organisation's part in the measure, as written."""
+
+    organisation = serializers.IntegerField(min_value=1, help_text=_("Organisationens id."))
+    role = serializers.ChoiceField(choices=Responsibility.Role.choices)
+    cooperation = serializers.ChoiceField(
+        choices=Responsibility.Cooperation.choices, required=False, allow_blank=True
+    )
+
+
+ACTORS = ActorWriteSerializer(
+    many=True,
+    required=False,
+    max_length=50,
+    help_text=_(
+        "Insatsens aktörer, hela listan: en organisation som redan finns behåller sin rad, en "
+        "som saknas i listan tas bort. Högst en huvudaktör. Utelämnad lista ändrar inga aktörer."
+    ),
+)
 MEASURE_NEW = form_serializer(
     MeasureForm, "MeasureNew", plan=serializers.IntegerField(help_text=_("Planens id."))
 )
-MEASURE_EDIT = form_serializer(MeasureForm, "MeasureWrite")
+MEASURE_EDIT = form_serializer(MeasureForm, "MeasureWrite", responsibilities=ACTORS)
 
 
 @extend_schema_view(
@@ -783,6 +833,15 @@ class MeasureViewSet(PlanItemWrites, ETagMixin, viewsets.ModelViewSet):
     def plan_of(self, payload: dict) -> Plan:
         return _plan_in(self.request.user, payload.get("plan"), "plan")
 
+    def rows(self, instance: Measure, payload: dict) -> list:
+        actors = payload.pop("responsibilities", None)
+        if actors is None:
+            return []
+        named = [actor["organisation"] for actor in actors]
+        formset = actor_rows(actor_data(instance, actors), instance, "", named)
+        formset.api_field = "responsibilities"
+        return [formset]
+
 
 @extend_schema_view(
     list=extend_schema(summary=_("Ansvariga organisationer för insatser, med roller")),
@@ -843,14 +902,96 @@ class BudgetSerializer(serializers.ModelSerializer):
         fields = ["id", "plan", "year", "title", "funders", "lines", "version"]
 
 
+class CellSerializer(serializers.Serializer):
+    """A cell of the budget's grid: a line's budget and outcome from one funder."""
+
+    line = serializers.IntegerField(min_value=1, help_text=_("Budgetpostens id."))
+    funder = serializers.IntegerField(min_value=1, help_text=_("Finansiärens id."))
+    amount = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        allow_null=True,
+        required=False,
+        help_text=_("Budgeterat belopp i kronor; null tömmer cellen."),
+    )
+    outcome = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        allow_null=True,
+        required=False,
+        help_text=_("Utfall i kronor; null tömmer det."),
+    )
+
+
+class BudgetWriteSerializer(serializers.Serializer):
+    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    amounts = CellSerializer(many=True, required=False, max_length=2000)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=_("Budgetar per plan och år: poster, finansiärer, belopp och utfall"),
         description=_("Budgetarna i planer du får läsa."),
     ),
     retrieve=extend_schema(summary=_("En budget med poster, finansiärer, belopp och utfall")),
+    partial_update=extend_schema(
+        summary=_("Ändra belopp och utfall i budgetens celler (och dess rubrik)"),
+        description=_(
+            "Cellerna ändras som i budgetens tabell på webbplatsen, mot budgetens version: alla "
+            "eller inga. Poster och finansiärer läggs till på webbplatsen."
+        ),
+        request=BudgetWriteSerializer,
+        responses={200: BudgetSerializer},
+        examples=[
+            OpenApiExample(
+                _("Nytt utfall"),
+                value={"version": 3, "amounts": [{"line": 7, "funder": 2, "outcome": "48000"}]},
+            )
+        ],
+    ),
 )
-class BudgetViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
+class BudgetViewSet(
+    ETagMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def represent(self, instance) -> dict:
+        fresh = self.get_queryset().filter(pk=instance.pk).first()
+        return self.get_serializer(fresh).data if fresh is not None else {}
+
+    def partial_update(self, request, *args, **kwargs):
+        budget = self.get_object()
+        if not permissions.can_edit_plan(request.user, budget.plan):
+            raise exceptions.PermissionDenied(_("Du får inte ändra i planen."))
+        payload = checked_payload(
+            BudgetWriteSerializer, request.data, partial=True, shown=self.represent(budget)
+        )
+        version = expected_version(request, request.data)
+        with transaction.atomic():
+            refuse_stale(budget, version, user=request.user, represent=self.represent)
+            budget = Budget.objects.select_related("plan").get(pk=budget.pk)
+            funders = list(budget.funders.select_related("organisation"))
+            data = _grid_data(budget, funders, payload, version)
+            form, lines, funder_forms = budget_grid(data, budget, funders)
+            parts = [form, lines, funder_forms]
+
+            def save(_form):
+                invalid = [p for p in parts[1:] if not p.is_valid()]
+                if invalid or not form.is_valid():
+                    raise exceptions.ValidationError(_grid_errors(form, lines, funder_forms))
+                return budget_grid_save(
+                    form=form, formsets=[lines, funder_forms], user=request.user
+                )
+
+            form_write(form=_AlwaysValid(), save=save)
+        return Response(self.represent(budget))
+
     serializer_class = BudgetSerializer
     filterset_fields = ["plan", "year"]
     ordering_fields = ["year", "id"]
@@ -863,6 +1004,49 @@ class BudgetViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         return Budget.objects.filter(plan__in=visible).prefetch_related(
             Prefetch("lines", queryset=lines), Prefetch("funders", queryset=funders)
         )
+
+
+def _grid_data(budget: Budget, funders: list, payload: dict, version: int) -> dict:
+    """Return the budget page's POST with the JSON's cells changed: each cell names a line and
+    a funder of this budget."""
+    form, lines, funder_forms = budget_grid(None, budget, funders)
+    data = form_data(form, {"title": payload.get("title", budget.title)}, partial=True)
+    data = {key: data.getlist(key) if len(data.getlist(key)) > 1 else data[key] for key in data}
+    data["loaded_version"] = str(version)
+    data |= formset_data(lines) | formset_data(funder_forms)
+    rows = {form.instance.pk: form for form in lines.forms[: lines.initial_form_count()]}
+    funder_ids = {funder.pk for funder in funders}
+    refused = []
+    for index, cell in enumerate(payload.get("amounts", [])):
+        row = rows.get(cell["line"])
+        if row is None or cell["funder"] not in funder_ids:
+            refused.append(
+                _("Cell %(n)s: posten eller finansiären finns inte i budgeten.") % {"n": index + 1}
+            )
+            continue
+        for name in ("amount", "outcome"):
+            if name in cell:
+                value = cell[name]
+                data[row.add_prefix(f"{name}_{cell['funder']}")] = (
+                    format_kronor(Decimal(str(value))) if value is not None else ""
+                )
+    if refused:
+        raise exceptions.ValidationError({"amounts": refused})
+    return data
+
+
+def _grid_errors(form, lines, funder_forms) -> dict:
+    errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+    cells = [str(m) for m in lines.non_form_errors()]
+    for row in lines.forms:
+        for messages in row.errors.values():
+            cells += [f"{row.instance.name or '?'}: {m}" for m in messages]
+    if cells:
+        errors["amounts"] = cells
+    funders = [str(m) for m in funder_forms.non_form_errors()]
+    if funders:
+        errors["funders"] = funders
+    return errors or {"non_field_errors": [str(_("Uppgifterna kunde inte sparas."))]}
 
 
 def register(router) -> None:

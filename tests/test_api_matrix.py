@@ -86,7 +86,11 @@ RULES: dict[str, dict[str, dict[str, int]]] = {
     "result": _plan_item(),
     "measure": _plan_item(),
     "responsibility": _read_only(_norberg_draft()),
-    "budget": _read_only(_norberg_draft()),
+    # A budget's cells (and title) are changed by the plan's editors, PATCH only.
+    "budget": {
+        **_read_only(_norberg_draft()),
+        "PATCH": {"anonymous": 401, "alice": 200, "bob": 403, "charlie": 404, "diana": 200},
+    },
     # Councils (councils/api.py): Norberg's council is not public; its members read it, its
     # seats, its (held) meeting, the agenda and the minutes being written; bob's role is at the
     # library, outside the council's organisation.
@@ -171,7 +175,9 @@ def _edit_payload(basename: str, representation: dict) -> dict:
         if name in {"id", "owner_name", "responsibilities", "latest_assessment", "focus_areas"}:
             continue
         if isinstance(value, list) and value and isinstance(value[0], dict):
-            value = [item["id"] for item in value if "id" in item]
+            if name != "tags":
+                continue  # rows shown with the record (a budget's lines), not written here
+            value = [item["id"] for item in value]
         payload[name] = value
     texts = ("title", "name", "progress")
     text = next((n for n in texts if isinstance(payload.get(n), str)), None)

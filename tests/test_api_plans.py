@@ -196,3 +196,80 @@ def test_a_plan_is_started_and_edited_under_its_version(alice, norberg):
     assert edit.status_code == 200, edit.json()
     plan.refresh_from_db()
     assert plan.vision == "Alla mår bra" and plan.version == 2
+
+
+def test_actors_are_written_with_the_measure_as_one_version(alice, measure, norberg, alingsas):
+    key = key_of(alice)
+    url = reverse("api:measure-detail", args=[measure.pk])
+    library = measure.responsibilities.get()
+    actors = [
+        {"organisation": library.organisation_id, "role": "huvudaktor"},
+        {"organisation": alingsas.pk, "role": "samverkanspart", "cooperation": "onskvard"},
+    ]
+    response = api(token=key).patch(
+        url, {"responsibilities": actors, "version": 1}, "application/json"
+    )
+    assert response.status_code == 200, response.json()
+    shown = response.json()
+    assert shown["version"] == 2
+    assert [(a["organisation"], a["role"]) for a in shown["responsibilities"]] == [
+        (library.organisation_id, "huvudaktor"),
+        (alingsas.pk, "samverkanspart"),
+    ]
+    assert measure.responsibilities.get(organisation=library.organisation).pk == library.pk
+    two_leads = [{**actor, "role": "huvudaktor"} for actor in actors]
+    refused = api(token=key).patch(
+        url, {"responsibilities": two_leads, "version": 2}, "application/json"
+    )
+    assert refused.status_code == 400
+    assert "En insats har högst en huvudaktör." in str(refused.json()["fields"])
+    only_alingsas = [actors[1]]
+    response = api(token=key).patch(
+        url, {"responsibilities": only_alingsas, "version": 2}, "application/json"
+    )
+    assert response.status_code == 200
+    assert list(measure.responsibilities.values_list("organisation", flat=True)) == [alingsas.pk]
+    stale = api(token=key).patch(
+        url, {"responsibilities": actors, "version": 2}, "application/json"
+    )
+    assert stale.status_code == 409
+    assert list(measure.responsibilities.values_list("organisation", flat=True)) == [alingsas.pk]
+
+
+def test_budget_cells_are_written_through_the_grid_under_the_budgets_version(
+    alice, bob, budget, measure
+):
+    from decimal import Decimal
+
+    from plans.models import BudgetAmount
+
+    key = key_of(alice)
+    url = reverse("api:budget-detail", args=[budget.pk])
+    shown = api(token=key).get(url).json()
+    line, funder = shown["lines"][0]["id"], shown["funders"][0]["id"]
+    cells = [{"line": line, "funder": funder, "amount": "360000.50", "outcome": "348000"}]
+    response = api(token=key).patch(url, {"amounts": cells, "version": 1}, "application/json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["version"] == 2
+    stored = BudgetAmount.objects.get(line_id=line, funder_id=funder)
+    assert (stored.amount, stored.outcome) == (Decimal("360000.50"), Decimal("348000"))
+    assert budget.history.latest().history_user == alice
+    stale = api(token=key).patch(
+        url, {"amounts": [{**cells[0], "outcome": "1"}], "version": 1}, "application/json"
+    )
+    assert stale.status_code == 409
+    for bad in (
+        [{"line": line, "funder": funder, "amount": "-5"}],
+        [{"line": 999999, "funder": funder, "amount": "5"}],
+        [{"line": line, "funder": funder, "amount": "abc"}],
+    ):
+        refused = api(token=key).patch(url, {"amounts": bad, "version": 2}, "application/json")
+        assert refused.status_code == 400, (bad, refused.json())
+        assert refused.json()["fields"]
+    reader = api(token=key_of(bob)).patch(url, {"amounts": cells, "version": 2}, "application/json")
+    assert reader.status_code == 403
+    stored.refresh_from_db()
+    assert stored.outcome == Decimal("348000") and stored.amount == Decimal("360000.50")
+    budget.refresh_from_db()
+    assert budget.version == 2
+    assert api(token=key).put(url, {"version": 2}, "application/json").status_code == 405

@@ -2,6 +2,8 @@
 partners, chosen among the plan owner's own organisations, or anywhere in the country by a
 search (a GET form, so it works without JavaScript)."""
 
+from collections.abc import Iterable
+
 from django import forms
 from django.db.models import Case, Q, QuerySet, When
 from django.forms.models import inlineformset_factory
@@ -58,11 +60,14 @@ ActorRows = inlineformset_factory(
 )
 
 
-def organisation_choices(measure: Measure, term: str) -> QuerySet[Organisation]:
+def organisation_choices(
+    measure: Measure, term: str, named: Iterable[int] = ()
+) -> QuerySet[Organisation]:
     """Return the organisations she may choose: the plan owner's own tree first (in the tree's
-    order), then those already on the measure and those her search finds elsewhere."""
+    order), then those already on the measure and those her search finds elsewhere (or, from
+    the API, those the JSON names: as the page's search, any organisation in the country)."""
     own = list(Organisation.objects.below([measure.plan.owner_id]).values_list("pk", flat=True))
-    elsewhere = Q(pk__in=measure.responsibilities.values("organisation"))
+    elsewhere = Q(pk__in=measure.responsibilities.values("organisation")) | Q(pk__in=list(named))
     if term:
         found = Organisation.objects.filter(name__icontains=term).exclude(pk__in=own)
         elsewhere |= Q(pk__in=list(found.order_by("name").values_list("pk", flat=True)[:MAX_FOUND]))
@@ -101,9 +106,9 @@ def grouped_choices(organisations: list[Organisation], owner: Organisation) -> l
     return groups
 
 
-def actor_rows(data, measure: Measure, term: str) -> ActorFormSet:
+def actor_rows(data, measure: Measure, term: str, named: Iterable[int] = ()) -> ActorFormSet:
     """Return the formset of the measure's actors, its choices read once."""
-    organisations = organisation_choices(measure, term)
+    organisations = organisation_choices(measure, term, named)
     choices = grouped_choices(list(organisations), owner=measure.plan.owner)
     if data is not None and f"{PREFIX}-TOTAL_FORMS" not in data:
         data = None  # posted without the rows: they are not changed
@@ -116,6 +121,43 @@ def actor_rows(data, measure: Measure, term: str) -> ActorFormSet:
     rows.search_term = term
     rows.found = [o for o in organisations if o.elsewhere and term.casefold() in o.name.casefold()]
     return rows
+
+
+def actor_data(measure: Measure, actors: list[dict]) -> dict[str, object]:
+    """Return the actors' rows as the page posts them, for actors given as a whole list (the
+    API): a row already there keeps its id (changed if its organisation's part changed), one not
+    in the list is deleted, and the others are added."""
+    existing = list(measure.responsibilities.order_by("pk"))
+    wanted = {actor["organisation"]: actor for actor in actors}
+    added = [
+        actor
+        for actor in actors
+        if actor["organisation"] not in {row.organisation_id for row in existing}
+    ]
+    data: dict[str, object] = {
+        f"{PREFIX}-TOTAL_FORMS": len(existing) + len(added),
+        f"{PREFIX}-INITIAL_FORMS": len(existing),
+    }
+    rows = [(row, wanted.get(row.organisation_id)) for row in existing]
+    rows += [(None, actor) for actor in added]
+    for index, (row, actor) in enumerate(rows):
+        field = f"{PREFIX}-{index}-"
+        source = actor or {
+            "organisation": row.organisation_id,
+            "role": row.role,
+            "cooperation": row.cooperation,
+        }
+        data |= {
+            field + "organisation": source["organisation"],
+            field + "role": source["role"],
+            field + "cooperation": source.get("cooperation") or "",
+            field + "measure": measure.pk,
+        }
+        if row is not None:
+            data[field + "id"] = row.pk
+            if actor is None:
+                data[field + "DELETE"] = "on"
+    return data
 
 
 ACTORS_HELP = _(

@@ -146,7 +146,12 @@ def _choices(queryset, empty: str) -> list[tuple[object, str]]:
 
 def _grid(request: HttpRequest, budget: Budget, funders: list[BudgetFunder]):
     """Return the budget's form and its formsets (lines, funders), bound to a POST if any."""
-    data = request.POST if request.method == "POST" else None
+    return budget_grid(request.POST if request.method == "POST" else None, budget, funders)
+
+
+def budget_grid(data, budget: Budget, funders: list[BudgetFunder]):
+    """Return the budget's form and its formsets (lines, funders), bound to `data` if given:
+    the grid page's, and the API's (plans/api.py), which posts it as the page would."""
     line_form = budget_line_form(funders, budget.plan_id, base=GridLineForm)
     LineFormSet = inlineformset_factory(
         Budget,
