@@ -250,6 +250,7 @@ SPECTACULAR_SETTINGS = {
         "BodyRecordEnum": "councils.models.Body.Record",
         "AgendaKindEnum": "councils.models.AgendaKind",
         "SeatRoleEnum": "councils.models.Seat.Role",
+        "ResponsibilityRoleEnum": "plans.models.Responsibility.Role",
     },
 }
 

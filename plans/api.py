@@ -680,10 +680,10 @@ class MeasureSerializer(serializers.ModelSerializer):
 
 
 class MeasureFilter(filters.FilterSet):
-    plan_status = filters.ChoiceFilter(
+    status = filters.ChoiceFilter(
         field_name="status", choices=Measure.Status.choices, label=_("Läge i planen")
     )
-    plan_state = filters.ChoiceFilter(
+    plan_status = filters.ChoiceFilter(
         field_name="plan__status", choices=Plan.Status.choices, label=_("Planens status")
     )
     focus_area = filters.NumberFilter(

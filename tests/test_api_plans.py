@@ -273,3 +273,43 @@ def test_budget_cells_are_written_through_the_grid_under_the_budgets_version(
     budget.refresh_from_db()
     assert budget.version == 2
     assert api(token=key).put(url, {"version": 2}, "application/json").status_code == 405
+
+
+def test_the_measure_filters_users_ask_for(alice, measure, focus_area):
+    from plans.models import GlobalGoal, Tag, TargetArea
+
+    sub_area = FocusArea.objects.create(
+        plan=measure.plan, parent=focus_area, number="1.1", title="Under"
+    )
+    other = Measure.objects.create(
+        plan=measure.plan,
+        focus_area=sub_area,
+        code="1.1A",
+        title="Simskola",
+        status="pagaende",
+        target_year=2026,
+    )
+    other.target_areas.add(TargetArea.objects.get(number=2))
+    other.global_goals.add(GlobalGoal.objects.get(number=3))
+    other.tags.add(Tag.objects.create(name="Barn och unga"))
+    client = api(token=key_of(alice))
+
+    def codes(**query) -> list[str]:
+        response = client.get(measures_url(**query))
+        assert response.status_code == 200, response.json()
+        return [m["code"] for m in response.json()["results"]]
+
+    target_area = TargetArea.objects.get(number=2).pk
+    goal = GlobalGoal.objects.get(number=3).pk
+    assert codes(focus_area=focus_area.pk) == ["1.1A", "1A"]  # with its sub-areas
+    assert codes(focus_area=sub_area.pk) == ["1.1A"]
+    assert codes(status="pagaende") == ["1.1A"]
+    assert codes(plan_status="utkast") == ["1.1A", "1A"]
+    assert codes(plan_status="antagen") == []
+    assert codes(target_area=target_area) == ["1.1A"]
+    assert codes(global_goal=goal) == ["1.1A"]
+    assert codes(tag="barn%20och%20unga") == ["1.1A"]
+    assert codes(target_year=2026) == ["1.1A"]
+    assert codes(ordering="-code") == ["1A", "1.1A"]
+    refused = client.get(measures_url(status="okänd"))
+    assert refused.status_code == 400 and "status" in refused.json()["fields"]

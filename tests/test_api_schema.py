@@ -4,6 +4,7 @@ may get a server error, and every answer (status, content type, body) must be as
 
 import pytest
 import schemathesis
+from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import (
@@ -34,6 +35,13 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_app
 @pytest.fixture(autouse=True)
 def _any_host(settings):
     settings.ALLOWED_HOSTS = ["*"]
+
+
+def test_the_schema_is_valid_openapi_and_describes_every_view_without_warnings(tmp_path):
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml")
+    )
+    assert "/api/v1/measures/{id}/" in (tmp_path / "schema.yaml").read_text()
 
 
 @schema.parametrize()
