@@ -576,7 +576,9 @@ class MinutesSerializer(serializers.ModelSerializer):
         source="is_locked", read_only=True, help_text=_("Protokollet är justerat (låst).")
     )
     takes_down_on = serializers.DateField(
-        read_only=True, help_text=_("Anslaget tas ned efter dagen (överklagandetidens slut).")
+        read_only=True,
+        allow_null=True,
+        help_text=_("Anslaget tas ned efter dagen (överklagandetidens slut)."),
     )
     readable = serializers.BooleanField(read_only=True)
     pdf = serializers.SerializerMethodField(help_text=_("Protokollet som PDF."))

@@ -157,8 +157,36 @@ def exception_handler(exc, context) -> Response | None:
         }
     elif isinstance(exc, exceptions.ValidationError):
         fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        response.data = {"detail": str(_("Uppgifterna kunde inte sparas.")), "fields": fields}
+        response.data = {
+            "detail": str(_("Uppgifterna kunde inte sparas.")),
+            "fields": {name: _messages(errors) for name, errors in fields.items()},
+        }
     return response
+
+
+def _messages(errors: object, where: str = "") -> list[str]:
+    """Return a field's errors as a flat list of sentences: those of a list's items and of an
+    object's fields named by their place ("2: …", "2. organisation: …")."""
+    if isinstance(errors, dict):
+        return [
+            message
+            for key, inner in errors.items()
+            for message in _messages(inner, f"{where}{_place(key)}")
+        ]
+    if isinstance(errors, list) and any(isinstance(e, dict | list) for e in errors):
+        return [
+            message
+            for index, inner in enumerate(errors)
+            for message in _messages(inner, f"{where}{index + 1}. ")
+        ]
+    if isinstance(errors, list):
+        return [f"{where}{error}" if where else str(error) for error in errors]
+    return [f"{where}{errors}" if where else str(errors)]
+
+
+def _place(key: object) -> str:
+    text = str(key)
+    return f"{int(text) + 1}: " if text.isdigit() else f"{text}: "
 
 
 def _form_errors(error: DjangoValidationError) -> dict:

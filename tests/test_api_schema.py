@@ -5,7 +5,9 @@ may get a server error, and every answer (status, content type, body) must be as
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -35,6 +37,18 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_app
 @pytest.fixture(autouse=True)
 def _any_host(settings):
     settings.ALLOWED_HOSTS = ["*"]
+
+
+@pytest.fixture(autouse=True)
+def _one_connection_for_the_test():
+    """The WSGI handler closes the database connection after each request, as in production;
+    here every request runs inside the test's transaction, on its connection (Django's test
+    client disconnects the same signal)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def test_the_schema_is_valid_openapi_and_describes_every_view_without_warnings(tmp_path):
