@@ -26,12 +26,13 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from folkhalsa.models import ApiToken
 from folkhalsa.throttling import client_address
-from plans.forms import VERSION_FIELDS
+from plans.forms import LARGEST_ID, VERSION_FIELDS
 from plans.services import StaleVersionError
 
 TOKEN_PREFIX = "fh_"
@@ -113,6 +114,39 @@ class TokenThrottle(UserRateThrottle):
         else:
             ident = f"user-{request.user.pk}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class JsonParser(JSONParser):
+    """JSON, refused with 400 when nested deeper than Python reads (not a server error)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(_("JSON-objektet är för djupt nästlat.")) from None
+
+
+class AsciiDecimalField(serializers.DecimalField):
+    """A decimal written with the digits 0–9, as the site's forms take it."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not data.isascii():
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class AsciiIntegerField(serializers.IntegerField):
+    """An integer written with the digits 0–9 (an id: at most the largest the database keeps)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not data.isascii():
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def id_field(**kwargs) -> AsciiIntegerField:
+    """Return a field for a record's id: a positive integer the database can hold."""
+    return AsciiIntegerField(min_value=1, max_value=LARGEST_ID, **kwargs)
 
 
 class Pagination(PageNumberPagination):
@@ -276,9 +310,9 @@ def _serializer_field(field: forms.Field) -> serializers.Field:
         "help_text": str(field.help_text) if field.help_text else None,
     }
     if isinstance(field, forms.ModelMultipleChoiceField):
-        return serializers.ListField(child=serializers.IntegerField(min_value=1), **common)
+        return serializers.ListField(child=id_field(), **common)
     if isinstance(field, forms.ModelChoiceField):
-        return serializers.IntegerField(min_value=1, allow_null=True, **common)
+        return id_field(allow_null=True, **common)
     if isinstance(field, forms.TypedChoiceField | forms.ChoiceField) and not isinstance(
         field, forms.ModelChoiceField
     ):
@@ -287,7 +321,7 @@ def _serializer_field(field: forms.Field) -> serializers.Field:
         return serializers.BooleanField(**common)
     # Before IntegerField: Django's DecimalField is one.
     if isinstance(field, forms.DecimalField):
-        return serializers.DecimalField(
+        return AsciiDecimalField(
             max_digits=field.max_digits or 20,
             decimal_places=field.decimal_places or 2,
             allow_null=True,
@@ -295,7 +329,7 @@ def _serializer_field(field: forms.Field) -> serializers.Field:
             **common,
         )
     if isinstance(field, forms.IntegerField):
-        return serializers.IntegerField(allow_null=True, **common)
+        return AsciiIntegerField(allow_null=True, **common)
     if isinstance(field, forms.DateField):
         return serializers.DateField(allow_null=True, **common)
     return serializers.CharField(allow_blank=True, allow_null=True, trim_whitespace=False, **common)
@@ -325,6 +359,7 @@ def checked_payload(
         raise exceptions.ValidationError({name: [message] for name in nul})
     serializer = serializer_class(data=data, partial=partial)
     serializer.is_valid(raise_exception=True)
+    rows = _checked_rows(serializer, data)
     shown = shown or {}
     refused = {}
     for name in sorted(set(data) - set(serializer.fields) - {"version"}):
@@ -334,7 +369,20 @@ def checked_payload(
             refused[name] = [_("Fältet kan inte ändras här.")]
     if refused:
         raise exceptions.ValidationError(refused)
-    return {name: data[name] for name in data if name in serializer.fields}
+    return {name: rows.get(name, data[name]) for name in data if name in serializer.fields}
+
+
+def _checked_rows(serializer, data: dict) -> dict[str, list]:
+    """Return the lists of rows in the JSON (a measure's actors, a budget's cells), each row
+    checked whole even in a partial write (DRF checks nested rows partially then), as read."""
+    rows = {}
+    for name, field in serializer.fields.items():
+        if isinstance(field, serializers.ListSerializer) and data.get(name) is not None:
+            checked = type(field.child)(data=data[name], many=True)
+            if not checked.is_valid():
+                raise exceptions.ValidationError({name: checked.errors})
+            rows[name] = [dict(row) for row in checked.validated_data]
+    return rows
 
 
 def _plain_json(value: object) -> object:

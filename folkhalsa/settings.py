@@ -218,7 +218,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["folkhalsa.api.AddressThrottle", "folkhalsa.api.TokenThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": API_THROTTLE_ANON, "user": API_THROTTLE_USER},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["folkhalsa.api.JsonParser"],
     "EXCEPTION_HANDLER": "folkhalsa.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "folkhalsa.api_schema.ApiSchema",
     "ORDERING_PARAM": "ordering",

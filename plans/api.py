@@ -22,6 +22,7 @@ from folkhalsa.api import (
     CONFLICT,
     ERRORS,
     VERSION_PARAMETER,
+    AsciiDecimalField,
     ETagMixin,
     checked_payload,
     expected_version,
@@ -29,6 +30,7 @@ from folkhalsa.api import (
     form_serializer,
     form_write,
     formset_data,
+    id_field,
     refuse_stale,
 )
 from plans import permissions
@@ -746,7 +748,7 @@ class MeasureFilter(filters.FilterSet):
 class ActorWriteSerializer(serializers.Serializer):
     """An organisation's part in the measure, as written."""
 
-    organisation = serializers.IntegerField(min_value=1, help_text=_("Organisationens id."))
+    organisation = id_field(help_text=_("Organisationens id."))
     role = serializers.ChoiceField(choices=Responsibility.Role.choices)
     cooperation = serializers.ChoiceField(
         choices=Responsibility.Cooperation.choices, required=False, allow_blank=True
@@ -905,9 +907,9 @@ class BudgetSerializer(serializers.ModelSerializer):
 class CellSerializer(serializers.Serializer):
     """A cell of the budget's grid: a line's budget and outcome from one funder."""
 
-    line = serializers.IntegerField(min_value=1, help_text=_("Budgetpostens id."))
-    funder = serializers.IntegerField(min_value=1, help_text=_("Finansiärens id."))
-    amount = serializers.DecimalField(
+    line = id_field(help_text=_("Budgetpostens id."))
+    funder = id_field(help_text=_("Finansiärens id."))
+    amount = AsciiDecimalField(
         max_digits=14,
         decimal_places=2,
         min_value=0,
@@ -915,7 +917,7 @@ class CellSerializer(serializers.Serializer):
         required=False,
         help_text=_("Budgeterat belopp i kronor; null tömmer cellen."),
     )
-    outcome = serializers.DecimalField(
+    outcome = AsciiDecimalField(
         max_digits=14,
         decimal_places=2,
         min_value=0,

@@ -12,6 +12,7 @@ indicator value) may accept a value that is valid for its field, and must store 
 
 import json
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from urllib.parse import quote
 
@@ -80,7 +81,7 @@ HOSTILE_BODIES = {
     "form-encoded": ("title=x&version=1", "application/x-www-form-urlencoded"),
     "no type": ('{"title": "x"}', ""),
 }
-# Fields that are in no request body: each must be refused, or be the record's own value.
+# Fields no request body has (an id other than the record's among them): each is refused.
 UNKNOWN_FIELDS = {
     "an unknown field": {"evil": "x"},
     "an id": {"id": 10**6},
@@ -106,7 +107,8 @@ class Operation:
     path: str
     operation_id: str
     fields: tuple[tuple[str, str], ...]
-    required: tuple[str, ...]
+    # For a field of rows (a list of objects): each row's fields and their kinds.
+    row_fields: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
     versioned: bool
 
     @property
@@ -127,7 +129,9 @@ def _resolved(schema: dict, node: dict) -> dict:
 
 def _kind(prop: dict) -> str:
     """Return what a field of the request body takes: text, integer, decimal, date, a choice,
-    ids (a list) or a boolean."""
+    ids (a list), rows (a list of objects) or a boolean."""
+    if prop.get("type") == "array" and "$ref" in prop.get("items", {}):
+        return "rows"
     if "oneOf" in prop or "enum" in prop:
         return "choice"
     if prop.get("type") == "string":
@@ -137,6 +141,10 @@ def _kind(prop: dict) -> str:
     return {"array": "ids", "integer": "integer", "boolean": "boolean", "number": "decimal"}.get(
         prop.get("type"), "other"
     )
+
+
+def _fields(component: dict) -> tuple[tuple[str, str], ...]:
+    return tuple((name, _kind(prop)) for name, prop in component.get("properties", {}).items())
 
 
 def _versioned(schema: dict, operation: dict) -> bool:
@@ -160,17 +168,21 @@ def _operations() -> list[Operation]:
                 continue
             body = operation.get("requestBody", {}).get("content", {}).get("application/json")
             component = _resolved(schema, body["schema"]) if body else {}
-            fields = tuple(
-                (name, _kind(prop)) for name, prop in component.get("properties", {}).items()
+            properties = component.get("properties", {})
+            rows = tuple(
+                (name, _fields(_resolved(schema, prop["items"])))
+                for name, prop in properties.items()
+                if _kind(prop) == "rows"
             )
             found.append(
                 Operation(
                     method=method.upper(),
                     path=path,
                     operation_id=operation["operationId"],
-                    fields=fields,
-                    required=tuple(component.get("required", [])),
-                    versioned=_versioned(schema, operation),
+                    fields=_fields(component),
+                    row_fields=rows,
+                    # A create makes a record: there is no version yet.
+                    versioned="{id}" in path and _versioned(schema, operation),
                 )
             )
     return found
@@ -215,6 +227,14 @@ def _new_payloads(records: dict) -> dict[str, dict]:
             "source": "manuell",
         },
     }
+
+
+def _known_rows(records: dict) -> dict[str, dict[str, dict]]:
+    """A valid row of each field of rows the record does not show as written (a budget's cells
+    are shown under its lines)."""
+    budget = records["budget"]
+    cell = {"line": budget.lines.first().pk, "funder": budget.funders.first().pk, "amount": "1.00"}
+    return {"budget": {"amounts": cell}}
 
 
 def _url(operation: Operation, records: dict) -> tuple[str, str, object]:
@@ -295,17 +315,26 @@ def _faults(answer: Answer, *, may_write: bool) -> list[str]:
     return faults
 
 
-def _stored_as_sent(answer: Answer, field: str, value: object) -> list[str]:
+def _stored_as_sent(answer: Answer, field: str, kind: str, value: object) -> list[str]:
     """Return a fault unless the accepted record shows the field exactly as sent (a number sent
     into text as the text of that number)."""
     if not isinstance(answer.data, dict) or field not in answer.data:
         return []
     shown = answer.data[field]
-    if isinstance(shown, str) and isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, int | float) and not isinstance(value, bool) and isinstance(shown, str):
+        if kind in {"decimal", "integer"}:
+            return [] if _same_number(shown, value) else [f"stored {shown!r}, sent {value!r}"]
         value = str(value)
     if shown != value:
         return [f"stored {str(shown)[:60]!r}, sent {str(value)[:60]!r}"]
     return []
+
+
+def _same_number(shown: str, sent: int | float) -> bool:
+    try:
+        return Decimal(shown) == Decimal(str(sent))
+    except InvalidOperation:
+        return False
 
 
 def _api_client(user) -> Client:
@@ -315,15 +344,17 @@ def _api_client(user) -> Client:
     return client
 
 
-def _edit_base(client: Client, url: str, operation: Operation) -> dict:
-    """Return the record as read, in the request body's fields (lists of records as ids)."""
-    shown = client.get(url).json()
-    names = {name for name, _kind in operation.fields}
+def _edit_base(shown: dict, operation: Operation) -> dict:
+    """Return the record as read, in the request body's fields: lists of records as ids, rows
+    in the rows' fields."""
+    kinds, rows = dict(operation.fields), dict(operation.row_fields)
     base = {}
     for name, value in shown.items():
-        if name not in names:
+        if name not in kinds:
             continue
-        if isinstance(value, list) and value and isinstance(value[0], dict):
+        if kinds[name] == "rows" and isinstance(value, list):
+            value = [{k: v for k, v in row.items() if k in dict(rows[name])} for row in value]
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
             value = [item["id"] for item in value]
         base[name] = value
     return base
@@ -346,10 +377,38 @@ def _fresh_throttle_counts():
     django_cache.clear()
 
 
+# Each operation in parts, so that a test stays short: every field with the hostile shapes, with
+# the hostile numbers, with the hostile texts; the rows' fields (lists of objects); and the whole
+# body (bodies that are no object, unknown fields, versions that are none).
+SHAPES = {"object", "list of objects", "100 000 characters", "NUL", "true"}
+NUMBERS = {"10**30", "-1", "1e309"}
+PARTS = {
+    "shapes": [h for h in HOSTILE_VALUES if h.label in SHAPES],
+    "numbers": [h for h in HOSTILE_VALUES if h.label in NUMBERS],
+    "texts": [h for h in HOSTILE_VALUES if h.label not in SHAPES | NUMBERS],
+    "rows": HOSTILE_VALUES,
+    "whole": [],
+}
+
+
+def _parts_of(operation: Operation) -> list[str]:
+    """A delete has no body: its version is tried whole; rows only where the body has rows."""
+    if operation.method == "DELETE":
+        return ["whole"]
+    return [part for part in PARTS if part != "rows" or operation.row_fields]
+
+
+CASES = [
+    pytest.param(operation, part, id=f"{operation.operation_id}-{part}")
+    for operation in OPERATIONS
+    for part in _parts_of(operation)
+]
+
+
 @pytest.mark.parametrize("user", USERS)
-@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: op.operation_id)
+@pytest.mark.parametrize(("operation", "part"), CASES)
 def test_hostile_json_never_breaks_a_write_and_writes_nothing_when_refused(
-    operation, user, objects
+    operation, part, user, objects
 ):
     records = objects["records"]
     url, route, record = _url(operation, records)
@@ -366,86 +425,135 @@ def test_hostile_json_never_breaks_a_write_and_writes_nothing_when_refused(
             faults.append(f"answered {answer.status}, not {' or '.join(map(str, expect))}")
         failures.extend(f"{operation.method} {url} {what}: {fault}" for fault in faults)
 
+    fuzz = Fuzz(client, operation, url, _bases(client, operation, url, record, records), check)
     if operation.method == "DELETE":
-        _try_deletes(client, operation, url, record, check)
+        fuzz.deletes()
     else:
-        _try_bodies(client, operation, url, record, records, check)
+        {"rows": fuzz.rows, "whole": fuzz.whole}.get(part, fuzz.fields)(PARTS[part])
     assert not failures, f"{user}:\n" + "\n".join(failures[:40])
 
 
-def _try_bodies(client, operation: Operation, url: str, record, records: dict, check) -> None:
-    version = _current_version(record)
+@dataclass
+class Bases:
+    """What a hostile value is put into: the valid body without a version (`plain`), with a
+    stale version and with the right one (both the plain body for a write without a version),
+    and a valid row of each field of rows."""
+
+    plain: dict
+    stale: dict
+    right: dict
+    # A field of rows: its first row as read, where the record shows its rows.
+    row: dict[str, dict]
+
+
+def _bases(client, operation: Operation, url: str, record, records: dict) -> Bases:
+    shown = {} if operation.creates else client.get(url).json()
+    row = _known_rows(records).get(_basename(operation), {})
+    row |= {name: rows[0] for name, rows in _edit_base(shown, operation).items() if _rows(rows)}
     if operation.creates:
-        base = _new_payloads(records).get(_basename(operation), {})
+        plain = _new_payloads(records).get(_basename(operation), {})
     elif operation.method == "PUT":
-        base = _edit_base(client, url, operation)
+        plain = _edit_base(shown, operation)
     else:
-        base = {}
-    stale = {**base, "version": STALE} if operation.versioned else dict(base)
-    right = {**base, "version": version} if operation.versioned else dict(base)
-    method = operation.method
+        plain = {}
+    if not operation.versioned:
+        return Bases(plain, dict(plain), dict(plain), row)
+    version = _current_version(record)
+    return Bases(plain, {**plain, "version": STALE}, {**plain, "version": version}, row)
 
-    # Each hostile value in each field: with a stale version nothing may be written; without a
-    # version a value its field takes may be saved, exactly as sent.
-    for field, kind in operation.fields:
-        for hostile in HOSTILE_VALUES:
-            takes = kind in hostile.taken_by and not operation.versioned
-            body = _body(stale, field, hostile.text)
-            answer = _send(client, method, url, body, "application/json")
-            check(
-                f"{field}={hostile.label} ({kind})",
-                answer,
-                may_write=takes,
-                stored=(field, hostile.value) if takes else None,
-            )
-    # With the right version: what no field of its kind takes is refused (400) and writes
-    # nothing; text a field takes is saved exactly as sent.
-    if operation.versioned:
-        for field, kind in operation.fields:
-            for hostile in HOSTILE_VALUES:
+
+def _rows(value: object) -> bool:
+    return isinstance(value, list) and bool(value) and isinstance(value[0], dict)
+
+
+@dataclass
+class Fuzz:
+    client: Client
+    operation: Operation
+    url: str
+    bases: Bases
+    check: object
+
+    def send(self, body: str | bytes, content_type: str = "application/json") -> Answer:
+        return _send(self.client, self.operation.method, self.url, body, content_type)
+
+    def fields(self, values: list[Hostile]) -> None:
+        """Each hostile value in each field. A value its field takes is sent with a stale
+        version, when the write has one (nothing may be written), else as it is (it may be saved,
+        exactly as sent); a value no field of its kind takes is sent with the right version and
+        refused (400). Markup in text is also sent with the right version: stored as sent."""
+        for field, kind in self.operation.fields:
+            for hostile in values:
                 takes = kind in hostile.taken_by
-                if takes and hostile.label != "<script>":
-                    continue
-                answer = _send(
-                    client, method, url, _body(right, field, hostile.text), "application/json"
-                )
-                what = f"{field}={hostile.label} ({kind}), right version"
-                expect = () if takes else (400,)
-                check(what, answer, may_write=takes, stored=(field, hostile.value), expect=expect)
-    # Bodies that are no object of fields, and fields no body has.
-    for label, (body, content_type) in HOSTILE_BODIES.items():
-        answer = _send(client, method, url, body, content_type)
-        check(f"body {label}", answer, expect=(400, 415))
-    for label, fields in UNKNOWN_FIELDS.items():
-        answer = _send(client, method, url, json.dumps({**right, **fields}), "application/json")
-        check(label, answer)
-    # Versions that are none, in the body and in If-Match.
-    if operation.versioned:
+                what = f"{field}={hostile.label} ({kind})"
+                if takes and self.operation.versioned:
+                    body = _body(self.bases.stale, field, hostile.text)
+                    self.check(f"{what}, stale version", self.send(body), expect=(400, 409))
+                if takes and (hostile.label == "<script>" or not self.operation.versioned):
+                    answer = self.send(_body(self.bases.right, field, hostile.text))
+                    stored = (field, kind, hostile.value)
+                    self.check(what, answer, may_write=True, stored=stored)
+                if not takes:
+                    answer = self.send(_body(self.bases.right, field, hostile.text))
+                    self.check(what, answer, expect=(400,))
+
+    def rows(self, values: list[Hostile]) -> None:
+        """Each hostile value in each field of a row (the row as read, else the field alone),
+        and rows that are no objects: refused (400) with the right version."""
+        for field, row_fields in self.operation.row_fields:
+            row = self.bases.row.get(field, {})
+            for name, kind in row_fields:
+                for hostile in values:
+                    if kind in hostile.taken_by:
+                        continue
+                    rows = "[" + _body(row, name, hostile.text) + "]"
+                    answer = self.send(_body(self.bases.right, field, rows))
+                    self.check(f"{field}[0].{name}={hostile.label} ({kind})", answer, expect=(400,))
+            for label, rows in {
+                "rows of numbers": "[1, 2]",
+                "a row of lists": "[[1]]",
+                "rows of null": "[null]",
+                "an empty row": "[{}]",
+                "a row with an unknown field": '[{"evil": 1}]',
+                "an object for rows": '{"0": {}}',
+                "10 000 rows": "[" + ", ".join(["{}"] * 10_000) + "]",
+            }.items():
+                answer = self.send(_body(self.bases.right, field, rows))
+                self.check(f"{field}={label}", answer, expect=(400,))
+
+    def whole(self, _values: list[Hostile]) -> None:
+        """Bodies that are no object of fields, fields no body has, versions that are none."""
+        for label, (body, content_type) in HOSTILE_BODIES.items():
+            self.check(f"body {label}", self.send(body, content_type), expect=(400, 415))
+        for label, fields in UNKNOWN_FIELDS.items():
+            answer = self.send(json.dumps({**self.bases.right, **fields}))
+            self.check(label, answer, expect=(400,))
+        if not self.operation.versioned:
+            return
         for bad in HOSTILE_VERSIONS:
-            body = json.dumps({**base, "version": bad})
-            check(f"version {bad!r}", _send(client, method, url, body, "application/json"))
+            answer = self.send(json.dumps({**self.bases.plain, "version": bad}))
+            self.check(f"version {bad!r}", answer, expect=(400,))
         for huge in HUGE_VERSIONS:
-            body = json.dumps({**base, "version": huge})
-            check(f"version {huge}", _send(client, method, url, body, "application/json"))
+            answer = self.send(json.dumps({**self.bases.plain, "version": huge}))
+            self.check(f"version {huge}", answer, expect=(400, 409))
 
-
-def _try_deletes(client, operation: Operation, url: str, record, check) -> None:
-    """A delete names the version it removes (query or If-Match): versions that are none are
-    refused and delete nothing; a delete without a version may delete (it takes none)."""
-    may = not operation.versioned
-    queries = [*HOSTILE_VERSIONS, *HUGE_VERSIONS, STALE, "a\x00b"]
-    for bad in queries:
-        text = "" if bad is None else json.dumps(bad) if not isinstance(bad, str) else bad
-        answer = _send(client, "DELETE", f"{url}?version={quote(text)}")
-        check(f"?version={text!r}", answer, may_write=may)
-    for bad in [*HOSTILE_VERSIONS, *HUGE_VERSIONS, STALE]:
-        if isinstance(bad, str | int | float) and not isinstance(bad, bool):
-            answer = _send(client, "DELETE", url, headers={"If-Match": f'"{bad}"'})
-            check(f"If-Match {bad!r}", answer, may_write=may)
-    # A body is no place for the version, nor for anything else.
-    for label, (body, content_type) in HOSTILE_BODIES.items():
-        answer = _send(client, "DELETE", url, body, content_type)
-        check(f"body {label}", answer, may_write=may)
+    def deletes(self) -> None:
+        """A delete names the version it removes (query or If-Match): versions that are none
+        are refused and delete nothing; a delete that takes no version may delete."""
+        may = not self.operation.versioned
+        expect = () if may else (400, 409)
+        for bad in [*HOSTILE_VERSIONS, *HUGE_VERSIONS, STALE, "a\x00b"]:
+            text = bad if isinstance(bad, str) else "" if bad is None else json.dumps(bad)
+            answer = _send(self.client, "DELETE", f"{self.url}?version={quote(text)}")
+            self.check(f"?version={text!r}", answer, may_write=may, expect=expect)
+        for bad in [*HOSTILE_VERSIONS, *HUGE_VERSIONS, STALE]:
+            if isinstance(bad, str | int | float) and not isinstance(bad, bool):
+                answer = _send(self.client, "DELETE", self.url, headers={"If-Match": f'"{bad}"'})
+                self.check(f"If-Match {bad!r}", answer, may_write=may, expect=expect)
+        # A body is no place for the version, nor for anything else.
+        for label, (body, content_type) in HOSTILE_BODIES.items():
+            answer = _send(self.client, "DELETE", self.url, body, content_type)
+            self.check(f"body {label}", answer, may_write=may, expect=expect)
 
 
 def test_every_write_of_the_schema_is_tried():
@@ -453,6 +561,8 @@ def test_every_write_of_the_schema_is_tried():
     ids = {operation.operation_id for operation in OPERATIONS}
     assert {"plans_create", "measures_partial_update", "reports_review_create"} <= ids
     assert all(operation.fields or operation.method == "DELETE" for operation in OPERATIONS)
+    assert len(PARTS["shapes"]) == len(SHAPES), "SHAPES names values of HOSTILE_VALUES"
+    assert len(PARTS["numbers"]) == len(NUMBERS), "NUMBERS names values of HOSTILE_VALUES"
 
 
 @pytest.mark.parametrize(
