@@ -2,6 +2,7 @@
 a page of the site: every resource, operation, filter, field and answer in Swedish, without
 JavaScript, in the site's layout (Swagger UI fails the accessibility rules every page keeps)."""
 
+import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -35,6 +36,7 @@ class Operation:
     parameters: list[Row] = field(default_factory=list)
     body: list[Row] = field(default_factory=list)
     answers: list[Row] = field(default_factory=list)
+    examples: list[tuple[str, str]] = field(default_factory=list)  # (summary, JSON)
 
 
 @dataclass
@@ -82,6 +84,9 @@ def _operation(method: str, path: str, spec: dict, components: dict) -> Operatio
             )
         )
     body = spec.get("requestBody", {}).get("content", {}).get("application/json", {})
+    for example in body.get("examples", {}).values():
+        shown = json.dumps(example.get("value"), ensure_ascii=False, indent=2)
+        operation.examples.append((example.get("summary", ""), shown))
     if body:
         schema = _resolve(body.get("schema", {}), components)
         required = set(schema.get("required", []))
