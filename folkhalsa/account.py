@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from folkhalsa.api import token_create
@@ -29,6 +30,7 @@ class TokenForm(forms.ModelForm):
         fields = ["name"]
 
 
+@never_cache  # the page that shows a new key once is kept by no cache
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     """Her roles, and her API keys: a new one named on this page, shown once."""

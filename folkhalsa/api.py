@@ -21,6 +21,7 @@ from django.db import models, transaction
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, serializers, status
@@ -149,6 +150,47 @@ def id_field(**kwargs) -> AsciiIntegerField:
     return AsciiIntegerField(min_value=1, max_value=LARGEST_ID, **kwargs)
 
 
+class IdOrRecordField(AsciiIntegerField):
+    """A record's id, or the record as the API shows it (`{"id": 3, "name": …}`), so a record
+    read can be sent back as it was (a measure's tags)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(min_value=1, max_value=LARGEST_ID, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict) and set(data) >= {"id"}:
+            data = data["id"]
+        return super().to_internal_value(data)
+
+
+class IdFilter(filters.NumberFilter):
+    """An id in a filter: a whole number a database key can hold (else 400, never a failed
+    query). A hidden record's id filters as a missing one's: to nothing."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, min_value=1, max_value=LARGEST_ID, **kwargs)
+
+
+class FilterSet(filters.FilterSet):
+    """The API's filters: a record named in a filter is an id (`IdFilter`), never a choice
+    among all the table's rows, whose refusal would tell a hidden id from a missing one."""
+
+    FILTER_DEFAULTS = {
+        **filters.FilterSet.FILTER_DEFAULTS,
+        models.ForeignKey: {"filter_class": IdFilter},
+        models.OneToOneField: {"filter_class": IdFilter},
+        models.ManyToManyField: {"filter_class": IdFilter},
+    }
+
+
+class FilterBackend(filters.DjangoFilterBackend):
+    """django-filter with the API's `FilterSet` for views that list their fields only."""
+
+    filterset_base = FilterSet
+
+
 class Pagination(PageNumberPagination):
     """Pages of `page_size` rows (50 unless asked, at most 500), numbered from 1."""
 
@@ -191,8 +233,12 @@ def exception_handler(exc, context) -> Response | None:
         }
     elif isinstance(exc, exceptions.ValidationError):
         fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        request = context.get("request")
+        reading = request is not None and request.method in ("GET", "HEAD", "OPTIONS")
         response.data = {
-            "detail": str(_("Uppgifterna kunde inte sparas.")),
+            "detail": str(
+                _("Sökvillkoren är felaktiga.") if reading else _("Uppgifterna kunde inte sparas.")
+            ),
             "fields": {name: _messages(errors) for name, errors in fields.items()},
         }
     return response
@@ -310,7 +356,7 @@ def _serializer_field(field: forms.Field) -> serializers.Field:
         "help_text": str(field.help_text) if field.help_text else None,
     }
     if isinstance(field, forms.ModelMultipleChoiceField):
-        return serializers.ListField(child=id_field(), **common)
+        return serializers.ListField(child=IdOrRecordField(), **common)
     if isinstance(field, forms.ModelChoiceField):
         return id_field(allow_null=True, **common)
     if isinstance(field, forms.TypedChoiceField | forms.ChoiceField) and not isinstance(
@@ -377,6 +423,8 @@ def _checked_rows(serializer, data: dict) -> dict[str, list]:
     checked whole even in a partial write (DRF checks nested rows partially then), as read."""
     rows = {}
     for name, field in serializer.fields.items():
+        if isinstance(field, serializers.ListField) and name in serializer.validated_data:
+            rows[name] = serializer.validated_data[name]  # ids, from records as shown too
         if isinstance(field, serializers.ListSerializer) and data.get(name) is not None:
             checked = type(field.child)(data=data[name], many=True)
             if not checked.is_valid():

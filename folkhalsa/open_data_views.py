@@ -40,11 +40,11 @@ CONTENT_TYPES = {
 }
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
+# The files only: the pages carry the visitor's menu (her name when logged in).
 public = cache_control(public=True, max_age=PUBLIC_SECONDS)
 
 
 @require_safe
-@public
 def open_data(request: HttpRequest) -> HttpResponse:
     """Say what is published as open data, where the catalogue is, and who publishes."""
     ids = open_data_organisations().values_list("pk", flat=True)
@@ -89,7 +89,6 @@ def organisation_catalogue(request: HttpRequest, pk: int, syntax: str) -> HttpRe
 
 
 @require_safe
-@public
 def organisation_open_data(request: HttpRequest, pk: int) -> HttpResponse:
     """Explain step by step how the organisation registers its catalogue with dataportal.se."""
     organisation = _open_data_organisation(pk)

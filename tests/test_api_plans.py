@@ -313,3 +313,48 @@ def test_the_measure_filters_users_ask_for(alice, measure, focus_area):
     assert codes(ordering="-code") == ["1A", "1.1A"]
     refused = client.get(measures_url(status="okänd"))
     assert refused.status_code == 400 and "status" in refused.json()["fields"]
+
+
+def test_a_hidden_record_is_named_nowhere_and_filters_as_a_missing_one(
+    charlie, alice, draft_plan, adopted_plan, measure
+):
+    Plan.objects.filter(pk=adopted_plan.pk).update(parent=draft_plan)
+    outsider = api(token=key_of(charlie))
+    shown = outsider.get(reverse("api:plan-detail", args=[adopted_plan.pk])).json()
+    assert shown["parent"] is None  # the draft it implements is not hers to see
+    assert (
+        api(token=key_of(alice))
+        .get(reverse("api:plan-detail", args=[adopted_plan.pk]))
+        .json()["parent"]
+        == draft_plan.pk
+    )
+    for query in (f"?parent={draft_plan.pk}", "?parent=99999999"):
+        answer = outsider.get(reverse("api:plan-list") + query)
+        assert answer.status_code == 200 and answer.json()["count"] == 0
+    for query in (f"?plan={draft_plan.pk}", "?plan=99999999"):
+        answer = outsider.get(measures_url() + query)
+        assert answer.status_code == 200 and answer.json()["count"] == 0
+    refused = outsider.get(measures_url() + "?plan=1000000000000000000000000")
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == "Sökvillkoren är felaktiga."
+
+
+def test_a_measure_read_can_be_sent_back_whole(alice, measure):
+    from plans.models import Tag
+
+    measure.tags.add(Tag.objects.create(name="Läsning"))
+    client = api(token=key_of(alice))
+    url = reverse("api:measure-detail", args=[measure.pk])
+    shown = client.get(url).json()
+    shown["title"] = "Läsfrämjande insatser i förskolan"
+    response = client.put(url, shown, "application/json")
+    assert response.status_code == 200, response.json()
+    assert [tag["name"] for tag in response.json()["tags"]] == ["Läsning"]
+    assert response.json()["version"] == 2
+
+
+def test_the_account_page_is_kept_by_no_cache(alice):
+    from tests.conftest import client_for
+
+    response = client_for(alice).get(reverse("account"))
+    assert "no-store" in response["Cache-Control"]

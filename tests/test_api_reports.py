@@ -504,3 +504,22 @@ def test_published_and_indicator_lists_ask_the_same_queries_at_two_sizes(
         url("indicatorvalue-list"),
         lambda: [_value(indicator, "1962", 2019 + n, "T") for n in range(5)] and None,
     )
+
+
+def test_an_indicator_filter_names_no_link_to_a_hidden_measure(
+    alice, charlie, indicator, adopted_plan, measure
+):
+    from plans.models import FocusArea
+
+    public_area = FocusArea.objects.create(plan=adopted_plan, number="1", title="Öppet")
+    indicator.focus_areas.add(public_area)  # so everyone reads the indicator
+    indicator.measures.add(measure)  # a measure of the draft, hidden from charlie
+    outsider = api(token=key_of(charlie))
+    assert outsider.get(url("indicator-list")).json()["count"] == 1
+    for value in (measure.pk, 99999999):
+        answer = outsider.get(url("indicator-list") + f"?measure={value}")
+        assert answer.status_code == 200 and answer.json()["count"] == 0
+    answer = outsider.get(url("indicator-list") + f"?focus_area={measure.focus_area_id}")
+    assert answer.json()["count"] == 0
+    member = api(token=key_of(alice))
+    assert member.get(url("indicator-list") + f"?measure={measure.pk}").json()["count"] == 1

@@ -483,6 +483,9 @@ def test_the_answers_say_what_they_are_and_may_be_cached(published, norberg):
         assert "public" in response["Cache-Control"]
         assert "max-age=300" in response["Cache-Control"]
     assert client.post(reverse("open_data_catalogue_rdf")).status_code == 405
+    # The pages carry the visitor's menu (her name when logged in): no shared cache keeps them.
+    for page in (reverse("open_data"), reverse("organisation_open_data", args=[norberg.pk])):
+        assert "public" not in client.get(page).get("Cache-Control", "")
 
 
 def test_the_open_data_page_lists_the_organisations_with_their_licence(published, alingsas):

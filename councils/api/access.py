@@ -3,7 +3,6 @@ and minutes the pages show her) and the filters the resources share."""
 
 import datetime
 
-from django import forms
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +12,7 @@ from rest_framework import serializers
 from councils.models import AgendaItem, Body, Meeting
 from councils.permissions import public_meetings, readable_bodies, readable_meetings
 from councils.selectors import STOCKHOLM, public_bodies
+from folkhalsa.api import FilterSet, IdFilter
 from folkhalsa.validators import validate_date_in_range
 from plans.models import Measure, Organisation
 from plans.permissions import AnyUser, visible_plans
@@ -101,15 +101,6 @@ class ReaderFields(serializers.ModelSerializer):
         return data
 
 
-class IdFilter(filters.NumberFilter):
-    """An id: a whole number a database key can hold (else 400, never a failed query)."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
-
-
 class DayFilter(filters.DateFilter):
     """A day within the years the site takes (1900–2100)."""
 
@@ -117,7 +108,7 @@ class DayFilter(filters.DateFilter):
         super().__init__(*args, validators=[validate_date_in_range], **kwargs)
 
 
-class Within(filters.FilterSet):
+class Within(FilterSet):
     """The filter on an organisation with its units, by the field `organisation_field`."""
 
     organisation_field = "organisation"

@@ -6,13 +6,11 @@ import datetime
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from councils.api.access import (
     DayFilter,
-    IdFilter,
     ReaderFields,
     Within,
     absolute_url,
@@ -20,7 +18,7 @@ from councils.api.access import (
 )
 from councils.models import Body, Seat, SeatHolding
 from councils.permissions import readable_bodies
-from folkhalsa.api import ERRORS, ETagMixin
+from folkhalsa.api import ERRORS, ETagMixin, FilterSet, IdFilter
 from plans.permissions import MANAGE_COUNCILS, READ, AnyUser, organisations_for
 
 # --- Bodies ----------------------------------------------------------------------------------
@@ -217,7 +215,7 @@ def _held_on(day: datetime.date) -> Prefetch:
     return Prefetch("holdings", held.select_related("person__organisation"), to_attr="held")
 
 
-class SeatFilter(filters.FilterSet):
+class SeatFilter(FilterSet):
     body = IdFilter(label=_("Organets id"))
     on = DayFilter(method="filter_on", label=_("Innehavarna den dagen (annars i dag)"))
 

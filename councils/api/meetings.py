@@ -8,7 +8,6 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import serializers, viewsets
 
 from councils.api.access import (
-    IdFilter,
     MeetingDays,
     ReaderFields,
     absolute_url,
@@ -20,7 +19,7 @@ from councils.api.access import (
 )
 from councils.models import AgendaItem, Meeting
 from councils.selectors import minutes_document
-from folkhalsa.api import ERRORS, ETagMixin
+from folkhalsa.api import ERRORS, ETagMixin, FilterSet, IdFilter
 
 # --- Meetings and their agendas ----------------------------------------------------------------
 
@@ -156,7 +155,7 @@ class MeetingViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
-class AgendaItemFilter(filters.FilterSet):
+class AgendaItemFilter(FilterSet):
     # Ids, not choices among every record: an id out of her reach answers as a missing one.
     meeting = IdFilter(label=_("Mötets id"))
 

@@ -12,6 +12,8 @@ from folkhalsa.api import (
     ERRORS,
     VERSION_PARAMETER,
     ETagMixin,
+    FilterSet,
+    IdFilter,
     form_serializer,
     id_field,
 )
@@ -81,17 +83,17 @@ class MeasureSerializer(serializers.ModelSerializer):
         ]
 
 
-class MeasureFilter(filters.FilterSet):
+class MeasureFilter(FilterSet):
     status = filters.ChoiceFilter(
         field_name="status", choices=Measure.Status.choices, label=_("Läge i planen")
     )
     plan_status = filters.ChoiceFilter(
         field_name="plan__status", choices=Plan.Status.choices, label=_("Planens status")
     )
-    focus_area = filters.NumberFilter(
+    focus_area = IdFilter(
         method="filter_focus_area", label=_("Fokusområde (med dess underområden)")
     )
-    organisation = filters.NumberFilter(
+    organisation = IdFilter(
         method="filter_organisation", label=_("Ansvarig organisation (med dess enheter)")
     )
     role = filters.ChoiceFilter(
@@ -105,10 +107,10 @@ class MeasureFilter(filters.FilterSet):
         choices=lambda: follow_up().choices(),
         label=_("Senaste bedömning (i rapporter du får läsa)"),
     )
-    target_area = filters.NumberFilter(field_name="target_areas", label=_("Nationellt målområde"))
-    global_goal = filters.NumberFilter(field_name="global_goals", label=_("Globalt mål"))
+    target_area = IdFilter(field_name="target_areas", label=_("Nationellt målområde"))
+    global_goal = IdFilter(field_name="global_goals", label=_("Globalt mål"))
     tag = filters.CharFilter(method="filter_tag", label=_("Etikett (namn)"))
-    target_year = filters.NumberFilter(label=_("Målår"))
+    target_year = IdFilter(label=_("Målår"))
     text = filters.CharFilter(method="filter_text", label=_("Text i kod, titel eller beskrivning"))
 
     class Meta:

@@ -11,6 +11,8 @@ from rest_framework import serializers, viewsets
 from folkhalsa.api import (
     ERRORS,
     ETagMixin,
+    FilterSet,
+    IdFilter,
 )
 from plans import permissions
 from plans.models import (
@@ -75,10 +77,8 @@ class TagViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
 # --- Organisations and people --------------------------------------------------------------
 
 
-class OrganisationFilter(filters.FilterSet):
-    below = filters.NumberFilter(
-        method="filter_below", label=_("Organisationen med id och alla dess enheter")
-    )
+class OrganisationFilter(FilterSet):
+    below = IdFilter(method="filter_below", label=_("Organisationen med id och alla dess enheter"))
     name = filters.CharFilter(lookup_expr="icontains", label=_("Del av namnet"))
 
     class Meta:

@@ -2,7 +2,7 @@
 written through the workbench (`plan_start`, the edit forms, `plan_item_add`/`plan_item_delete`)."""
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, QuerySet, When
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
@@ -15,6 +15,8 @@ from folkhalsa.api import (
     ERRORS,
     VERSION_PARAMETER,
     ETagMixin,
+    FilterSet,
+    IdFilter,
     checked_payload,
     expected_version,
     form_data,
@@ -47,6 +49,12 @@ class FocusAreaBriefSerializer(serializers.ModelSerializer):
 
 class PlanSerializer(serializers.ModelSerializer):
     owner_name = serializers.CharField(source="owner.name", read_only=True)
+    parent = serializers.IntegerField(
+        source="shown_parent",
+        read_only=True,
+        allow_null=True,
+        help_text=_("Planen den genomför, om du får läsa den (annars null, som på planens sida)."),
+    )
 
     class Meta:
         model = Plan
@@ -78,16 +86,20 @@ class PlanDetailSerializer(PlanSerializer):
         fields = [*PlanSerializer.Meta.fields, "focus_areas"]
 
 
-class PlanFilter(filters.FilterSet):
-    owner = filters.NumberFilter(
-        method="filter_owner", label=_("Ägande organisation (med dess enheter)")
-    )
-    year = filters.NumberFilter(method="filter_year", label=_("Planer som gäller året"))
+class PlanFilter(FilterSet):
+    owner = IdFilter(method="filter_owner", label=_("Ägande organisation (med dess enheter)"))
+    year = IdFilter(method="filter_year", label=_("Planer som gäller året"))
     text = filters.CharFilter(method="filter_text", label=_("Text i titeln"))
 
     class Meta:
         model = Plan
-        fields = ["kind", "status", "parent"]
+        fields = ["kind", "status"]
+
+    parent = IdFilter(method="filter_parent", label=_("Planen de genomför (en du får läsa)"))
+
+    def filter_parent(self, queryset, name, value):
+        readable = permissions.visible_plans(self.request.user).filter(pk=value)
+        return queryset.filter(parent__in=readable.values("pk"))
 
     def filter_owner(self, queryset, name, value):
         return queryset.filter(owner__in=Organisation.objects.below([value]).values("pk"))
@@ -148,7 +160,12 @@ class PlanViewSet(
     edit_serializer = PLAN_EDIT
 
     def get_queryset(self) -> QuerySet[Plan]:
-        plans = permissions.visible_plans(self.request.user).select_related("owner")
+        visible = permissions.visible_plans(self.request.user)
+        # The parent she may read, else none: as the plan page shows it (never a draft's id).
+        readable_parent = Exists(visible.filter(pk=OuterRef("parent_id")))
+        plans = visible.select_related("owner").annotate(
+            shown_parent=Case(When(readable_parent, then=F("parent_id")), default=None)
+        )
         plans = plans.prefetch_related("target_areas", "global_goals")
         if self.action != "list":
             areas = FocusArea.objects.order_by("parent_id", "order", "number", "pk")
@@ -216,8 +233,8 @@ class FocusAreaSerializer(serializers.ModelSerializer):
         ]
 
 
-class PlanChildFilter(filters.FilterSet):
-    plan = filters.NumberFilter(field_name="plan", label=_("Planens id"))
+class PlanChildFilter(FilterSet):
+    plan = IdFilter(field_name="plan", label=_("Planens id"))
 
 
 AREA_NEW = form_serializer(AreaAddForm, "FocusAreaNew", plan=serializers.IntegerField())
@@ -293,8 +310,8 @@ class ResultViewSet(PlanItemWrites, ETagMixin, viewsets.ModelViewSet):
     add_form, edit_form = ResultAddForm, ResultForm
     create_serializer, edit_serializer = RESULT_NEW, RESULT_EDIT
 
-    class filterset_class(filters.FilterSet):  # noqa: N801 (DRF's attribute name)
-        plan = filters.NumberFilter(field_name="focus_area__plan", label=_("Planens id"))
+    class filterset_class(FilterSet):  # noqa: N801 (DRF's attribute name)
+        plan = IdFilter(field_name="focus_area__plan", label=_("Planens id"))
 
         class Meta:
             model = Result

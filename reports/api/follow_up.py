@@ -23,6 +23,8 @@ from folkhalsa.api import (
     CONFLICT,
     ERRORS,
     ETagMixin,
+    FilterSet,
+    IdFilter,
     checked_payload,
     expected_version,
     form_data,
@@ -124,8 +126,8 @@ class MeasureReportSerializer(serializers.ModelSerializer):
         ]
 
 
-class MeasureReportFilter(filters.FilterSet):
-    plan = filters.NumberFilter(field_name="round__plan", label=_("Planens id"))
+class MeasureReportFilter(FilterSet):
+    plan = IdFilter(field_name="round__plan", label=_("Planens id"))
     state = filters.ChoiceFilter(choices=MeasureReport.State.choices, label=_("Läge"))
     status = filters.ChoiceFilter(choices=MeasureReport.Status.choices, label=_("Bedömning"))
 
@@ -362,8 +364,8 @@ class PublishedFollowUpDetailSerializer(PublishedFollowUpSerializer):
         fields = [*PublishedFollowUpSerializer.Meta.fields, "content"]
 
 
-class PublishedFollowUpFilter(filters.FilterSet):
-    organisation = filters.NumberFilter(
+class PublishedFollowUpFilter(FilterSet):
+    organisation = IdFilter(
         method="filter_organisation", label=_("Planens ägare (med dess enheter)")
     )
     archived = filters.BooleanFilter(

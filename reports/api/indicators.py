@@ -21,6 +21,8 @@ from rest_framework.response import Response
 from folkhalsa.api import (
     ERRORS,
     ETagMixin,
+    FilterSet,
+    IdFilter,
     checked_payload,
     form_data,
     form_serializer,
@@ -93,12 +95,10 @@ class IndicatorSerializer(serializers.ModelSerializer):
         ]
 
 
-class IndicatorFilter(filters.FilterSet):
-    owner = filters.NumberFilter(
-        method="filter_owner", label=_("Ägande organisation (med dess enheter)")
-    )
-    focus_area = filters.NumberFilter(field_name="focus_areas", label=_("Fokusområde"))
-    measure = filters.NumberFilter(field_name="measures", label=_("Insats"))
+class IndicatorFilter(FilterSet):
+    owner = IdFilter(method="filter_owner", label=_("Ägande organisation (med dess enheter)"))
+    focus_area = IdFilter(method="filter_focus_area", label=_("Fokusområde (i en plan du läser)"))
+    measure = IdFilter(method="filter_measure", label=_("Insats (i en plan du läser)"))
     source = filters.ChoiceFilter(choices=Source.choices, label=_("Källa"))
     name = filters.CharFilter(lookup_expr="icontains", label=_("Del av namnet"))
 
@@ -108,6 +108,17 @@ class IndicatorFilter(filters.FilterSet):
 
     def filter_owner(self, queryset, name, value):
         return queryset.filter(owner__in=Organisation.objects.below([value]).values("pk"))
+
+    # Links to records in plans she cannot read are no links to her (as the indicator shows).
+    def filter_focus_area(self, queryset, name, value):
+        plans = plan_permissions.visible_plans(self.request.user)
+        areas = FocusArea.objects.filter(pk=value, plan__in=plans)
+        return queryset.filter(focus_areas__in=areas.values("pk"))
+
+    def filter_measure(self, queryset, name, value):
+        plans = plan_permissions.visible_plans(self.request.user)
+        measures = Measure.objects.filter(pk=value, plan__in=plans)
+        return queryset.filter(measures__in=measures.values("pk"))
 
 
 @extend_schema_view(
@@ -229,9 +240,9 @@ VALUE_WRITE = form_serializer(
 )
 
 
-class IndicatorValueFilter(filters.FilterSet):
-    year_from = filters.NumberFilter(field_name="year", lookup_expr="gte", label=_("Från år"))
-    year_to = filters.NumberFilter(field_name="year", lookup_expr="lte", label=_("Till år"))
+class IndicatorValueFilter(FilterSet):
+    year_from = IdFilter(field_name="year", lookup_expr="gte", label=_("Från år"))
+    year_to = IdFilter(field_name="year", lookup_expr="lte", label=_("Till år"))
     sex = filters.ChoiceFilter(choices=Sex.choices, label=_("Kön: T, K eller M"))
     full_year = filters.BooleanFilter(
         field_name="tertial", lookup_expr="isnull", label=_("true: bara helår (inga tertial)")
