@@ -101,6 +101,7 @@ class Organisation(models.Model):
         AKADEMI = "akademi", _("Akademi")
         ANNAN = "annan", _("Annan")
         ENHET = "enhet", _("Förvaltning eller enhet")
+        SAMVERKAN = "samverkan", _("Samverkan")
 
     class DataLicence(models.TextChoices):
         CC_BY = "cc-by-4.0", _("CC BY 4.0: fritt att använda med angivande av källa")
@@ -174,6 +175,17 @@ class Organisation(models.Model):
             "oppnadata@kommun.se. Lämnas den tom anges webbplatsens kontaktadress."
         ),
     )
+    # A collaboration (samverkan) is made of whole organisations that keep their own roles: a
+    # role in a member counts as the same role in the collaboration (plans.permissions).
+    members = models.ManyToManyField(
+        "self",
+        verbose_name=_("medlemmar"),
+        through="CollaborationMember",
+        through_fields=("collaboration", "member"),
+        symmetrical=False,
+        blank=True,
+        related_name="collaborations",
+    )
     history = HistoricalRecords()
 
     objects = OrganisationQuerySet.as_manager()
@@ -225,6 +237,63 @@ class Organisation(models.Model):
         if Organisation.objects.below([self.pk]).filter(pk=self.parent_id).exists():
             raise ValidationError(
                 {"parent": _("En organisation kan inte ingå i sig själv eller sina enheter.")}
+            )
+
+
+class CollaborationMember(models.Model):
+    """An organisation taking part in a collaboration (samverkan) as a whole member."""
+
+    collaboration = models.ForeignKey(
+        Organisation,
+        verbose_name=_("samverkan"),
+        on_delete=models.CASCADE,
+        related_name="member_rows",
+        limit_choices_to={"kind": Organisation.Kind.SAMVERKAN},
+    )
+    member = models.ForeignKey(
+        Organisation,
+        verbose_name=_("medlem"),
+        on_delete=models.PROTECT,
+        related_name="collaboration_rows",
+        limit_choices_to={"parent__isnull": True},
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("medlem i samverkan")
+        verbose_name_plural = _("medlemmar i samverkan")
+        ordering = ["collaboration", "member__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collaboration", "member"],
+                name="collaboration_member_unique",
+                violation_error_message=_("Organisationen är redan medlem i samverkan."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.name} i {self.collaboration.name}"
+
+    def clean(self) -> None:
+        """A collaboration's members are other top-level organisations, not collaborations."""
+        collaboration = self.collaboration if self.collaboration_id else None
+        member = self.member if self.member_id else None
+        if collaboration is not None and collaboration.kind != Organisation.Kind.SAMVERKAN:
+            raise ValidationError(
+                {"collaboration": _("Bara en organisation av typen samverkan har medlemmar.")}
+            )
+        if member is not None and (
+            member.pk == self.collaboration_id
+            or member.kind == Organisation.Kind.SAMVERKAN
+            or member.parent_id is not None
+        ):
+            raise ValidationError(
+                {
+                    "member": _(
+                        "En medlem är en hel organisation (inte en enhet eller en annan "
+                        "samverkan)."
+                    )
+                }
             )
 
 
@@ -1028,3 +1097,16 @@ class BudgetAmount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line} / {self.funder}: {self.amount}"
+
+
+# The prioritisation's models live beside its pages and services; the app loads them from here.
+from plans.prioritisation.models import (  # noqa: E402, F401
+    Candidate,
+    Criterion,
+    Prioritisation,
+    Rater,
+    Rating,
+    Round,
+    Score,
+    Theme,
+)

@@ -1,7 +1,8 @@
 """Who may do what: the one place every front (admin, views, API, commands) asks.
 
-A role in an organisation covers the organisation and all its units. Superusers may do
-everything. Anonymous visitors read only what is published.
+A role in an organisation covers the organisation and all its units. A role in a member of a
+collaboration (samverkan) counts as the same role in the collaboration, never in the other
+members. Superusers may do everything. Anonymous visitors read only what is published.
 """
 
 from collections.abc import Iterable
@@ -9,7 +10,20 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from plans.models import Account, Measure, Organisation, Plan, Responsibility, Role, Tag, Versioned
+from plans.models import (
+    Account,
+    CollaborationMember,
+    Measure,
+    Organisation,
+    Plan,
+    Prioritisation,
+    Rater,
+    Responsibility,
+    Role,
+    Round,
+    Tag,
+    Versioned,
+)
 
 AnyUser = User | AnonymousUser
 
@@ -27,7 +41,15 @@ def _role_scopes(user: AnyUser) -> dict[str, set[int]]:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
         direct: dict[str, set[int]] = {kind: set() for kind in Role.Kind.values}
-        for kind, org_id in Role.objects.filter(user=user).values_list("kind", "organisation_id"):
+        # One query: her roles, and the same roles in the collaborations her organisations are
+        # members of (a role in a member is a role in the collaboration, not in its other members).
+        roles = Role.objects.filter(user=user).order_by().values_list("kind", "organisation_id")
+        through = (
+            CollaborationMember.objects.filter(member__roles__user=user)
+            .order_by()
+            .values_list("member__roles__kind", "collaboration_id")
+        )
+        for kind, org_id in roles.union(through, all=True):
             direct[kind].add(org_id)
         cached = {kind: set() for kind in direct}
         roots = set().union(*direct.values())
@@ -184,3 +206,46 @@ def visible_tags(user: AnyUser) -> QuerySet[Tag]:
     readable = Measure.objects.filter(tags=OuterRef("pk"), plan__in=visible_plans(user))
     used = Measure.objects.filter(tags=OuterRef("pk"))
     return tags.filter(Exists(readable) | ~Exists(used))
+
+
+def readable_prioritisations(user: AnyUser) -> QuerySet[Prioritisation]:
+    """Return the prioritisations the user may read: those of her organisations and
+    collaborations, and those where she rates a round. Never public: the scores are working
+    material until the decision, which the plan that follows records."""
+    prioritisations = Prioritisation.objects.all()
+    if not user.is_authenticated:
+        return prioritisations.none()
+    if user.is_superuser:
+        return prioritisations
+    rates = Rater.objects.filter(round__prioritisation=OuterRef("pk"), user=user)
+    return prioritisations.filter(Q(owner__in=organisations_for(user, READ)) | Exists(rates))
+
+
+def can_edit_prioritisation(user: AnyUser, prioritisation: Prioritisation) -> bool:
+    """Return whether the user may change the prioritisation, open and close its rounds and
+    record its decision: a strategist or administrator of its owner (or of a member of the
+    collaboration that owns it)."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return prioritisation.owner_id in organisations_for(user, EDIT_PLANS)
+
+
+def can_rate(user: AnyUser, round_: Round) -> bool:
+    """Return whether the user may score the round now: she is one of its raters and it is open."""
+    return (
+        user.is_authenticated
+        and round_.is_open
+        and Rater.objects.filter(round=round_, user=user).exists()
+    )
+
+
+def rater_choices(user: AnyUser, owner: Organisation) -> QuerySet[User]:
+    """Return who may be named a rater: active accounts of the owner and, for a collaboration,
+    of its members (with their units). An editor of the owner sees them; nobody else is offered."""
+    home = {owner.pk, *owner.member_rows.values_list("member_id", flat=True)}
+    below = list(Organisation.objects.below(list(home)).values_list("pk", flat=True))
+    return (
+        User.objects.filter(is_active=True, account__organisation__in=below)
+        .select_related("account__organisation")
+        .order_by("first_name", "last_name", "username")
+    )

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from plans import views
+from plans.prioritisation import views as prioritisation
 from plans.workbench import budget, measure_import, new_plan, plan_editor
 
 app_name = "plans"
@@ -31,4 +32,59 @@ urlpatterns = [
     path("fokusomraden/<int:pk>/andra/", plan_editor.focus_area_edit, name="focus_area_edit"),
     path("resultat/<int:pk>/andra/", plan_editor.result_edit, name="result_edit"),
     path("insatser/<int:pk>/rapportera/", views.measure_report, name="measure_report"),
+    # Prioritisations (plans/prioritisation/): candidates, rounds of scoring, ranking, decision.
+    path("prioriteringar/", prioritisation.prioritisation_list, name="prioritisations"),
+    path("prioriteringar/ny/", prioritisation.prioritisation_new, name="prioritisation_new"),
+    path(
+        "prioriteringar/<int:pk>/",
+        prioritisation.prioritisation_detail,
+        name="prioritisation_detail",
+    ),
+    path(
+        "prioriteringar/<int:pk>/andra/",
+        prioritisation.prioritisation_edit,
+        name="prioritisation_edit",
+    ),
+    path("prioriteringar/<int:pk>/kriterier/", prioritisation.criteria_edit, name="criteria_edit"),
+    path("prioriteringar/<int:pk>/teman/ny/", prioritisation.theme_new, name="theme_new"),
+    path("prioriteringar/teman/<int:pk>/andra/", prioritisation.theme_edit, name="theme_edit"),
+    path(
+        "prioriteringar/<int:pk>/atgardsomraden/ny/",
+        prioritisation.candidate_new,
+        name="candidate_new",
+    ),
+    path(
+        "prioriteringar/atgardsomraden/<int:pk>/andra/",
+        prioritisation.candidate_edit,
+        name="candidate_edit",
+    ),
+    path("prioriteringar/<int:pk>/omgangar/ny/", prioritisation.round_new, name="round_new"),
+    path("prioriteringar/omgangar/<int:pk>/", prioritisation.round_view, name="round"),
+    path(
+        "prioriteringar/omgangar/<int:pk>/poang/",
+        prioritisation.round_scores,
+        name="round_scores",
+    ),
+    path(
+        "prioriteringar/omgangar/<int:pk>/paminn/",
+        prioritisation.round_remind,
+        name="round_remind",
+    ),
+    path(
+        "prioriteringar/omgangar/<int:pk>/stang/", prioritisation.round_close, name="round_close"
+    ),
+    path(
+        "prioriteringar/<int:pk>/rangordning/", prioritisation.ranking_view, name="ranking"
+    ),
+    path("prioriteringar/<int:pk>/beslut/", prioritisation.decision, name="decision"),
+    path(
+        "prioriteringar/<int:pk>/rapport.pdf",
+        prioritisation.report_pdf,
+        name="prioritisation_pdf",
+    ),
+    path(
+        "prioriteringar/<int:pk>/poang.xlsx",
+        prioritisation.scores_xlsx,
+        name="prioritisation_xlsx",
+    ),
 ]

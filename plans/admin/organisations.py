@@ -27,6 +27,7 @@ from plans.admin.rules import (
 )
 from plans.models import (
     PATH_SEPARATOR,
+    CollaborationMember,
     Organisation,
     Person,
     Plan,
@@ -97,6 +98,31 @@ class OrganisationRoleInline(RowWidgets, ScopedInline):
     has_delete_permission = has_view_permission
 
 
+class CollaborationMemberInline(ScopedInline):
+    """A collaboration's members: public names, chosen by superusers only. A member's
+    administrator administers the collaboration, never the other members, so she does not
+    choose who else takes part."""
+
+    model = CollaborationMember
+    fk_name = "collaboration"
+    fields = ["member"]
+    verbose_name = _("medlem")
+    verbose_name_plural = _("medlemmar i samverkan (organisationer som äger arbetet tillsammans)")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "member":
+            kwargs["queryset"] = Organisation.objects.filter(parent__isnull=True).exclude(
+                kind=Organisation.Kind.SAMVERKAN
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    has_add_permission = has_change_permission
+    has_delete_permission = has_change_permission
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(ScopedAdmin, TreeOrderAdmin):
     owner_path = "pk"
@@ -105,7 +131,7 @@ class OrganisationAdmin(ScopedAdmin, TreeOrderAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "parent__name", "municipality_code"]
     autocomplete_fields = ["parent"]
-    inlines = [PersonInline, OrganisationRoleInline]
+    inlines = [CollaborationMemberInline, PersonInline, OrganisationRoleInline]
     fieldsets = [
         (None, {"fields": ["name", "kind", "parent", "municipality_code", "logo"]}),
         (
@@ -177,8 +203,14 @@ class OrganisationAdmin(ScopedAdmin, TreeOrderAdmin):
             return True
         return obj.parent_id in self._orgs(request, permissions.MANAGE_USERS)
 
+    def get_inlines(self, request, obj):
+        collaboration = obj is not None and obj.kind == Organisation.Kind.SAMVERKAN
+        return [i for i in self.inlines if i is not CollaborationMemberInline or collaboration]
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.kind == Organisation.Kind.SAMVERKAN and not request.user.is_superuser:
+            readonly.append("kind")  # a collaboration stays one: its members decide nothing alone
         return readonly if self._moves(request, obj) else [*readonly, "parent"]
 
     def has_delete_permission(self, request, obj=None) -> bool:
