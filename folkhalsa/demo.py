@@ -9,6 +9,7 @@ from councils.demo.loader import CouncilReport
 from councils.demo.loader import load_demo as load_councils
 from plans.demo.loader import DEMO_PASSWORD, DemoReport
 from plans.demo.loader import load_demo as load_plans
+from plans.prioritisation.demo import load_prioritisation_demo
 from reports.demo.loader import load_follow_up_demo
 
 
@@ -19,16 +20,23 @@ class Demo:
     plans: DemoReport
     councils: CouncilReport
     follow_up: list[str]
+    prioritisation_users: list[tuple[str, str, str]]
 
     @property
     def users(self) -> list[tuple[str, str, str]]:
         """Return every demo account: user name, role, organisation."""
-        return self.plans.users + self.councils.users
+        return self.plans.users + self.prioritisation_users + self.councils.users
 
 
 def load_demo(*, password: str = DEMO_PASSWORD) -> Demo:
     """Load the plans, councils and follow-up demos, all or nothing; what is there stays."""
     with transaction.atomic():
         plans = load_plans(password=password)
+        prioritisation_users = load_prioritisation_demo(password=password)
         councils = load_councils(password=password)
-        return Demo(plans=plans, councils=councils, follow_up=load_follow_up_demo())
+        return Demo(
+            plans=plans,
+            councils=councils,
+            follow_up=load_follow_up_demo(),
+            prioritisation_users=prioritisation_users,
+        )

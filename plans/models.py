@@ -290,8 +290,7 @@ class CollaborationMember(models.Model):
             raise ValidationError(
                 {
                     "member": _(
-                        "En medlem är en hel organisation (inte en enhet eller en annan "
-                        "samverkan)."
+                        "En medlem är en hel organisation (inte en enhet eller en annan samverkan)."
                     )
                 }
             )

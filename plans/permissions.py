@@ -230,6 +230,14 @@ def can_edit_prioritisation(user: AnyUser, prioritisation: Prioritisation) -> bo
     return prioritisation.owner_id in organisations_for(user, EDIT_PLANS)
 
 
+def can_read_scores(user: AnyUser, prioritisation: Prioritisation) -> bool:
+    """Return whether the user may read every rater's scores and comments by name (the Excel
+    file): the owner's members. A rater who is no member reads the merged ranking only."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return prioritisation.owner_id in organisations_for(user, READ)
+
+
 def can_rate(user: AnyUser, round_: Round) -> bool:
     """Return whether the user may score the round now: she is one of its raters and it is open."""
     return (

@@ -70,12 +70,8 @@ urlpatterns = [
         prioritisation.round_remind,
         name="round_remind",
     ),
-    path(
-        "prioriteringar/omgangar/<int:pk>/stang/", prioritisation.round_close, name="round_close"
-    ),
-    path(
-        "prioriteringar/<int:pk>/rangordning/", prioritisation.ranking_view, name="ranking"
-    ),
+    path("prioriteringar/omgangar/<int:pk>/stang/", prioritisation.round_close, name="round_close"),
+    path("prioriteringar/<int:pk>/rangordning/", prioritisation.ranking_view, name="ranking"),
     path("prioriteringar/<int:pk>/beslut/", prioritisation.decision, name="decision"),
     path(
         "prioriteringar/<int:pk>/rapport.pdf",

@@ -4,17 +4,13 @@ from io import BytesIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
+from folkhalsa.spreadsheets import append_text_safe
 from plans.measure_import import COLUMNS, FOLLOW_UP_COLUMNS
 from plans.models import Responsibility
 from reports.selectors import MeasureRow
-
-# A cell starting with one of these is a formula (or a DDE call) to Excel or LibreOffice.
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 # Column widths in characters: wide for the texts people read, narrow for codes and years.
 # The import's columns first (plans/measure_import.py reads them back), then the follow-up.
@@ -67,30 +63,6 @@ def _row(row: MeasureRow) -> list:
         reported.figure,
         reported.state,
     ]
-
-
-def _is_formula_like(value: str) -> bool:
-    """Return whether a spreadsheet would read the text as a formula or a control sequence."""
-    return value.startswith(FORMULA_STARTS) or (value != "" and ord(value[0]) < 32)
-
-
-def _without_illegal(value: object) -> object:
-    """Return the value without the control characters a spreadsheet file cannot hold."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-
-def _keep_text(cell: Cell) -> None:
-    """Keep a text cell text: never a formula, whatever the text starts with."""
-    if isinstance(cell.value, str) and _is_formula_like(cell.value):
-        cell.data_type = "s"
-        cell.quotePrefix = True  # Excel's own mark: shown as typed, and stays text on edit
-
-
-def append_text_safe(sheet: Worksheet, values: list) -> None:
-    """Append a row whose texts are written as text, never as formulas."""
-    sheet.append([_without_illegal(value) for value in values])
-    for cell in sheet[sheet.max_row]:
-        _keep_text(cell)
 
 
 def measures_workbook(*, title: str, rows: list[MeasureRow]) -> bytes:

@@ -50,17 +50,25 @@ from plans.models import (
     BudgetAmount,
     BudgetFunder,
     BudgetLine,
+    Candidate,
+    Criterion,
     FocusArea,
     GlobalGoal,
     Measure,
     Organisation,
     Person,
     Plan,
+    Prioritisation,
+    Rater,
+    Rating,
     Responsibility,
     Result,
     Role,
+    Round,
+    Score,
     Tag,
     TargetArea,
+    Theme,
 )
 from reports.documents import follow_up_document
 from reports.models import (
@@ -511,6 +519,7 @@ def objects(norberg, alice, bob, charlie, diana, superuser, measure, budget, mee
         "accesslog": AccessLog.objects.create(username="x"),
         "accessfailurelog": AccessFailureLog.objects.create(username="x"),
     }
+    records.update(_prioritisation_records(norberg, bob))
     records["indicatorvalue"] = records["indicator"].values.get()
     # django-tasks-db's admin of task results, on our site for superusers only.
     records["dbtaskresult"] = DBTaskResult.objects.create(
@@ -518,6 +527,37 @@ def objects(norberg, alice, bob, charlie, diana, superuser, measure, budget, mee
     )
     users = {"alice": alice, "bob": bob, "charlie": charlie, "diana": diana, "root": superuser}
     return {"users": users, "records": records}
+
+
+def _prioritisation_records(owner: Organisation, rater: User) -> dict:
+    """Norberg's prioritisation with a theme, a shortlisted candidate, a criterion and an open
+    round that bob (rapportör at the library, no reader of Norberg's work) rates."""
+    prioritisation = Prioritisation.objects.create(owner=owner, title="Prioritering 2026")
+    criterion = Criterion.objects.create(prioritisation=prioritisation, name="Angelägenhetsgrad")
+    theme = Theme.objects.create(prioritisation=prioritisation, number=1, title="En bra start")
+    candidate = Candidate.objects.create(
+        prioritisation=prioritisation,
+        theme=theme,
+        number="1",
+        title="Familjecentrerade arbetssätt",
+        shortlisted=True,
+        resources_level=2,
+        effect_level=4,
+    )
+    round_ = Round.objects.create(
+        prioritisation=prioritisation, number=1, title="Uppdragsgruppen", opened_at=now()
+    )
+    round_.candidates.add(candidate)
+    rating = Rating.objects.create(
+        rater=Rater.objects.create(round=round_, user=rater), candidate=candidate, comment="Ja"
+    )
+    Score.objects.create(rating=rating, criterion=criterion, value=4)
+    return {
+        "prioritisation": prioritisation,
+        "theme": theme,
+        "candidate": candidate,
+        "round": round_,
+    }
 
 
 # --- Follow-up (reports) ------------------------------------------------------------------

@@ -50,6 +50,10 @@ def _admin_for(prefix: str) -> ModelAdmin | None:
 
 # Which record a site URL shows, by the start of its path; plans otherwise.
 SITE_RECORDS = {
+    "/prioriteringar/omgangar/": "round",
+    "/prioriteringar/teman/": "theme",
+    "/prioriteringar/atgardsomraden/": "candidate",
+    "/prioriteringar/": "prioritisation",
     "/insatser/": "measure",
     "/fokusomraden/": "focusarea",
     "/resultat/": "result",

@@ -93,8 +93,9 @@ def test_hostile_input_never_breaks_a_form_and_writes_nothing_when_refused(
 
 
 def _form(objects, url: str) -> tuple[str, object] | None:
-    """Return (who, form) for the page's form: diana's, else the superuser's; None without."""
-    for who in ("diana", "root"):
+    """Return (who, form) for the page's form: diana's, else the superuser's, else bob's (a
+    rater's own sheet of scores); None without."""
+    for who in ("diana", "root", "bob"):
         client = client_for(objects["users"][who])
         client.raise_request_exception = False
         form = page_form(client.get(url))

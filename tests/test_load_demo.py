@@ -34,7 +34,8 @@ def test_load_demo_twice_gives_the_same_counts(demo, capsys, settings):
     first = _counts()
     call_command("load_demo")
     assert _counts() == first
-    assert first["Plan"] == 5  # the source documents' four and Norsjö's demo of the grant
+    # The source documents' four, Norsjö's demo of the grant and the plan Samlingen decided.
+    assert first["Plan"] == 6
     out = capsys.readouterr().out
     assert "norberg-strateg" in out and "folkhalsa-demo" in out
 

@@ -211,8 +211,54 @@ def _expected_follow_up(name: str, user: str) -> int:
     return 302 if name == "reports:followup_home" else 404
 
 
+# Prioritisations (plans/prioritisation/): Norberg's, read by its members and by bob, who rates
+# its open round without any role at Norberg; changed by its editors (alice, diana).
+PRIORITISATION_READS = {
+    "plans:prioritisation_detail",
+    "plans:ranking",
+    "plans:prioritisation_pdf",
+    "plans:round",
+}  # the Excel file names every rater's scores: the owner's members only, not bob
+PRIORITISATION_POST_ONLY = {"plans:round_remind", "plans:round_close"}
+PRIORITISATION_PAGES = {
+    *PRIORITISATION_READS,
+    *PRIORITISATION_POST_ONLY,
+    "plans:prioritisations",
+    "plans:prioritisation_new",
+    "plans:prioritisation_edit",
+    "plans:criteria_edit",
+    "plans:theme_new",
+    "plans:theme_edit",
+    "plans:candidate_new",
+    "plans:candidate_edit",
+    "plans:round_new",
+    "plans:round_scores",
+    "plans:decision",
+}
+
+
+def _expected_prioritisation(name: str, user: str) -> int | None:
+    if name not in PRIORITISATION_PAGES:
+        return None
+    if user == "anonymous":
+        return 302  # to the login page: never public
+    if name == "plans:prioritisations":
+        return 200  # each sees what she reads
+    if name == "plans:prioritisation_new":
+        return 403 if user == "bob" else 200
+    if name in PRIORITISATION_POST_ONLY:
+        return 405
+    if user == "charlie":
+        return 404
+    if name == "plans:round_scores":
+        return 200 if user == "bob" else 403  # the rater's own sheet only
+    if name in PRIORITISATION_READS:
+        return 200
+    return 403 if user == "bob" else 200
+
+
 def _expected_site(name: str, user: str) -> int:
-    for rules in (_expected_minutes, _expected_documents):
+    for rules in (_expected_minutes, _expected_documents, _expected_prioritisation):
         expected = rules(name, user)
         if expected is not None:
             return expected
@@ -394,6 +440,20 @@ SITE_WRITES = {
     "plans:budget": EDITORS,
     "plans:budget_new": EDITORS,
     "plans:plan_editor": EDITORS,  # the editor's main form adds a measure
+    # Prioritisations: the editors' forms with a text changed are saved. A new prioritisation,
+    # candidate or decision needs a choice the posted form leaves empty (the owner, the theme,
+    # the years), and a new round is refused while the standing one is open: they write for
+    # nobody here (tests/test_prioritisation.py saves them). bob's sheet posts no score here.
+    **dict.fromkeys(
+        [
+            "plans:prioritisation_edit",
+            "plans:criteria_edit",
+            "plans:theme_new",
+            "plans:theme_edit",
+            "plans:candidate_edit",
+        ],
+        EDITORS,
+    ),
     # plans:measures_import is the plan editors' page (as plan_edit: bob 403, charlie 404); its
     # form posts a file, which the matrix does not send, so it writes for nobody here;
     # tests/test_measure_import.py uploads, previews and confirms.

@@ -365,7 +365,10 @@ def test_a_failed_decision_writes_nothing(dalarna, prioritisation, monkeypatch):
             expected_version=prioritisation.version,
             candidates=chosen,
             plan=Plan(
-                owner=dalarna["samling"], kind="handlingsplan", title="X", start_year=2027,
+                owner=dalarna["samling"],
+                kind="handlingsplan",
+                title="X",
+                start_year=2027,
                 end_year=2028,
             ),
             as_="fokusomraden",
@@ -393,7 +396,9 @@ def test_a_candidate_is_decided_once(dalarna, prioritisation):
     plan = services.decision_to_plan(
         prioritisation=prioritisation,
         expected_version=prioritisation.version,
-        plan=Plan(owner=dalarna["samling"], kind="program", title="P", start_year=2027, end_year=2028),
+        plan=Plan(
+            owner=dalarna["samling"], kind="program", title="P", start_year=2027, end_year=2028
+        ),
         **arguments,
     )
     prioritisation.refresh_from_db()
@@ -459,12 +464,16 @@ def test_outsiders_read_nothing_of_a_prioritisation(dalarna, prioritisation, cha
         url = reverse(f"plans:{name}", args=[prioritisation.pk])
         assert client_for(charlie).get(url).status_code == 404
         assert client_for(None).get(url).status_code == 302  # to the login page
-    assert prioritisation.title not in client_for(charlie).get(
-        reverse("plans:prioritisations")
-    ).content.decode()
+    assert (
+        prioritisation.title
+        not in client_for(charlie).get(reverse("plans:prioritisations")).content.decode()
+    )
     # A reader of a member reads it, but does not change it.
     reader = client_for(dalarna["rater1"])
-    assert reader.get(reverse("plans:prioritisation_detail", args=[prioritisation.pk])).status_code == 200
+    assert (
+        reader.get(reverse("plans:prioritisation_detail", args=[prioritisation.pk])).status_code
+        == 200
+    )
     assert reader.get(reverse("plans:decision", args=[prioritisation.pk])).status_code == 403
 
 

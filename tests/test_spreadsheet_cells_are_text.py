@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from folkhalsa.spreadsheets import append_text_safe
 from plans.models import Plan
 from reports.models import FollowUpRound, MeasureReport
-from reports.spreadsheets import append_text_safe
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db

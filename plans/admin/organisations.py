@@ -209,7 +209,11 @@ class OrganisationAdmin(ScopedAdmin, TreeOrderAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.kind == Organisation.Kind.SAMVERKAN and not request.user.is_superuser:
+        if (
+            obj is not None
+            and obj.kind == Organisation.Kind.SAMVERKAN
+            and not request.user.is_superuser
+        ):
             readonly.append("kind")  # a collaboration stays one: its members decide nothing alone
         return readonly if self._moves(request, obj) else [*readonly, "parent"]
 

@@ -70,7 +70,10 @@ class CriterionFormSet(forms.BaseInlineFormSet):
         super().clean()
         if not self.locked_rows:
             return
-        if any(f.has_changed() and not f.instance.pk for f in self.extra_forms) or self.deleted_forms:
+        if (
+            any(f.has_changed() and not f.instance.pk for f in self.extra_forms)
+            or self.deleted_forms
+        ):
             raise forms.ValidationError(
                 _(
                     "När en omgång har öppnats kan kriterier inte läggas till eller tas bort, "
@@ -220,7 +223,9 @@ class DecisionForm(forms.Form):
         label=gettext_lazy("Befintlig plan"),
         empty_label=gettext_lazy("Ny plan (fyll i nedan)"),
     )
-    new_title = forms.CharField(label=gettext_lazy("Den nya planens titel"), max_length=300, required=False)
+    new_title = forms.CharField(
+        label=gettext_lazy("Den nya planens titel"), max_length=300, required=False
+    )
     new_kind = forms.ChoiceField(
         label=gettext_lazy("Den nya planens typ"),
         choices=Plan.Kind.choices,
@@ -241,9 +246,11 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, prioritisation: Prioritisation, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.prioritisation = prioritisation
-        self.fields["candidates"].queryset = prioritisation.candidates.filter(
-            focus_area__isnull=True, measure__isnull=True
-        ).select_related("theme").order_by("theme__number", "pk")
+        self.fields["candidates"].queryset = (
+            prioritisation.candidates.filter(focus_area__isnull=True, measure__isnull=True)
+            .select_related("theme")
+            .order_by("theme__number", "pk")
+        )
         self.fields["candidates"].label_from_instance = lambda c: f"{c.theme.number}. {c}"
         self.fields["plan"].queryset = (
             permissions.visible_plans(user)
@@ -320,8 +327,15 @@ class ScoresForm(forms.Form):
             self.rows.append((candidate, [self[n] for n in names], self[comment_name]))
 
     def sheets(self, candidates, criteria) -> list:
+        """Return a sheet for each candidate the post holds fields of: a post without a
+        candidate's fields (an older page, another client) leaves its scores as they are."""
         from plans.prioritisation.services import SheetInput
 
+        posted = {
+            c.pk
+            for c in candidates
+            if f"k-{c.pk}" in self.data or any(f"s-{c.pk}-{k.pk}" in self.data for k in criteria)
+        }
         return [
             SheetInput(
                 candidate=c.pk,
@@ -329,4 +343,5 @@ class ScoresForm(forms.Form):
                 comment=self.cleaned_data.get(f"k-{c.pk}", ""),
             )
             for c in candidates
+            if c.pk in posted
         ]

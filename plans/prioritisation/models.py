@@ -41,7 +41,9 @@ class Prioritisation(Versioned):
         _("skalans lägsta poäng"), default=1, validators=[MaxValueValidator(9)]
     )
     scale_max = models.PositiveSmallIntegerField(
-        _("skalans högsta poäng"), default=5, validators=[MinValueValidator(1), MaxValueValidator(10)]
+        _("skalans högsta poäng"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
     method = SingleLineCharField(
         _("sammanvägning"), max_length=20, choices=Method.choices, default=Method.MEAN
@@ -87,9 +89,8 @@ class Prioritisation(Versioned):
         return self.decided_on is not None
 
     def clean(self) -> None:
-        if self.scale_min is not None and self.scale_max is not None:
-            if self.scale_max <= self.scale_min:
-                raise ValidationError(
+        if None not in (self.scale_min, self.scale_max) and self.scale_max <= self.scale_min:
+            raise ValidationError(
                     {"scale_max": _("Skalans högsta poäng måste vara större än den lägsta.")}
                 )
 
@@ -154,7 +155,9 @@ class Theme(models.Model):
             models.UniqueConstraint(
                 fields=["prioritisation", "number"],
                 name="theme_unique_number",
-                violation_error_message=_("Prioriteringen har redan ett temaområde med det numret."),
+                violation_error_message=_(
+                    "Prioriteringen har redan ett temaområde med det numret."
+                ),
             ),
         ]
 
@@ -235,9 +238,9 @@ class Candidate(Versioned):
         return self.prioritisation.owner_id
 
     def clean(self) -> None:
-        if self.theme_id and self.prioritisation_id:
-            if self.theme.prioritisation_id != self.prioritisation_id:
-                raise ValidationError({"theme": _("Välj ett av prioriteringens temaområden.")})
+        chosen = self.theme_id and self.prioritisation_id
+        if chosen and self.theme.prioritisation_id != self.prioritisation_id:
+            raise ValidationError({"theme": _("Välj ett av prioriteringens temaområden.")})
 
 
 class Round(Versioned):
@@ -358,6 +361,9 @@ class Rating(models.Model):
             models.UniqueConstraint(fields=["rater", "candidate"], name="rating_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.rater} – {self.candidate}"
+
 
 class Score(models.Model):
     """A rater's score of a candidate on one criterion."""
@@ -376,3 +382,6 @@ class Score(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["rating", "criterion"], name="score_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.value}"

@@ -95,9 +95,7 @@ def merge(values: list[Fraction], method: str) -> Fraction:
 def rank_rows(rows: list[Row]) -> list[Row]:
     """Sort by merged score, highest first; equal scores (to two decimals) share a rank, the
     next rank skipping as many places (1, 2, 2, 4); unscored candidates last, unranked."""
-    scored = sorted(
-        (r for r in rows if r.value is not None), key=lambda r: (-r.value, r.candidate)
-    )
+    scored = sorted((r for r in rows if r.value is not None), key=lambda r: (-r.value, r.candidate))
     for position, row in enumerate(scored):
         previous = scored[position - 1] if position else None
         row.rank = previous.rank if previous and previous.value == row.value else position + 1

@@ -51,9 +51,7 @@ def rounds_of(prioritisation: Prioritisation) -> list[Round]:
 def themes_with_candidates(prioritisation: Prioritisation) -> list[Theme]:
     """Return the themes, each with its candidates and their target areas (three queries)."""
     candidates = Candidate.objects.prefetch_related("target_areas").order_by("pk")
-    return list(
-        prioritisation.themes.prefetch_related(Prefetch("candidates", queryset=candidates))
-    )
+    return list(prioritisation.themes.prefetch_related(Prefetch("candidates", queryset=candidates)))
 
 
 def ranking(
@@ -119,7 +117,10 @@ def own_sheet(rater: Rater) -> dict[int, tuple[dict[int, int], str]]:
     """Return the rater's own scores and comments by candidate (one query)."""
     sheet: dict[int, tuple[dict[int, int], str]] = {}
     for rating in rater.ratings.prefetch_related("scores"):
-        sheet[rating.candidate_id] = ({s.criterion_id: s.value for s in rating.scores.all()}, rating.comment)
+        sheet[rating.candidate_id] = (
+            {s.criterion_id: s.value for s in rating.scores.all()},
+            rating.comment,
+        )
     return sheet
 
 

@@ -61,7 +61,9 @@ def prioritisation_start(
         versioned_save(instance=prioritisation, expected_version=1, user=user)
         if criteria:
             Criterion.objects.bulk_create(
-                Criterion(prioritisation=prioritisation, order=i, name=str(name), description=str(d))
+                Criterion(
+                    prioritisation=prioritisation, order=i, name=str(name), description=str(d)
+                )
                 for i, (name, d) in enumerate(DEFAULT_CRITERIA)
             )
 
@@ -89,9 +91,7 @@ def round_open(
     with transaction.atomic():
         locked(Prioritisation.objects.filter(pk=prioritisation.pk), action="prioriteringen").get()
         if prioritisation.rounds.filter(status=Round.Status.OPEN).exists():
-            raise ValidationError(
-                _("En omgång är redan öppen. Stäng den innan nästa öppnas.")
-            )
+            raise ValidationError(_("En omgång är redan öppen. Stäng den innan nästa öppnas."))
         if not prioritisation.criteria.exists():
             raise ValidationError(_("Lägg till minst ett kriterium innan en omgång öppnas."))
         last = prioritisation.rounds.aggregate(last=Max("number"))["last"] or 0
@@ -124,6 +124,8 @@ def scores_save(*, rater: Rater, sheets: Iterable[SheetInput]) -> bool:
     sheets = list(sheets)
     with transaction.atomic():
         round_ = _locked_round(rater.round)
+        if not sheets:
+            return rater.completed_at is not None
         if not round_.is_open:
             raise ValidationError(_("Omgången är stängd. Poängen kan inte längre ändras."))
         candidate_ids = set(round_.candidates.values_list("pk", flat=True))
@@ -135,7 +137,8 @@ def scores_save(*, rater: Rater, sheets: Iterable[SheetInput]) -> bool:
             for value in sheet.scores.values():
                 if value is not None and not low <= value <= high:
                     raise ValidationError(
-                        _("Poängen ska vara från %(low)s till %(high)s.") % {"low": low, "high": high}
+                        _("Poängen ska vara från %(low)s till %(high)s.")
+                        % {"low": low, "high": high}
                     )
         Rating.objects.filter(rater=rater, candidate__in=[s.candidate for s in sheets]).delete()
         kept = [s for s in sheets if s.comment or any(v is not None for v in s.scores.values())]

@@ -94,14 +94,20 @@ def prioritisation_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Prioriteringen är skapad med fyra kriterier från Dalarnas modell. Lägg till "
-                  "temaområden och åtgärdsområden."),
+                _(
+                    "Prioriteringen är skapad med fyra kriterier från Dalarnas modell. Lägg till "
+                    "temaområden och åtgärdsområden."
+                ),
             )
             return redirect(_detail_url(prioritisation))
     return render(
         request,
         "plans/prioritisation/form.html",
-        {"form": form, "heading": _("Ny prioritering"), "cancel_url": reverse("plans:prioritisations")},
+        {
+            "form": form,
+            "heading": _("Ny prioritering"),
+            "cancel_url": reverse("plans:prioritisations"),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -111,10 +117,11 @@ def prioritisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     prioritisation = _readable(request, pk)
     can_edit = permissions.can_edit_prioritisation(request.user, prioritisation)
     rounds = selectors.rounds_of(prioritisation)
-    mine = {
-        r.round_id: r
-        for r in Rater.objects.filter(round__in=rounds, user=request.user)
-    } if request.user.is_authenticated else {}
+    mine = (
+        {r.round_id: r for r in Rater.objects.filter(round__in=rounds, user=request.user)}
+        if request.user.is_authenticated
+        else {}
+    )
     return render(
         request,
         "plans/prioritisation/detail.html",
@@ -125,6 +132,7 @@ def prioritisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "themes": selectors.themes_with_candidates(prioritisation),
             "rounds": [(r, mine.get(r.pk)) for r in rounds],
             "has_closed": any(r.status == Round.Status.CLOSED for r in rounds),
+            "reads_scores": permissions.can_read_scores(request.user, prioritisation),
             "open_round": next((r for r in rounds if r.is_open), None),
             "decided": selectors.decided_items(prioritisation),
         },
@@ -505,7 +513,8 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except StaleVersionError:
             form.add_error(
-                None, _("Prioriteringen har ändrats sedan du öppnade sidan. Ladda om och försök igen.")
+                None,
+                _("Prioriteringen har ändrats sedan du öppnade sidan. Ladda om och försök igen."),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -554,6 +563,8 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def scores_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     prioritisation = _readable(request, pk)
+    if not permissions.can_read_scores(request.user, prioritisation):
+        raise PermissionDenied
     content = documents.scores_workbook(prioritisation)
     response = HttpResponse(
         content,
