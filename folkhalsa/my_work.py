@@ -25,6 +25,7 @@ from plans.permissions import (
     can_start_plans,
     organisations_for,
 )
+from plans.prioritisation.selectors import rater_work
 from plans.selectors import my_plans, plan_work
 from reports.selectors import reporter_work, strategist_work
 
@@ -43,6 +44,7 @@ def work_items(*, user: AnyUser, today: datetime.date) -> list[WorkItem]:
     if organisations_for(user, MANAGE_COUNCILS):
         items += secretary_work(user=user, today=today)
     items += member_work(user=user, today=today)
+    items += rater_work(user=user)
     return sorted(items, key=WorkItem.sort_key)
 
 

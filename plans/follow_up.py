@@ -36,6 +36,17 @@ class Assessment:
         return f"{self.label} · {self.round}"
 
 
+@dataclass(frozen=True)
+class Need:
+    """An indicator that shows a candidate's need: its latest figure and what deviates."""
+
+    name: str
+    url: str
+    figure: str
+    deviations: tuple[str, ...] = ()
+    demo: bool = False
+
+
 class FollowUpProvider(Protocol):
     def assessments(self, *, plan: Plan, user: AnyUser) -> dict[int, Assessment]:
         """Return each assessed measure's latest assessment as the user may see it, by measure
@@ -55,6 +66,10 @@ class FollowUpProvider(Protocol):
         """Return an expression for a queryset of measures: the latest accepted report's
         assessment of each, where the user works on its plan; NULL elsewhere (the API)."""
 
+    def needs(self, *, user: AnyUser, candidate_ids: Iterable[int]) -> dict[int, list[Need]]:
+        """Return, by candidate id, the indicators she reads that show its need (fixed
+        queries)."""
+
 
 class _NoFollowUp:
     """What the plan page asks when no app follows plans up: nothing to show."""
@@ -73,6 +88,9 @@ class _NoFollowUp:
 
     def latest_assessment(self, *, user: AnyUser) -> Expression:
         return Value(None, output_field=CharField())
+
+    def needs(self, *, user: AnyUser, candidate_ids: Iterable[int]) -> dict[int, list[Need]]:
+        return {}
 
 
 _provider: FollowUpProvider = _NoFollowUp()

@@ -21,6 +21,7 @@ from plans import permissions
 from plans.follow_up import follow_up
 from plans.forms import MeasureFilterForm, MeasureForm, PlanForm
 from plans.models import Measure, Organisation, Plan
+from plans.prioritisation.selectors import decided_from
 from plans.selectors import (
     FocusAreaNode,
     deleted_plan,
@@ -109,6 +110,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["parent"] = _visible_parent(request, plan)
     context["can_see_history"] = permissions.can_see_history(request.user, plan)
     context["can_start"] = permissions.can_start_plans(request.user)
+    context["from_prioritisation"] = decided_from(plan=plan, user=request.user)
     return render(request, "plans/plan_detail.html", context)
 
 

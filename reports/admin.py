@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from plans import permissions
 from plans.admin.rules import FormRules, RowChoicesFormSet, RowWidgets, ScopedAdmin
 from plans.forms import is_id
-from plans.models import FocusArea, Measure
+from plans.models import Candidate, FocusArea, Measure
 from reports.models import Indicator, IndicatorTarget, IndicatorValue
 
 # An indicator's values on its own page, as rows to edit, up to this many; a region's indicator
@@ -98,7 +98,7 @@ class IndicatorAdmin(ScopedAdmin):
                 ]
             },
         ),
-        (_("Följer upp"), {"fields": ["focus_areas", "measures"]}),
+        (_("Följer upp"), {"fields": ["focus_areas", "measures", "candidates"]}),
         (_("Värden"), {"fields": ["values_link"]}),
     ]
 
@@ -142,6 +142,24 @@ class IndicatorAdmin(ScopedAdmin):
                 ).values("pk")
                 choices = choices.filter(Q(plan__owner__in=editable) | Q(pk__in=linked))
             kwargs["queryset"] = choices
+        if model is Candidate:
+            # Candidates of the prioritisations she may change, and those already linked that
+            # she reads: a handful per organisation, so a plain list rather than a search.
+            choices = model.objects.select_related("prioritisation").order_by(
+                "prioritisation__title", "theme__number", "pk"
+            )
+            if not request.user.is_superuser:
+                editable = self._orgs(request, permissions.EDIT_PLANS)
+                object_id = request.resolver_match.kwargs.get("object_id")
+                linked = model.objects.filter(
+                    indicators__pk=object_id if is_id(object_id) else 0,
+                    prioritisation__in=permissions.readable_prioritisations(request.user),
+                ).values("pk")
+                choices = choices.filter(Q(prioritisation__owner__in=editable) | Q(pk__in=linked))
+            kwargs["queryset"] = choices
+            field = super().formfield_for_manytomany(db_field, request, **kwargs)
+            field.label_from_instance = lambda c: f"{c.prioritisation.title}: {c}"
+            return field
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 

@@ -468,7 +468,7 @@ def _indicators(*, plan: Plan, year: int, gap: Decimal) -> tuple[list[dict], lis
         entry["survey"] = indicator.survey
         entry["survey_credit"] = survey_credit(indicator, values, table, year)
         shown.append(entry)
-        found = _indicator_deviations(entry, table, year, gap)
+        found = indicator_deviations(entry, table, year, gap)
         if entry["demo"]:
             for deviation in found:
                 deviation["kind"] = _("Demo: %(kind)s") % {"kind": deviation["kind"]}
@@ -689,7 +689,7 @@ def _worse(a: Decimal, b: Decimal, direction: str) -> bool:
     return a < b if direction == Indicator.Direction.HIGHER else a > b
 
 
-def _indicator_deviations(entry: dict, table, year: int, gap: Decimal) -> list[dict]:
+def indicator_deviations(entry: dict, table, year: int, gap: Decimal) -> list[dict]:
     """Return what the year's figures show without anyone asking: targets missed, worse than
     last year, worse than the county or the country, a gap between women and men."""
     rows = {r.year: r for r in table.rows}

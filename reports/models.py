@@ -11,7 +11,15 @@ from simple_history.models import HistoricalRecords
 
 from folkhalsa.fields import LongTextField, SingleLineCharField
 from folkhalsa.validators import validate_date_in_range
-from plans.models import YEAR_VALIDATORS, FocusArea, Measure, Organisation, Plan, Versioned
+from plans.models import (
+    YEAR_VALIDATORS,
+    Candidate,
+    FocusArea,
+    Measure,
+    Organisation,
+    Plan,
+    Versioned,
+)
 
 COUNTRY_CODE = "0000"
 AREA_CODE_VALIDATOR = RegexValidator(
@@ -88,7 +96,17 @@ class Indicator(models.Model):
     measures = models.ManyToManyField(
         Measure, verbose_name=_("insatser"), blank=True, related_name="indicators"
     )
-    history = HistoricalRecords(m2m_fields=[focus_areas, measures])
+    # The candidates (åtgärdsområden) of a prioritisation whose need the indicator shows.
+    candidates = models.ManyToManyField(
+        Candidate,
+        verbose_name=_("åtgärdsområden i prioriteringar"),
+        blank=True,
+        related_name="indicators",
+        help_text=_(
+            "Åtgärdsområden vars behov indikatorn visar, med avvikelserna från uppföljningen."
+        ),
+    )
+    history = HistoricalRecords(m2m_fields=[focus_areas, measures, candidates])
 
     class Meta:
         verbose_name = _("indikator")

@@ -10,6 +10,7 @@ from django.db.models import (
     Expression,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     Subquery,
     Value,
@@ -18,16 +19,17 @@ from django.db.models import (
 from django.urls import reverse
 from django.utils import timezone
 
-from plans.follow_up import Assessment
+from plans.follow_up import Assessment, Need
 from plans.models import Measure, Plan
 from plans.permissions import READ, REPORT, AnyUser, can_edit_plan, organisations_for
-from reports.documents import ASSESSMENT_MARKS
-from reports.models import FollowUpRound, MeasureReport, PublishedFollowUp
-from reports.permissions import writable_reports
+from reports.documents import ASSESSMENT_MARKS, DEFAULT_GAP, format_figure, indicator_deviations
+from reports.models import FollowUpRound, IndicatorValue, MeasureReport, PublishedFollowUp
+from reports.permissions import readable_indicators, writable_reports
 from reports.selectors import (
     PERIOD_ORDER,
     _short_period,
     assessment_counts,
+    indicator_table,
     latest_reports,
     round_label,
 )
@@ -82,6 +84,9 @@ class PlanPageFollowUp:
                 urls[measure_id] = reverse("reports:round_detail", args=[round_id])
         return urls
 
+    def needs(self, *, user: AnyUser, candidate_ids) -> dict[int, list[Need]]:
+        return candidate_needs(user=user, candidate_ids=candidate_ids)
+
     def latest_assessment(self, *, user: AnyUser) -> Expression:
         """The latest accepted report's assessment, by the round's year and period, for the
         measures of plans she works on (as `works_on_plan` says, in SQL); NULL elsewhere."""
@@ -102,6 +107,49 @@ class PlanPageFollowUp:
         )
         latest = reports.annotate(period_rank=period).order_by("-round__year", "-period_rank")
         return Subquery(latest.values("status")[:1])
+
+
+def candidate_needs(*, user: AnyUser, candidate_ids) -> dict[int, list[Need]]:
+    """Return, by candidate, the indicators she reads linked to it: the latest year's figure
+    and the deviations the follow-up names (five queries whatever the number)."""
+    ids = list(candidate_ids)
+    if not ids:
+        return {}
+    values = IndicatorValue.objects.filter(tertial__isnull=True).order_by("year", "area_code")
+    indicators = (
+        readable_indicators(user)
+        .filter(candidates__in=ids)
+        .distinct()
+        .select_related("owner")
+        .prefetch_related(Prefetch("values", queryset=values), "targets", "candidates")
+        .order_by("name", "pk")
+    )
+    found: dict[int, list[Need]] = {}
+    for indicator in indicators:
+        rows = list(indicator.values.all())
+        table = indicator_table(
+            indicator=indicator, values=rows, targets=list(indicator.targets.all())
+        )
+        latest = next((r for r in reversed(table.rows) if r.total.value is not None), None)
+        unit = f" {indicator.unit}" if indicator.unit else ""
+        figure = f"{latest.year}: {format_figure(latest.total.value)}{unit}" if latest else "–"
+        entry = {"name": indicator.name, "unit": indicator.unit}
+        deviations = (
+            tuple(d["text"] for d in indicator_deviations(entry, table, latest.year, DEFAULT_GAP))
+            if latest
+            else ()
+        )
+        need = Need(
+            name=indicator.name,
+            url=reverse("reports:indicator_detail", args=[indicator.pk]),
+            figure=figure,
+            deviations=deviations,
+            demo=any(v.is_demo for v in rows),
+        )
+        for candidate in indicator.candidates.all():
+            if candidate.pk in ids:
+                found.setdefault(candidate.pk, []).append(need)
+    return found
 
 
 def works_on_plan(user: AnyUser, plan: Plan) -> bool:

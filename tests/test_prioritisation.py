@@ -493,3 +493,14 @@ def test_criteria_weights_change_the_merged_ranking(dalarna, prioritisation):
     weighted = {r.candidate: r.value for r in selectors.ranking(prioritisation).overall}
     # (5·5 + 3·1)/8 = 3.50 against (5·1 + 3·3)/8 = 1.75
     assert weighted[first.pk] == D("3.50") and weighted[second.pk] == D("1.75")
+
+
+def test_the_indicators_that_show_the_need_stand_by_their_areas_with_deviations(demo):
+    strategist = User.objects.get(username="dalarna-strateg")
+    p = Prioritisation.objects.get(owner__name="Samling för social hållbarhet i Dalarna")
+    page = client_for(strategist).get(reverse("plans:prioritisation_detail", args=[p.pk]))
+    text = page.content.decode()
+    assert "Barn som lever i ekonomiskt utsatta hushåll" in text
+    assert "2024: 11,6 %" in text
+    assert "sämre än Riket, där värdet var 9,9" in text  # a deviation the follow-up names
+    assert "steg från 11,3 till 11,6 %" in text

@@ -91,8 +91,8 @@ class Prioritisation(Versioned):
     def clean(self) -> None:
         if None not in (self.scale_min, self.scale_max) and self.scale_max <= self.scale_min:
             raise ValidationError(
-                    {"scale_max": _("Skalans högsta poäng måste vara större än den lägsta.")}
-                )
+                {"scale_max": _("Skalans högsta poäng måste vara större än den lägsta.")}
+            )
 
 
 class Criterion(models.Model):

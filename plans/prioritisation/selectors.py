@@ -5,9 +5,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from folkhalsa.work_items import WorkItem
 from plans.models import Candidate, Criterion, Prioritisation, Rater, Round, Score, Theme
-from plans.permissions import AnyUser
+from plans.permissions import AnyUser, readable_prioritisations
 from plans.prioritisation.ranking import Pattern, Row, Sheet, pattern, rank, rank_rows
 
 
@@ -124,6 +127,23 @@ def own_sheet(rater: Rater) -> dict[int, tuple[dict[int, int], str]]:
     return sheet
 
 
+def rater_work(*, user: AnyUser) -> list:
+    """Return, for Mitt arbete, the open rounds where she has not yet scored everything
+    (one query)."""
+    waiting = my_rater_rows(user).filter(completed_at__isnull=True).order_by("round__due_on", "pk")
+    return [
+        WorkItem(
+            _("Prioriteringar"),
+            _("Poängsätt åtgärdsområdena i %(round)s") % {"round": rater.round},
+            reverse("plans:round_scores", args=[rater.round_id]),
+            rater.round.due_on,
+            _("Påbörjad") if rater.saved_at else "",
+            rater.round.prioritisation.title,
+        )
+        for rater in waiting
+    ]
+
+
 def my_rater_rows(user: AnyUser) -> QuerySet[Rater]:
     """Return the open rounds the user rates in, with their prioritisation."""
     if not user.is_authenticated:
@@ -154,8 +174,6 @@ def shortlist(prioritisation: Prioritisation) -> list[Candidate]:
 
 def quadrant(candidate: Candidate) -> str:
     """Name where the candidate stands: little or much resources against little or much effect."""
-    from django.utils.translation import gettext as _
-
     if candidate.resources_level is None or candidate.effect_level is None:
         return _("Inte bedömd")
     much = candidate.resources_level > 3
@@ -179,4 +197,19 @@ def decided_items(prioritisation: Prioritisation) -> list[Candidate]:
         prioritisation.candidates.filter(Q(focus_area__isnull=False) | Q(measure__isnull=False))
         .select_related("theme", "focus_area__plan", "measure__plan")
         .order_by("theme__number", "pk")
+    )
+
+
+def decided_from(*, plan, user: AnyUser) -> list[Candidate]:
+    """Return the candidates the plan's items were decided from, in prioritisations she reads,
+    with their prioritisation and the item (one query; none for anonymous visitors)."""
+    readable = readable_prioritisations(user)
+    if not user.is_authenticated:
+        return []
+    return list(
+        Candidate.objects.filter(
+            Q(measure__plan=plan) | Q(focus_area__plan=plan), prioritisation__in=readable
+        )
+        .select_related("prioritisation", "measure", "focus_area")
+        .order_by("prioritisation_id", "theme__number", "pk")
     )

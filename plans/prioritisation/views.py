@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from plans import permissions
+from plans.follow_up import follow_up
 from plans.models import Candidate, Prioritisation, Rater, Round, Theme
 from plans.prioritisation import documents, selectors, services
 from plans.prioritisation.forms import (
@@ -117,6 +118,13 @@ def prioritisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     prioritisation = _readable(request, pk)
     can_edit = permissions.can_edit_prioritisation(request.user, prioritisation)
     rounds = selectors.rounds_of(prioritisation)
+    themes = selectors.themes_with_candidates(prioritisation)
+    needs = follow_up().needs(
+        user=request.user, candidate_ids=[c.pk for t in themes for c in t.candidates.all()]
+    )
+    for theme in themes:
+        for candidate in theme.candidates.all():
+            candidate.needs = needs.get(candidate.pk, [])
     mine = (
         {r.round_id: r for r in Rater.objects.filter(round__in=rounds, user=request.user)}
         if request.user.is_authenticated
@@ -129,7 +137,7 @@ def prioritisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "prioritisation": prioritisation,
             "can_edit": can_edit,
             "criteria": list(prioritisation.criteria.all()),
-            "themes": selectors.themes_with_candidates(prioritisation),
+            "themes": themes,
             "rounds": [(r, mine.get(r.pk)) for r in rounds],
             "has_closed": any(r.status == Round.Status.CLOSED for r in rounds),
             "reads_scores": permissions.can_read_scores(request.user, prioritisation),

@@ -130,6 +130,8 @@ def load_follow_up_demo() -> list[str]:
             _create_round(demo, plan)
             created.append(f"{plan.title}: {demo.year} {demo.period}")
         created += [f"Indikatorer: {name}" for name in load_indicator_demo()]
+        if load_need_demo():
+            created.append("Indikator för Samlingens prioritering")
         if load_budget_outcome_demo():
             created.append("Utfall: Alingsås 2024")
         # Last: the published report shows the rounds, indicators and outcome above.
@@ -246,6 +248,55 @@ def load_indicator_demo() -> list[str]:
             _survey_indicators(owner, plan_prefix)
         created.append(org_name)
     return created
+
+
+# Seed 004's prioritisation shows the need behind its areas with indicators; one, invented in
+# Kolada's shape for Region Dalarna and the country, marked Demo (plans/prioritisation/demo.py).
+NEED_INDICATOR = "Barn som lever i ekonomiskt utsatta hushåll"
+NEED_VALUES = {"0020": [11.2, 11.0, 10.9, 11.3, 11.6], "0000": [9.8, 9.6, 9.5, 9.7, 9.9]}
+
+
+def load_need_demo() -> bool:
+    """Link Region Dalarna's demo indicator to the first two areas of Samlingen's first theme;
+    return whether it was created now."""
+    from plans.models import Candidate
+    from reports.models import Indicator, IndicatorValue
+
+    owner = Organisation.objects.filter(name="Region Dalarna", parent=None).first()
+    candidates = Candidate.objects.filter(
+        prioritisation__owner__name="Samling för social hållbarhet i Dalarna",
+        theme__number=1,
+        number__in=["1", "2"],
+    )
+    if owner is None or Indicator.objects.filter(owner=owner, name=NEED_INDICATOR).exists():
+        return False
+    indicator = Indicator.objects.create(
+        owner=owner,
+        name=NEED_INDICATOR,
+        description=DEMO_NOTE,
+        unit="%",
+        direction="lagre",
+        source="manuell",
+        split_by_sex=False,
+    )
+    indicator.candidates.set(candidates)
+    names = {"0020": "Region Dalarna", "0000": "Riket"}
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(
+            indicator=indicator,
+            organisation=owner if code == "0020" else None,
+            area_code=code,
+            area_name=names[code],
+            year=year,
+            sex="T",
+            value=Decimal(str(value)),
+            source="manuell",
+            is_demo=True,
+        )
+        for code, values in NEED_VALUES.items()
+        for year, value in zip(YEARS, values, strict=True)
+    )
+    return True
 
 
 def _focus_areas(plan_prefix: str, title_starts: list[str]) -> list:
