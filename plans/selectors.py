@@ -23,6 +23,7 @@ from plans.models import (
     BudgetAmount,
     BudgetFunder,
     BudgetLine,
+    CollaborationMember,
     FocusArea,
     GlobalGoal,
     Measure,
@@ -877,13 +878,19 @@ def plans_of_period(*, plans: QuerySet[Plan], first: date, last: date) -> list[P
 
 def role_holders(*, organisation_ids: Iterable[int], kinds: Iterable[str]) -> dict[int, list]:
     """Return, per organisation, the active users holding one of the role kinds in it or in an
-    organisation above it (a role covers the units below); two queries."""
+    organisation above it (a role covers the units below), or in a member of a collaboration
+    it is or belongs to (a member's role is a role in the collaboration); three queries."""
     ids = set(organisation_ids)
     # A role covers units below; one recursive query gives each organisation's ancestors.
     paths = dict(Organisation.objects.at(ids).values_list("pk", "tree_path"))
+    above = {pk for path in paths.values() for pk in path}
+    members: dict[int, set[int]] = {}
+    rows = CollaborationMember.objects.filter(collaboration__in=above).order_by()
+    for collaboration, member in rows.values_list("collaboration_id", "member_id"):
+        members.setdefault(collaboration, set()).add(member)
     roles = Role.objects.filter(
         kind__in=list(kinds),
-        organisation__in={pk for path in paths.values() for pk in path},
+        organisation__in=above.union(*members.values()),
         user__is_active=True,
     ).select_related("user")
     users_at: dict[int, set] = {}
@@ -891,6 +898,7 @@ def role_holders(*, organisation_ids: Iterable[int], kinds: Iterable[str]) -> di
         users_at.setdefault(role.organisation_id, set()).add(role.user)
     holders = {}
     for pk, path in paths.items():
-        found = {user for ancestor in path for user in users_at.get(ancestor, ())}
+        reach = {*path, *(m for ancestor in path for m in members.get(ancestor, ()))}
+        found = {user for organisation in reach for user in users_at.get(organisation, ())}
         holders[pk] = sorted(found, key=lambda user: user.pk)
     return holders

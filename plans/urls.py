@@ -58,6 +58,11 @@ urlpatterns = [
         prioritisation.candidate_edit,
         name="candidate_edit",
     ),
+    path(
+        "prioriteringar/atgardsomraden/<int:pk>/ta-bort/",
+        prioritisation.candidate_delete,
+        name="candidate_delete",
+    ),
     path("prioriteringar/<int:pk>/omgangar/ny/", prioritisation.round_new, name="round_new"),
     path("prioriteringar/omgangar/<int:pk>/", prioritisation.round_view, name="round"),
     path(

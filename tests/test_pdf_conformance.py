@@ -131,3 +131,14 @@ def test_no_stream_is_written_ending_in_a_carriage_return():
     assert page_text.compress and not zlib.compress(written, 9).endswith(b"\r")
     assert written.rstrip(b"\n") == text  # the same drawing, a line feed after it
     assert not font.compress and font.stream == [text]  # a font's bytes are never changed
+
+
+def test_the_demo_prioritisation_report_is_pdfua_1(demo):
+    from plans.models import Prioritisation
+    from plans.prioritisation.documents import report_pdf
+
+    prioritisation = Prioritisation.objects.get(
+        owner__name="Samling för social hållbarhet i Dalarna"
+    )
+    pdf = report_pdf(prioritisation)  # 36 areas, two rounds, the picture and the decision
+    assert_passes(pdf, ACCESSIBLE)

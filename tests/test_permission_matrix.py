@@ -219,7 +219,7 @@ PRIORITISATION_READS = {
     "plans:prioritisation_pdf",
     "plans:round",
 }  # the Excel file names every rater's scores: the owner's members only, not bob
-PRIORITISATION_POST_ONLY = {"plans:round_remind", "plans:round_close"}
+PRIORITISATION_POST_ONLY = {"plans:round_remind", "plans:round_close", "plans:candidate_delete"}
 PRIORITISATION_PAGES = {
     *PRIORITISATION_READS,
     *PRIORITISATION_POST_ONLY,

@@ -504,3 +504,39 @@ def test_the_indicators_that_show_the_need_stand_by_their_areas_with_deviations(
     assert "2024: 11,6 %" in text
     assert "sämre än Riket, där värdet var 9,9" in text  # a deviation the follow-up names
     assert "steg från 11,3 till 11,6 %" in text
+
+
+def test_who_is_told_about_a_collaborations_work_includes_its_members_roles(dalarna):
+    from plans.selectors import role_holders
+
+    holders = role_holders(
+        organisation_ids=[dalarna["samling"].pk, dalarna["mora"].pk],
+        kinds=[Role.Kind.ADMINISTRATOR],
+    )
+    assert holders[dalarna["samling"].pk] == sorted(
+        [dalarna["admin"], dalarna["mora_admin"]], key=lambda u: u.pk
+    )
+    assert holders[dalarna["mora"].pk] == [dalarna["mora_admin"]]  # not Falun's
+
+
+def test_a_candidate_is_deleted_only_before_any_round_has_held_it(dalarna, prioritisation):
+    strategist = client_for(dalarna["strateg"])
+    first, second, third = prioritisation.candidates.order_by("pk")
+    response = strategist.post(reverse("plans:candidate_delete", args=[first.pk]))
+    assert response.status_code == 302 and not Candidate.objects.filter(pk=first.pk).exists()
+    round_ = services.round_open(
+        round_=Round(prioritisation=prioritisation, title="Omgång"),
+        raters=[(dalarna["rater1"], "")],
+        candidates=[second],
+        user=dalarna["strateg"],
+    )
+    response = strategist.post(reverse("plans:candidate_delete", args=[second.pk]), follow=True)
+    assert "har ingått i en omgång" in response.content.decode()
+    assert Candidate.objects.filter(pk=second.pk).exists() and round_.candidates.count() == 1
+    # A reader of a member may not delete; an outsider does not find it.
+    assert (
+        client_for(dalarna["rater1"])
+        .post(reverse("plans:candidate_delete", args=[third.pk]))
+        .status_code
+        == 403
+    )

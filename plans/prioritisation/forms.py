@@ -16,7 +16,7 @@ from plans.forms import (
     VersionedModelForm,
 )
 from plans.models import Candidate, Criterion, Plan, Prioritisation, Round, TargetArea, Theme
-from plans.prioritisation.services import PlanTarget
+from plans.prioritisation.services import PlanTarget, SheetInput
 
 
 class PrioritisationForm(VersionedModelForm):
@@ -329,8 +329,6 @@ class ScoresForm(forms.Form):
     def sheets(self, candidates, criteria) -> list:
         """Return a sheet for each candidate the post holds fields of: a post without a
         candidate's fields (an older page, another client) leaves its scores as they are."""
-        from plans.prioritisation.services import SheetInput
-
         posted = {
             c.pk
             for c in candidates

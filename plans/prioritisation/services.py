@@ -68,6 +68,24 @@ def prioritisation_start(
             )
 
 
+def candidate_delete(*, candidate: Candidate) -> None:
+    """Delete a candidate nobody has scored and no decision has used; else refuse."""
+    with transaction.atomic():
+        current = locked(Candidate.objects.filter(pk=candidate.pk), action="åtgärdsområdet").first()
+        if current is None:
+            raise ValidationError(_("Åtgärdsområdet finns inte längre."))
+        if current.ratings.exists() or current.rounds.exists():
+            raise ValidationError(
+                _(
+                    "Åtgärdsområdet har ingått i en omgång och tas inte bort: dess poäng hör till "
+                    "prioriteringens underlag. Lämna det utanför nästa omgång i stället."
+                )
+            )
+        if current.focus_area_id or current.measure_id:
+            raise ValidationError(_("Åtgärdsområdet är beslutat och står i en plan."))
+        current.delete()
+
+
 def _locked_round(round_: Round) -> Round:
     """Return the round read under its row lock."""
     return locked(Round.objects.filter(pk=round_.pk), action="omgången").get()

@@ -30,7 +30,7 @@ from plans.prioritisation.forms import (
     ThemeForm,
     criteria_formset,
 )
-from plans.services import StaleVersionError
+from plans.services import StaleVersionError, versioned_save
 from plans.views import edit_page, saved_message
 
 
@@ -237,8 +237,6 @@ def candidate_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         candidate = form.save(commit=False)
-        from plans.services import versioned_save
-
         versioned_save(
             instance=candidate,
             expected_version=1,
@@ -274,6 +272,7 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "heading": _("Ändra åtgärdsområde"),
         "prioritisation": prioritisation,
+        "delete_url": reverse("plans:candidate_delete", args=[candidate.pk]),
         "cancel_url": _detail_url(prioritisation, f"atgardsomrade-{candidate.pk}"),
     }
     page, written = edit_page(
@@ -283,6 +282,27 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return page
     saved_message(request, written, candidate.title)
     return redirect(_detail_url(prioritisation, f"atgardsomrade-{candidate.pk}"))
+
+
+@login_required
+@require_POST
+def candidate_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    readable = permissions.readable_prioritisations(request.user)
+    candidate = get_object_or_404(
+        Candidate.objects.select_related("prioritisation__owner"),
+        pk=pk,
+        prioritisation__in=readable,
+    )
+    prioritisation = candidate.prioritisation
+    if not permissions.can_edit_prioritisation(request.user, prioritisation):
+        raise PermissionDenied
+    try:
+        services.candidate_delete(candidate=candidate)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("plans:candidate_edit", pk=candidate.pk)
+    messages.success(request, _("%(title)s är borttaget.") % {"title": candidate.title})
+    return redirect(_detail_url(prioritisation, "teman"))
 
 
 @login_required
