@@ -102,6 +102,21 @@ class IndicatorAdmin(ScopedAdmin):
         (_("Värden"), {"fields": ["values_link"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        """Leave out the prioritisations' areas where the indicator is linked to one she cannot
+        read: she would see its title, and saving would drop the link she was not shown."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None or not self._hidden_candidates(request, obj):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "candidates"]})
+            for name, options in fieldsets
+        ]
+
+    def _hidden_candidates(self, request, obj: Indicator) -> bool:
+        readable = permissions.readable_prioritisations(request.user)
+        return obj.candidates.exclude(prioritisation__in=readable).exists()
+
     def get_actions(self, request):
         # Deleting an indicator deletes its values: on its own page, which lists them.
         actions = super().get_actions(request)

@@ -292,7 +292,12 @@ class RoleAdmin(ManagedOrganisationChoices, ScopedAdmin):
         qs = SimpleHistoryAdmin.get_queryset(self, request)
         if request.user.is_superuser:
             return qs
-        return qs.filter(organisation__in=self._orgs(request, permissions.MANAGE_USERS))
+        # Roles of accounts she manages only: in a collaboration, the other members' people
+        # hold roles in an organisation she administers, yet their accounts are not hers.
+        return qs.filter(
+            organisation__in=self._orgs(request, permissions.MANAGE_USERS),
+            user__in=permissions.manageable_users(request.user),
+        )
 
     def has_view_permission(self, request, obj=None) -> bool:
         return self.has_change_permission(request, obj)

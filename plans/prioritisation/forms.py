@@ -327,19 +327,16 @@ class ScoresForm(forms.Form):
             self.rows.append((candidate, [self[n] for n in names], self[comment_name]))
 
     def sheets(self, candidates, criteria) -> list:
-        """Return a sheet for each candidate the post holds fields of: a post without a
-        candidate's fields (an older page, another client) leaves its scores as they are."""
-        posted = {
-            c.pk
-            for c in candidates
-            if f"k-{c.pk}" in self.data or any(f"s-{c.pk}-{k.pk}" in self.data for k in criteria)
-        }
-        return [
-            SheetInput(
-                candidate=c.pk,
-                scores={k.pk: self.cleaned_data.get(f"s-{c.pk}-{k.pk}") for k in criteria},
-                comment=self.cleaned_data.get(f"k-{c.pk}", ""),
-            )
-            for c in candidates
-            if c.pk in posted
-        ]
+        """Return a sheet for each candidate the post holds fields of, with only the fields
+        posted: what a post leaves out (an older page, another client) stays as it is."""
+        sheets = []
+        for c in candidates:
+            scores = {
+                k.pk: self.cleaned_data.get(f"s-{c.pk}-{k.pk}")
+                for k in criteria
+                if f"s-{c.pk}-{k.pk}" in self.data
+            }
+            comment = self.cleaned_data.get(f"k-{c.pk}") if f"k-{c.pk}" in self.data else None
+            if scores or comment is not None:
+                sheets.append(SheetInput(candidate=c.pk, scores=scores, comment=comment))
+        return sheets

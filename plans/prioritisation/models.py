@@ -206,7 +206,13 @@ class Candidate(Versioned):
         validators=LEVELS,
         help_text=_("1 mycket liten, 5 mycket stor."),
     )
-    # The plan item the decision made of it: the link back from the plan to its scores.
+    # The decision that chose it (a prioritisation may be decided in steps, into several plans)
+    # and the plan item it became: the link back from the plan to its scores.
+    decided_by = SingleLineCharField(_("beslutat av"), max_length=200, blank=True, editable=False)
+    decided_on = models.DateField(_("beslutsdatum"), null=True, blank=True, editable=False)
+    decision_reference = SingleLineCharField(
+        _("diarienummer"), max_length=100, blank=True, editable=False
+    )
     focus_area = models.ForeignKey(
         FocusArea,
         verbose_name=_("blev fokusområde"),
@@ -265,8 +271,8 @@ class Round(Versioned):
     status = SingleLineCharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
-    opened_at = models.DateTimeField(_("öppnad"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("stängd"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("öppnad"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("stängd"), null=True, blank=True, editable=False)
     candidates = models.ManyToManyField(
         Candidate, verbose_name=_("åtgärdsområden"), related_name="rounds"
     )
@@ -320,9 +326,11 @@ class Rater(models.Model):
         blank=True,
         help_text=_("T.ex. verksamhetsansvarig eller sakkunnig."),
     )
-    saved_at = models.DateTimeField(_("senast sparad"), null=True, blank=True)
-    completed_at = models.DateTimeField(_("alla poäng satta"), null=True, blank=True)
-    reminded_at = models.DateTimeField(_("senast påmind"), null=True, blank=True)
+    saved_at = models.DateTimeField(_("senast sparad"), null=True, blank=True, editable=False)
+    completed_at = models.DateTimeField(
+        _("alla poäng satta"), null=True, blank=True, editable=False
+    )
+    reminded_at = models.DateTimeField(_("senast påmind"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("bedömare")

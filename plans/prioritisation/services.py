@@ -128,17 +128,19 @@ def round_open(
 
 @dataclass(frozen=True)
 class SheetInput:
-    """What a rater posts for one candidate: criterion id → points (None when left out)."""
+    """What a rater posts for one candidate: criterion id → points (None: cleared) for the
+    criteria posted, and the comment (None: not posted). What is not posted stays as it is."""
 
     candidate: int
     scores: dict[int, int | None]
-    comment: str
+    comment: str | None
 
 
 def scores_save(*, rater: Rater, sheets: Iterable[SheetInput]) -> bool:
-    """Save the rater's scores and comments in one go, replacing what she saved before; only
-    while the round is open (read under its lock, so a save racing the close waits and is
-    refused). Returns whether she has now scored every candidate on every criterion."""
+    """Save the rater's scores and comments in one go, each posted one replacing what she saved
+    before and nothing else; only while the round is open (read under its lock, so a save
+    racing the close waits and is refused). Returns whether she has now scored every
+    candidate on every criterion."""
     sheets = list(sheets)
     with transaction.atomic():
         round_ = _locked_round(rater.round)
@@ -158,17 +160,7 @@ def scores_save(*, rater: Rater, sheets: Iterable[SheetInput]) -> bool:
                         _("Poängen ska vara från %(low)s till %(high)s.")
                         % {"low": low, "high": high}
                     )
-        Rating.objects.filter(rater=rater, candidate__in=[s.candidate for s in sheets]).delete()
-        kept = [s for s in sheets if s.comment or any(v is not None for v in s.scores.values())]
-        ratings = Rating.objects.bulk_create(
-            Rating(rater=rater, candidate_id=s.candidate, comment=s.comment) for s in kept
-        )
-        Score.objects.bulk_create(
-            Score(rating=rating, criterion_id=criterion, value=value)
-            for rating, sheet in zip(ratings, kept, strict=True)
-            for criterion, value in sheet.scores.items()
-            if value is not None and criterion in criteria
-        )
+        _merge_sheets(rater, sheets, criteria)
         given = Score.objects.filter(rating__rater=rater, rating__candidate__in=candidate_ids)
         complete = given.count() == len(candidate_ids) * len(criteria)
         now = timezone.now()
@@ -176,6 +168,54 @@ def scores_save(*, rater: Rater, sheets: Iterable[SheetInput]) -> bool:
             saved_at=now, completed_at=now if complete else None
         )
     return complete
+
+
+def _merge_sheets(rater: Rater, sheets: list[SheetInput], criteria: list[int]) -> None:
+    """Write the posted scores and comments over the stored ones, in a fixed number of queries:
+    a score posted empty is deleted, one not posted is kept."""
+    ratings = {
+        r.candidate_id: r
+        for r in Rating.objects.filter(rater=rater, candidate__in=[s.candidate for s in sheets])
+    }
+    new = [
+        Rating(rater=rater, candidate_id=s.candidate, comment=s.comment or "")
+        for s in sheets
+        if s.candidate not in ratings
+    ]
+    for rating in Rating.objects.bulk_create(new):
+        ratings[rating.candidate_id] = rating
+    changed = []
+    for sheet in sheets:
+        rating = ratings[sheet.candidate]
+        if sheet.comment is not None and rating.comment != sheet.comment:
+            rating.comment = sheet.comment
+            changed.append(rating)
+    Rating.objects.bulk_update(changed, ["comment"])
+    posted = [
+        (ratings[s.candidate].pk, criterion, value)
+        for s in sheets
+        for criterion, value in s.scores.items()
+        if criterion in criteria
+    ]
+    stored = {
+        (score.rating_id, score.criterion_id): score
+        for score in Score.objects.filter(rating__in=[r.pk for r in ratings.values()])
+    }
+    Score.objects.filter(
+        pk__in=[stored[(r, c)].pk for r, c, v in posted if v is None and (r, c) in stored]
+    ).delete()
+    updated = []
+    for rating_id, criterion, value in posted:
+        score = stored.get((rating_id, criterion))
+        if value is not None and score is not None and score.value != value:
+            score.value = value
+            updated.append(score)
+    Score.objects.bulk_update(updated, ["value"])
+    Score.objects.bulk_create(
+        Score(rating_id=r, criterion_id=c, value=v)
+        for r, c, v in posted
+        if v is not None and (r, c) not in stored
+    )
 
 
 def round_close(*, round_: Round, expected_version: int, user: AbstractBaseUser) -> None:
@@ -293,6 +333,9 @@ def decision_to_plan(
             _as_measures(plan, chosen, user)
         else:
             _as_focus_areas(plan, chosen, user)
+        Candidate.objects.filter(pk__in=[c.pk for c in chosen]).update(
+            decided_by=decided_by, decided_on=decided_on, decision_reference=reference
+        )
         current.decided_by = decided_by
         current.decided_on = decided_on
         current.decision_reference = reference
