@@ -101,9 +101,7 @@ def test_a_members_administrator_lists_another_members_roles_in_the_collaboratio
     assert "mora-rater" not in page
 
 
-def test_a_later_decision_rewrites_the_earlier_plans_decision_reference(
-    dalarna, prioritisation
-):
+def test_a_later_decision_rewrites_the_earlier_plans_decision_reference(dalarna, prioritisation):
     """Two decisions from one prioritisation (an area now, another later, into two plans): the
     first plan's page must keep naming its own decision, not the later one."""
     first, second = list(prioritisation.candidates.order_by("pk")[:2])
