@@ -118,7 +118,7 @@ def test_a_save_racing_the_close_lands_before_it_or_is_refused(setting):
             assert "Omgången är stängd" in save.content.decode() and stored == 0
             continue
         assert save.status_code == 302
-        landed = _client(setting["rater"]).get(save.url, follow=True)  # read her message
+        landed = rater.get(save.url)  # her message, in her own session
         if stored:
             # Saved first: every score is there, and the close came after it.
             assert stored == len(setting["candidates"])

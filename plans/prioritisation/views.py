@@ -47,6 +47,18 @@ def _editable(request: HttpRequest, pk: int) -> Prioritisation:
     return prioritisation
 
 
+def _editable_part(request: HttpRequest, model: type, pk: int):
+    """Return the theme, candidate or round if she may change its prioritisation: 404 if she
+    may not read it, 403 if she only reads it."""
+    readable = permissions.readable_prioritisations(request.user)
+    part = get_object_or_404(
+        model.objects.select_related("prioritisation__owner"), pk=pk, prioritisation__in=readable
+    )
+    if not permissions.can_edit_prioritisation(request.user, part.prioritisation):
+        raise PermissionDenied
+    return part
+
+
 def _round(request: HttpRequest, pk: int) -> Round:
     readable = permissions.readable_prioritisations(request.user)
     return get_object_or_404(
@@ -195,12 +207,7 @@ def theme_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @transaction.atomic
 def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    readable = permissions.readable_prioritisations(request.user)
-    theme = get_object_or_404(
-        Theme.objects.select_related("prioritisation__owner"), pk=pk, prioritisation__in=readable
-    )
-    if not permissions.can_edit_prioritisation(request.user, theme.prioritisation):
-        raise PermissionDenied
+    theme = _editable_part(request, Theme, pk)
     return _theme_page(request, theme.prioritisation, theme)
 
 
@@ -260,15 +267,8 @@ def candidate_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    readable = permissions.readable_prioritisations(request.user)
-    candidate = get_object_or_404(
-        Candidate.objects.select_related("prioritisation__owner"),
-        pk=pk,
-        prioritisation__in=readable,
-    )
+    candidate = _editable_part(request, Candidate, pk)
     prioritisation = candidate.prioritisation
-    if not permissions.can_edit_prioritisation(request.user, prioritisation):
-        raise PermissionDenied
     context = {
         "heading": _("Ändra åtgärdsområde"),
         "prioritisation": prioritisation,
@@ -287,15 +287,8 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def candidate_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    readable = permissions.readable_prioritisations(request.user)
-    candidate = get_object_or_404(
-        Candidate.objects.select_related("prioritisation__owner"),
-        pk=pk,
-        prioritisation__in=readable,
-    )
+    candidate = _editable_part(request, Candidate, pk)
     prioritisation = candidate.prioritisation
-    if not permissions.can_edit_prioritisation(request.user, prioritisation):
-        raise PermissionDenied
     try:
         services.candidate_delete(candidate=candidate)
     except ValidationError as error:
@@ -381,9 +374,7 @@ def round_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round(request, pk)
-    if not permissions.can_edit_prioritisation(request.user, round_.prioritisation):
-        raise PermissionDenied
+    round_ = _editable_part(request, Round, pk)
     version = request.POST.get("version", "")
     try:
         expected = int(version) if version.isascii() and version.isdigit() else -1
@@ -400,9 +391,7 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _round(request, pk)
-    if not permissions.can_edit_prioritisation(request.user, round_.prioritisation):
-        raise PermissionDenied
+    round_ = _editable_part(request, Round, pk)
     try:
         count = services.round_remind(round_=round_)
     except ValidationError as error:
